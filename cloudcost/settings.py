@@ -1,0 +1,53 @@
+"""Where things are and which warehouse to use, from the environment (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RAW_SCHEMA = "raw"
+TARGETS = ("duckdb", "postgres")
+
+
+@dataclass(frozen=True)
+class Settings:
+    target: str
+    duckdb_path: Path
+    pg_host: str
+    pg_port: int
+    pg_user: str
+    pg_password: str
+    pg_database: str
+
+    @property
+    def pg_dsn(self) -> str:
+        parts = [
+            f"host={self.pg_host}",
+            f"port={self.pg_port}",
+            f"user={self.pg_user}",
+            f"dbname={self.pg_database}",
+        ]
+        if self.pg_password:
+            parts.append(f"password={self.pg_password}")
+        return " ".join(parts)
+
+
+def load_settings(target: str | None = None) -> Settings:
+    """Read CLOUDCOST_TARGET, CLOUDCOST_DUCKDB_PATH and the standard PG* variables."""
+    chosen = (target or os.environ.get("CLOUDCOST_TARGET") or "duckdb").lower()
+    if chosen not in TARGETS:
+        raise ValueError(f"CLOUDCOST_TARGET must be one of {', '.join(TARGETS)}, not {chosen!r}")
+    duckdb_path = Path(os.environ.get("CLOUDCOST_DUCKDB_PATH", "warehouse/cloudcost.duckdb"))
+    if not duckdb_path.is_absolute():
+        duckdb_path = Path.cwd() / duckdb_path
+    return Settings(
+        target=chosen,
+        duckdb_path=duckdb_path,
+        pg_host=os.environ.get("PGHOST", "localhost"),
+        pg_port=int(os.environ.get("PGPORT", "5432")),
+        pg_user=os.environ.get("PGUSER", "postgres"),
+        pg_password=os.environ.get("PGPASSWORD", ""),
+        pg_database=os.environ.get("PGDATABASE", "cloudcost"),
+    )
