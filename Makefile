@@ -1,0 +1,45 @@
+# cloudcost — common tasks. `make demo` sets everything up and runs the pipeline on DuckDB;
+# `make test` runs the whole test suite (lint, dbt on DuckDB and Postgres, pytest).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ROWS ?= 1000000
+
+.PHONY: setup demo test lint pytest build docs bench dashboard diff clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install pinned dependencies
+
+demo: setup ## generate sample data, load it into DuckDB, build and test everything
+	$(BIN)/cloudcost demo --no-serve
+
+test: setup lint pytest ## the whole test suite
+
+lint: setup ## ruff for Python, sqlfluff for SQL
+	$(BIN)/ruff check cloudcost tests streamlit_app
+	$(BIN)/sqlfluff lint models macros analyses snapshots data-tests
+
+pytest: setup
+	$(BIN)/pytest
+
+build: setup ## dbt seed + dbt build on $$CLOUDCOST_TARGET
+	$(BIN)/cloudcost build
+
+docs: setup ## static dbt docs site
+	$(BIN)/cloudcost docs
+
+bench: setup ## load and build benchmark (ROWS=1000000 by default)
+	$(BIN)/cloudcost bench --rows $(ROWS)
+
+dashboard: setup ## serve the Streamlit dashboard
+	$(BIN)/cloudcost dashboard
+
+clean: ## remove generated data, warehouse and dbt artifacts (keeps .venv)
+	rm -rf target logs warehouse sample-data bench-data test-output .cloudcost

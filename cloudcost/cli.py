@@ -1,0 +1,69 @@
+"""The `cloudcost` command line: generate, load, build, demo, docs, bench, dashboard."""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from cloudcost import __version__
+
+# name -> "module:attribute"; imported only when the command runs, so `cloudcost --help` stays quick.
+COMMANDS: dict[str, str] = {
+    "generate": "cloudcost.generator.command:generate",
+    "load": "cloudcost.loader.command:load",
+    "build": "cloudcost.commands.build:build",
+    "demo": "cloudcost.commands.demo:demo",
+    "docs": "cloudcost.commands.docs:docs",
+    "bench": "cloudcost.commands.bench:bench",
+    "dashboard": "cloudcost.commands.dashboard:dashboard",
+}
+
+SHORT_HELP: dict[str, str] = {
+    "generate": "Write a realistic synthetic CUR (legacy CSV, legacy Parquet or CUR 2.0) with finance files.",
+    "load": "Load CUR files or folders into the warehouse, replacing each billing period atomically.",
+    "build": "Run dbt seed and dbt build (models, tests, snapshots) on the configured target.",
+    "demo": "Generate sample data, load it, build everything, then open the dashboard.",
+    "docs": "Generate the dbt docs as one static HTML file.",
+    "bench": "Measure load and build throughput on N generated line items.",
+    "dashboard": "Serve the Streamlit dashboard for Finance.",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        if not isinstance(command, click.Command):
+            raise click.ClickException(f"{target} is not a click command")
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, SHORT_HELP[name]) for name in COMMANDS]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cloudcost")
+def main() -> None:
+    """cloudcost: AWS Cost and Usage Report files to one tested, documented set of numbers.
+
+    \b
+    Environment:
+      CLOUDCOST_TARGET       duckdb (default) or postgres
+      CLOUDCOST_DUCKDB_PATH  DuckDB file (default warehouse/cloudcost.duckdb)
+      PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE   Postgres connection (target postgres)
+    """
+
+
+if __name__ == "__main__":
+    main()

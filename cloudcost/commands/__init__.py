@@ -1,0 +1,1 @@
+"""CLI commands that orchestrate the pipeline (build, demo, docs, bench, dashboard)."""

@@ -1,0 +1,54 @@
+"""`cloudcost build`: dbt seed, then dbt build (models, snapshots and tests in DAG order)."""
+
+from __future__ import annotations
+
+import click
+
+from cloudcost.commands.options import settings_for, target_option
+from cloudcost.dbt_runner import DbtOutcome, run_dbt
+from cloudcost.settings import Settings
+
+
+def describe_failures(outcome: DbtOutcome) -> list[str]:
+    lines = []
+    for result in outcome.failures():
+        node = getattr(result, "node", None)
+        name = getattr(node, "name", "?")
+        message = (getattr(result, "message", "") or "").strip().splitlines()
+        lines.append(f"{name}: {message[0] if message else result.status}")
+    return lines
+
+
+def build_all(settings: Settings, full_refresh: bool = False, select: str | None = None) -> DbtOutcome:
+    """Seed the mapping tables, then build and test everything; raises ClickException on failure."""
+    click.echo(f"cloudcost build: dbt seed on {settings.target}")
+    seed_args = ["seed"] + (["--full-refresh"] if full_refresh else [])
+    seeded = run_dbt(seed_args, settings)
+    if not seeded.success:
+        raise click.ClickException("dbt seed failed: " + "; ".join(describe_failures(seeded) or ["see log"]))
+    click.echo(f"cloudcost build: dbt build on {settings.target}")
+    build_args = ["build"]
+    if full_refresh:
+        build_args.append("--full-refresh")
+    if select:
+        build_args += ["--select", select]
+    outcome = run_dbt(build_args, settings)
+    if not outcome.success:
+        failures = describe_failures(outcome)
+        detail = "\n  ".join(failures) if failures else str(outcome.exception or "see the dbt log above")
+        raise click.ClickException(f"dbt build failed:\n  {detail}")
+    return outcome
+
+
+@click.command()
+@target_option
+@click.option("--full-refresh", is_flag=True, help="Rebuild incremental models from scratch.")
+@click.option("--select", default=None, help="dbt node selection (default: everything).")
+def build(target: str | None, full_refresh: bool, select: str | None) -> None:
+    """Run `dbt seed` then `dbt build` against CLOUDCOST_TARGET.
+
+    Snapshots run inside `dbt build` in DAG order. Exits non-zero and names each failing node.
+    """
+    settings = settings_for(target)
+    outcome = build_all(settings, full_refresh=full_refresh, select=select)
+    click.echo(f"cloudcost build: {len(outcome.results)} nodes built and tested on {settings.target}")

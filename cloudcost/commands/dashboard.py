@@ -1,0 +1,47 @@
+"""`cloudcost dashboard`: serve the Streamlit app over the public marts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import click
+
+from cloudcost.commands.options import settings_for, target_option
+from cloudcost.settings import PROJECT_ROOT
+
+APP = PROJECT_ROOT / "streamlit_app" / "app.py"
+
+
+def serve(target: str | None, port: int, headless: bool) -> int:
+    settings = settings_for(target)
+    if not APP.exists():
+        raise click.ClickException(f"the dashboard app is missing: {APP}")
+    env = dict(os.environ)
+    env["CLOUDCOST_TARGET"] = settings.target
+    env["CLOUDCOST_DUCKDB_PATH"] = str(settings.duckdb_path)
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true" if headless else "false",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    click.echo(f"serving the dashboard on http://localhost:{port} (Ctrl+C to stop)")
+    return subprocess.call(command, env=env, cwd=PROJECT_ROOT)
+
+
+@click.command()
+@target_option
+@click.option("--port", default=8501, show_default=True, help="Port to serve on.")
+@click.option("--headless/--open-browser", default=True, show_default=True, help="Open a browser tab or not.")
+def dashboard(target: str | None, port: int, headless: bool) -> None:
+    """Serve the Finance dashboard (reads the public marts through a read-only connection)."""
+    sys.exit(serve(target, port, headless))

@@ -1,0 +1,43 @@
+"""`cloudcost docs`: the dbt docs site as one self-contained HTML file."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+
+from cloudcost.commands.options import settings_for, target_option
+from cloudcost.dbt_runner import run_dbt
+from cloudcost.settings import PROJECT_ROOT
+
+
+def generate_static_docs(target: str | None, out: Path) -> Path:
+    settings = settings_for(target)
+    outcome = run_dbt(["docs", "generate", "--static"], settings)
+    if not outcome.success:
+        raise click.ClickException(f"dbt docs generate failed: {outcome.exception or 'see the log above'}")
+    produced = PROJECT_ROOT / "target" / "static_index.html"
+    if not produced.exists():
+        raise click.ClickException(f"dbt did not write {produced}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(produced, out)
+    return out
+
+
+@click.command()
+@target_option
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("target/docs/index.html"),
+    show_default=True,
+    help="Where to write the single-file site.",
+)
+def docs(target: str | None, out: Path) -> None:
+    """Generate the dbt docs (overview, glossary, lineage) as one static HTML file that opens offline.
+
+    Run `cloudcost build` first so the catalog has column types.
+    """
+    written = generate_static_docs(target, out.resolve())
+    click.echo(f"docs written to {written} (open it in a browser; it needs no server)")

@@ -1,0 +1,96 @@
+"""Run dbt against the configured target, from the project root, with the project's profiles."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cloudcost.settings import PROJECT_ROOT, Settings, load_settings
+
+PROFILES_EXAMPLE = PROJECT_ROOT / "profiles.example.yml"
+
+
+def profiles_dir() -> Path:
+    """The folder holding profiles.yml that dbt should use.
+
+    A user's own ``profiles.yml`` in the project root wins, then ``DBT_PROFILES_DIR``; otherwise the
+    checked-in ``profiles.example.yml`` is used as it is (copied to ``.cloudcost/profiles/``, because dbt
+    only reads a file named profiles.yml).
+    """
+    if (PROJECT_ROOT / "profiles.yml").exists():
+        return PROJECT_ROOT
+    if os.environ.get("DBT_PROFILES_DIR"):
+        return Path(os.environ["DBT_PROFILES_DIR"])
+    folder = PROJECT_ROOT / ".cloudcost" / "profiles"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "profiles.yml"
+    example = PROFILES_EXAMPLE.read_text()
+    if not target.exists() or target.read_text() != example:
+        target.write_text(example)
+    return folder
+
+
+@dataclass
+class DbtOutcome:
+    success: bool
+    results: list[Any]
+    exception: BaseException | None
+
+    def failures(self) -> list[Any]:
+        """Nodes that errored or whose tests failed."""
+        return [r for r in self.results if str(getattr(r, "status", "")).lower() in {"error", "fail"}]
+
+
+def export_settings(settings: Settings) -> None:
+    """Make the dbt profile see the same target and paths as the CLI (absolute DuckDB path)."""
+    os.environ["CLOUDCOST_TARGET"] = settings.target
+    os.environ["CLOUDCOST_DUCKDB_PATH"] = str(settings.duckdb_path)
+    settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def run_dbt(
+    args: Sequence[str],
+    settings: Settings | None = None,
+    target_path: Path | None = None,
+    quiet: bool = False,
+) -> DbtOutcome:
+    """Run one dbt command in-process (dbt's programmatic runner) from the project root."""
+    from dbt.cli.main import dbtRunner
+
+    settings = settings or load_settings()
+    export_settings(settings)
+    if settings.target == "postgres":
+        from cloudcost.warehouse import ensure_postgres_database
+
+        ensure_postgres_database(settings)
+    full_args = [
+        *args,
+        "--project-dir",
+        str(PROJECT_ROOT),
+        "--profiles-dir",
+        str(profiles_dir()),
+        "--target",
+        settings.target,
+    ]
+    if target_path is not None:
+        full_args += ["--target-path", str(target_path)]
+    if quiet:
+        full_args = ["--quiet", *full_args]
+    cwd = Path.cwd()
+    os.chdir(PROJECT_ROOT)
+    try:
+        result = dbtRunner().invoke(full_args)
+    finally:
+        os.chdir(cwd)
+    node_results = list(getattr(result.result, "results", []) or []) if result.result is not None else []
+    return DbtOutcome(success=bool(result.success), results=node_results, exception=result.exception)
+
+
+def dbt_executable() -> str:
+    """The dbt command of the running environment (for subprocess use, e.g. by tests)."""
+    candidate = Path(os.sys.executable).parent / "dbt"
+    return str(candidate) if candidate.exists() else (shutil.which("dbt") or "dbt")

@@ -1,0 +1,60 @@
+"""``load_paths``: CUR files or folders into the raw tables, one billing period at a time, atomically.
+
+Order of work: find the files and manifests, read every file into a DuckDB staging table in the raw shape,
+check everything (columns, numbers, line item types, deliveries, currency), and only then write, in one
+transaction that replaces each billing period of each payer. Any error leaves the warehouse as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cloudcost.loader.deliveries import plan_deliveries
+from cloudcost.loader.discovery import discover
+from cloudcost.loader.manifests import group_files
+from cloudcost.loader.report import LoadReport
+from cloudcost.loader.staging import stage_files
+from cloudcost.loader.target import Target
+from cloudcost.settings import Settings, load_settings
+
+
+def open_target(settings: Settings) -> Target:
+    if settings.target == "postgres":
+        from cloudcost.loader.postgres_target import PostgresTarget
+
+        return PostgresTarget(settings)
+    from cloudcost.loader.duckdb_target import DuckDBTarget
+
+    return DuckDBTarget(settings)
+
+
+def load_paths(
+    paths: Sequence[str | Path], settings: Settings | None = None, progress: bool = True
+) -> LoadReport:
+    """Load CUR files (legacy CSV/CSV.gz, legacy Parquet, CUR 2.0 CSV/Parquet) or folders of them.
+
+    Raises ``CurLoadError`` (nothing written) when a file or a delivery cannot be loaded.
+    """
+    settings = settings or load_settings()
+    started = time.perf_counter()
+    found = discover(paths)
+    grouping = group_files(found.data_files, found.manifest_files)
+    target = open_target(settings)
+    try:
+        staged = stage_files(target.staging, found.data_files, progress=progress)
+        planned = plan_deliveries(target.staging, staged, grouping, target.existing_deliveries())
+        loaded_at = datetime.now(UTC).replace(tzinfo=None)
+        target.write(planned, loaded_at, progress=progress)
+    finally:
+        target.close()
+    return LoadReport(
+        target=settings.target,
+        deliveries=planned,
+        files=[file.path for file in staged],
+        rows_read=sum(file.row_count for file in staged),
+        seconds=time.perf_counter() - started,
+        notes=list(grouping.notes),
+    )

@@ -1,0 +1,94 @@
+"""Write to a DuckDB file: stage in a temp table of the same connection, then one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import duckdb
+from tqdm import tqdm
+
+from cloudcost.loader.deliveries import (
+    ExistingDelivery,
+    PlannedDelivery,
+    delivery_rows,
+    delivery_totals_sql,
+    lines_to_write_sql,
+)
+from cloudcost.loader.target import (
+    DELIVERIES,
+    DELIVERY_TOTALS,
+    EXISTING_DELIVERIES_SQL,
+    LINE_ITEMS,
+    column_list,
+    create_raw_tables_sql,
+    replace_period_sql,
+)
+from cloudcost.schema import DELIVERY_COLUMNS, DELIVERY_TOTAL_COLUMNS, RAW_LINE_ITEM_COLUMNS
+from cloudcost.settings import RAW_SCHEMA, Settings
+
+
+class DuckDBTarget:
+    name = "duckdb"
+
+    def __init__(self, settings: Settings) -> None:
+        settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = settings.duckdb_path
+        self._con = duckdb.connect(str(settings.duckdb_path))
+
+    @property
+    def staging(self) -> duckdb.DuckDBPyConnection:
+        return self._con
+
+    def existing_deliveries(self) -> list[ExistingDelivery]:
+        exists = self._con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ? "
+            "and table_catalog = current_database()",
+            [RAW_SCHEMA, DELIVERIES],
+        ).fetchone()
+        if not exists or not exists[0]:
+            return []
+        return [ExistingDelivery(*row) for row in self._con.execute(EXISTING_DELIVERIES_SQL).fetchall()]
+
+    def write(self, planned: Sequence[PlannedDelivery], loaded_at: datetime, progress: bool) -> None:
+        to_write = [delivery for delivery in planned if delivery.to_write]
+        if not to_write:
+            return
+        con = self._con
+        con.execute("begin transaction")
+        try:
+            for statement in create_raw_tables_sql("duckdb"):
+                con.execute(statement)
+            delete_lines, supersede = replace_period_sql("?")
+            for delivery in to_write:
+                con.execute(delete_lines, [delivery.payer_account_id, delivery.billing_period])
+                con.execute(supersede, [loaded_at, delivery.payer_account_id, delivery.billing_period])
+            con.executemany(
+                f"insert into {RAW_SCHEMA}.{DELIVERIES} ({column_list(DELIVERY_COLUMNS)}) "
+                f"values ({', '.join('?' for _ in DELIVERY_COLUMNS)})",
+                delivery_rows(to_write, loaded_at),
+            )
+            con.execute(
+                f"insert into {RAW_SCHEMA}.{DELIVERY_TOTALS} ({column_list(DELIVERY_TOTAL_COLUMNS)})\n"
+                f"{delivery_totals_sql()}"
+            )
+            columns = [column.name for column in RAW_LINE_ITEM_COLUMNS]
+            with tqdm(
+                total=sum(d.row_count for d in to_write),
+                unit=" rows",
+                unit_scale=True,
+                desc=f"writing {self.path.name}",
+                disable=None if progress else True,
+            ) as bar:
+                con.execute(
+                    f"insert into {RAW_SCHEMA}.{LINE_ITEMS} ({', '.join(columns)})\n"
+                    f"{lines_to_write_sql(columns, loaded_at)}"
+                )
+                bar.update(sum(d.row_count for d in to_write))
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+
+    def close(self) -> None:
+        self._con.close()

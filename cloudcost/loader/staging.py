@@ -1,0 +1,109 @@
+"""Read every file with DuckDB into one staging table in the raw shape (nothing touches the warehouse)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import duckdb
+from tqdm import tqdm
+
+from cloudcost.loader.discovery import DataFile
+from cloudcost.loader.errors import CurLoadError
+from cloudcost.loader.flavour import first_line, inspect
+from cloudcost.loader.normalize import FilePlan, diagnose_sql, plan_file
+from cloudcost.schema import CUR_COLUMNS, SQL_TYPES
+
+STAGED_LINES = "cloudcost_load_lines"
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    plan: FilePlan
+    row_count: int
+
+    @property
+    def path(self) -> str:
+        return str(self.plan.inspected.data_file.path)
+
+    @property
+    def source_format(self) -> str:
+        return self.plan.inspected.source_format
+
+
+def staged_table_sql() -> str:
+    types = SQL_TYPES["duckdb"]
+    columns = [f"{column.name} {types[column.type]}" for column in CUR_COLUMNS]
+    columns += ["source_file VARCHAR", "source_format VARCHAR", "source_file_index INTEGER"]
+    return f"create or replace temp table {STAGED_LINES} (\n  " + ",\n  ".join(columns) + "\n)"
+
+
+def stage_files(
+    con: duckdb.DuckDBPyConnection, data_files: Sequence[DataFile], progress: bool = True
+) -> list[StagedFile]:
+    """Inspect, plan and read each file into the temp table ``cloudcost_load_lines``.
+
+    Every file is checked before anything is read: readable, a CUR flavour we know, required columns there.
+    """
+    con.execute("set TimeZone = 'UTC'")
+    plans: list[FilePlan] = []
+    for index, data_file in enumerate(data_files):
+        plan = plan_file(inspect(con, data_file), index)
+        if plan.missing_required:
+            missing = ", ".join(plan.missing_required)
+            raise CurLoadError(
+                f"{data_file.path} ({plan.inspected.source_format}) has no column {missing}, "
+                "which every CUR line needs."
+            )
+        plans.append(plan)
+    con.execute(staged_table_sql())
+    staged: list[StagedFile] = []
+    total_bytes = sum(data_file.size for data_file in data_files)
+    with tqdm(
+        total=total_bytes,
+        unit="B",
+        unit_scale=True,
+        desc="reading CUR files",
+        disable=None if progress else True,
+    ) as bar:
+        for plan in plans:
+            row_count = _stage_one(con, plan)
+            if row_count == 0:
+                raise CurLoadError(f"{plan.inspected.data_file.path} has no line items (only a header).")
+            staged.append(StagedFile(plan, row_count))
+            bar.update(plan.inspected.data_file.size)
+    return staged
+
+
+def _stage_one(con: duckdb.DuckDBPyConnection, plan: FilePlan) -> int:
+    try:
+        result = con.execute(f"insert into {STAGED_LINES}\n{plan.select_sql}").fetchone()
+    except duckdb.Error as error:
+        raise _explain(con, plan, error) from error
+    return int(result[0]) if result else 0
+
+
+def _explain(con: duckdb.DuckDBPyConnection, plan: FilePlan, error: duckdb.Error) -> CurLoadError:
+    """Turn a failed read into a sentence naming the file, the column and the offending value."""
+    path = plan.inspected.data_file.path
+    query = diagnose_sql(plan)
+    if query is not None:
+        try:
+            found = con.execute(query).fetchone()
+        except duckdb.Error:
+            found = None
+        if found is not None:
+            for position, conversion in enumerate(plan.conversions):
+                bad_count = found[2 * position]
+                if bad_count:
+                    value = found[2 * position + 1]
+                    column = conversion.source_column
+                    where = (
+                        column if column == conversion.raw_column else f"{column} ({conversion.raw_column})"
+                    )
+                    return CurLoadError(
+                        f"{path}: column {where} has {bad_count} value(s) that are not "
+                        f"{conversion.expected}, e.g. {value!r}."
+                    )
+    kind = "Parquet" if plan.inspected.data_file.file_format == "parquet" else "CSV"
+    return CurLoadError(f"{path} cannot be read as {kind} (corrupt or truncated?): {first_line(error)}")

@@ -1,0 +1,246 @@
+"""Publish the marts the dashboard reads, after a successful build.
+
+DuckDB allows one writing process per file, and a reading process holds a lock that stops `dbt build` from
+opening the file. So the dashboard never opens the warehouse file itself: after each successful build the
+marts it reads are copied into a separate file, written under a temporary name and swapped in with
+``os.replace`` (atomic on one filesystem). A reader that has the old copy open keeps reading it; the next
+connection sees the new one; a build in progress is never blocked and never seen half-done. The copy also
+records when it was published (``cloudcost_meta.publication``), which the dashboard shows as "built at".
+
+On Postgres the dashboard connects as a read-only role (see ``cloudcost.pg_roles``); publishing there grants
+that role SELECT on the marts again (dbt recreates tables on each build) and stamps the marts schema's comment
+with the publication time.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cloudcost.settings import Settings, load_settings
+
+MARTS_SCHEMA = "marts"
+META_SCHEMA = "cloudcost_meta"
+PUBLICATION_TABLE = "publication"
+PUBLISHED_DB_ENV = "CLOUDCOST_DASHBOARD_DB"
+COMMENT_PREFIX = "cloudcost published at "
+
+# Every public mart the dashboard reads (its exposure in models/marts/_dashboard__exposures.yml lists the
+# ones that exist). Line-grain marts (fct_cost_layers) are not read: the dashboard uses the daily aggregates.
+DASHBOARD_MARTS: tuple[str, ...] = (
+    "fct_cost_daily",
+    "fct_cash_bridge",
+    "fct_commitment_coverage",
+    "fct_commitment_utilization",
+    "dim_commitment",
+    "fct_savings_opportunities",
+    "fct_forecast_accuracy",
+    "fct_forecast_vintages",
+    "fct_itemized_actuals",
+    "fct_invoice_reconciliation",
+    "fct_reconciliation_exceptions",
+    "fct_cur_restatements",
+    "fct_unit_cost",
+    "dim_account",
+    "dim_team",
+    "dim_host_type",
+    "dim_functional_group",
+)
+
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+class PublishError(RuntimeError):
+    """The marts could not be published (nothing was replaced)."""
+
+
+@dataclass
+class PublishResult:
+    target: str
+    location: str
+    published_at: datetime
+    marts: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"published {len(self.marts)} marts for the dashboard to {self.location}"
+        if self.missing:
+            text += f" (not built yet: {', '.join(self.missing)})"
+        return text
+
+
+def published_path(settings: Settings) -> Path:
+    """Where the dashboard's copy of a DuckDB warehouse lives.
+
+    ``CLOUDCOST_DASHBOARD_DB`` if set, else ``published/<warehouse file name>`` beside the warehouse file
+    (``warehouse/published/cloudcost.duckdb`` by default).
+    """
+    explicit = os.environ.get(PUBLISHED_DB_ENV)
+    if explicit:
+        path = Path(explicit)
+        return path if path.is_absolute() else Path.cwd() / path
+    return settings.duckdb_path.parent / "published" / settings.duckdb_path.name
+
+
+def _checked(names: Sequence[str]) -> list[str]:
+    for name in names:
+        if not _IDENTIFIER.match(name):
+            raise PublishError(f"not a plain lower-case relation name: {name!r}")
+    return list(names)
+
+
+def publish(settings: Settings | None = None, marts: Sequence[str] = DASHBOARD_MARTS) -> PublishResult:
+    """Publish the dashboard's marts for the configured target; call it after a successful build."""
+    settings = settings or load_settings()
+    names = _checked(marts)
+    if settings.target == "postgres":
+        return publish_postgres(settings, names)
+    return publish_duckdb(settings.duckdb_path, published_path(settings), names)
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def publish_duckdb(source: Path, destination: Path, marts: Sequence[str]) -> PublishResult:
+    """Copy ``marts`` (those that exist) from ``source`` into a new file swapped in at ``destination``."""
+    import duckdb
+
+    if not source.exists():
+        raise PublishError(f"no DuckDB warehouse at {source}: run `cloudcost build` first")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    temporary = destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
+    for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    published_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    try:
+        con = duckdb.connect(str(temporary))
+        try:
+            con.execute(f"attach '{_sql_path(source)}' as src (read_only)")
+        except duckdb.Error:
+            con.close()
+            temporary.unlink(missing_ok=True)
+            return _publish_duckdb_shared(source, destination, temporary, marts, published_at)
+        try:
+            copied, missing = _copy_marts(con, "src", _dest_catalog(con), marts, published_at)
+            con.execute("detach src")
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        _fsync(temporary)
+        os.replace(temporary, destination)
+        _fsync_dir(destination.parent)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return PublishResult("duckdb", str(destination), published_at, copied, missing)
+
+
+def _publish_duckdb_shared(
+    source: Path, destination: Path, temporary: Path, marts: Sequence[str], published_at: datetime
+) -> PublishResult:
+    """Same as publish_duckdb when this process already has the warehouse open (e.g. dbt ran in-process)."""
+    import duckdb
+
+    con = duckdb.connect(str(source))
+    try:
+        catalog = con.execute("select current_database()").fetchone()[0]
+        con.execute(f"attach '{_sql_path(temporary)}' as dashboard_publish")
+        try:
+            copied, missing = _copy_marts(con, catalog, "dashboard_publish", marts, published_at)
+        finally:
+            con.execute("detach dashboard_publish")
+    finally:
+        con.close()
+    _fsync(temporary)
+    os.replace(temporary, destination)
+    _fsync_dir(destination.parent)
+    return PublishResult("duckdb", str(destination), published_at, copied, missing)
+
+
+def _dest_catalog(con) -> str:  # type: ignore[no-untyped-def]
+    return str(con.execute("select current_database()").fetchone()[0])
+
+
+def _copy_marts(  # type: ignore[no-untyped-def]
+    con, source_catalog: str, dest_catalog: str, marts: Sequence[str], published_at: datetime
+) -> tuple[list[str], list[str]]:
+    existing = {
+        row[0]
+        for row in con.execute(
+            "select table_name from information_schema.tables where table_catalog = ? and table_schema = ?",
+            [source_catalog, MARTS_SCHEMA],
+        ).fetchall()
+    }
+    copied = [name for name in marts if name in existing]
+    missing = [name for name in marts if name not in existing]
+    con.execute(f'create schema if not exists "{dest_catalog}"."{MARTS_SCHEMA}"')
+    for name in copied:
+        con.execute(
+            f'create or replace table "{dest_catalog}"."{MARTS_SCHEMA}"."{name}" as '
+            f'select * from "{source_catalog}"."{MARTS_SCHEMA}"."{name}"'
+        )
+    con.execute(f'create schema if not exists "{dest_catalog}"."{META_SCHEMA}"')
+    con.execute(
+        f'create or replace table "{dest_catalog}"."{META_SCHEMA}"."{PUBLICATION_TABLE}" '
+        "(published_at timestamp, marts varchar)"
+    )
+    con.execute(
+        f'insert into "{dest_catalog}"."{META_SCHEMA}"."{PUBLICATION_TABLE}" values (?, ?)',
+        [published_at, ",".join(copied)],
+    )
+    return copied, missing
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def publish_postgres(settings: Settings, marts: Sequence[str]) -> PublishResult:
+    """Grant the reader role SELECT on the marts again and stamp the publication time."""
+    from cloudcost.pg_roles import grant_reader, reader_role_name
+    from cloudcost.warehouse import connect
+
+    published_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    role = reader_role_name()
+    with connect(settings) as con:
+        with con.cursor() as cur:
+            cur.execute(
+                "select table_name from information_schema.tables where table_schema = %s",
+                (MARTS_SCHEMA,),
+            )
+            existing = {row[0] for row in cur.fetchall()}
+        copied = [name for name in marts if name in existing]
+        missing = [name for name in marts if name not in existing]
+        if existing:
+            grant_reader(con, role)
+            with con.cursor() as cur:
+                cur.execute(
+                    f'comment on schema "{MARTS_SCHEMA}" is %s',
+                    (f"{COMMENT_PREFIX}{published_at.isoformat(sep=' ')}",),
+                )
+        con.commit()
+    location = f"schema {MARTS_SCHEMA} of {settings.pg_database}"
+    return PublishResult("postgres", location, published_at, copied, missing)
+
+
+def main() -> None:
+    """`python -m cloudcost.publish`: publish after a build run by hand (e.g. plain `dbt build`)."""
+    print(publish().summary())
+
+
+if __name__ == "__main__":
+    main()

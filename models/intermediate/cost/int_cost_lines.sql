@@ -1,0 +1,323 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='billing_period',
+    on_schema_change='fail',
+) }}
+
+{#- One row per CUR line with the signed amount it gives to each cost layer (DESIGN: the layer table),
+    the cash-only amounts of the cash bridge, and the attributes the marts slice by. Built incrementally:
+    only billing periods with a new or restated delivery are rebuilt. -#}
+
+{%- set discount_map_layers = var('discount_map_layers') -%}
+{%- set net_discount_default_layer = var('net_discount_default_layer') -%}
+{%- set discount_layers = ['edp_discount', 'private_rate_discount', 'other_discount'] -%}
+
+with
+
+{% if is_incremental() -%}
+periods_to_build as (
+    {{ billing_periods_with_new_deliveries(ref('stg_cur__line_items')) }}
+),
+
+{% endif -%}
+
+staged_lines as (
+    select * from {{ ref('stg_cur__line_items') }}
+    {%- if is_incremental() %}
+    where billing_period in (select periods_to_build.billing_period from periods_to_build)
+    {%- endif %}
+),
+
+line_item_types as (
+    select * from {{ ref('cur_line_item_types') }}
+),
+
+typed_lines as (
+    select
+        staged_lines.*,
+        line_item_types.line_item_type is not null as is_known_line_item_type,
+        coalesce(line_item_types.is_discount_line, false) as is_discount_line,
+        {{ usage_instance_family('staged_lines.line_item_type', 'staged_lines.instance_family') }}
+        as usage_instance_family
+    from staged_lines
+    left join line_item_types
+        on staged_lines.line_item_type = line_item_types.line_item_type
+),
+
+-- DESIGN "discount mode", per billing period and payer: discount line items win ("line");
+-- otherwise net columns or a discount map make it "net"; never both.
+discount_modes as (
+    select
+        billing_period,
+        payer_account_id,
+        case
+            when sum(case when is_discount_line then 1 else 0 end) > 0 then 'line'
+            when sum(case when net_unblended_cost is not null or discount <> '{}' then 1 else 0 end) > 0
+                then 'net'
+            else 'line'
+        end as discount_mode
+    from typed_lines
+    group by billing_period, payer_account_id
+),
+
+flagged as (
+    select
+        typed_lines.*,
+        discount_modes.discount_mode,
+        coalesce(typed_lines.public_on_demand_cost, 0) as list_cost,
+        coalesce(
+            typed_lines.line_item_type = 'Refund'
+            and typed_lines.service_code like '%SavingsPlans%'
+            and typed_lines.line_item_description like 'Refund for one-time fee for Savings Plan ID%',
+            false
+        ) as is_savings_plan_cancellation_refund,
+        coalesce(typed_lines.line_item_type = 'Fee' and typed_lines.reservation_arn is not null, false)
+        as is_reservation_upfront_fee,
+        coalesce(
+            typed_lines.line_item_type = 'Usage'
+            and coalesce(typed_lines.public_on_demand_cost, 0) = 0
+            and typed_lines.unblended_cost <> 0,
+            false
+        ) as uses_unblended_fallback
+    from typed_lines
+    inner join discount_modes
+        on
+            typed_lines.billing_period = discount_modes.billing_period
+            and typed_lines.payer_account_id = discount_modes.payer_account_id
+),
+
+-- gross layers: line mode, and the base of net mode
+gross_layers as (
+    select
+        flagged.*,
+        flagged.is_reservation_upfront_fee
+        or flagged.line_item_type = 'SavingsPlanUpfrontFee'
+        or flagged.is_savings_plan_cancellation_refund as is_cash_only,
+        case
+            when flagged.line_item_type = 'Usage' and flagged.uses_unblended_fallback then 'unblended_fallback'
+            when flagged.line_item_type in ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')
+                then 'public_on_demand'
+        end as list_cost_source,
+        case
+            when flagged.is_split_cost_child then 0
+            when flagged.line_item_type = 'Usage' and flagged.uses_unblended_fallback then flagged.unblended_cost
+            when flagged.line_item_type in ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')
+                then flagged.list_cost
+            else 0
+        end as on_demand,
+        case
+            when
+                flagged.line_item_type = 'Usage'
+                and not flagged.is_split_cost_child
+                and not flagged.is_spot_usage
+                and not flagged.uses_unblended_fallback
+                then flagged.unblended_cost - flagged.list_cost
+            else 0
+        end as negotiated_rate,
+        case
+            when
+                flagged.line_item_type = 'Usage'
+                and not flagged.is_split_cost_child
+                and flagged.is_spot_usage
+                and not flagged.uses_unblended_fallback
+                then flagged.unblended_cost - flagged.list_cost
+            else 0
+        end as spot_discount,
+        case
+            when flagged.line_item_type = 'DiscountedUsage' and not flagged.is_split_cost_child
+                then coalesce(flagged.reservation_effective_cost, 0) - flagged.list_cost
+            else 0
+        end as ri_discount,
+        case
+            when flagged.line_item_type = 'RIFee'
+                then
+                    coalesce(flagged.reservation_unused_amortized_upfront_fee, 0)
+                    + coalesce(flagged.reservation_unused_recurring_fee, 0)
+            else 0
+        end as ri_unused,
+        case
+            when flagged.line_item_type = 'SavingsPlanCoveredUsage' and not flagged.is_split_cost_child
+                then coalesce(flagged.savings_plan_effective_cost, 0) - flagged.list_cost
+            else 0
+        end as sp_discount,
+        case
+            when flagged.line_item_type = 'SavingsPlanRecurringFee'
+                then
+                    coalesce(flagged.savings_plan_total_commitment_to_date, 0)
+                    - coalesce(flagged.savings_plan_used_commitment, 0)
+            else 0
+        end as sp_unused,
+        case when flagged.line_item_type = 'EdpDiscount' then flagged.unblended_cost else 0 end
+        as gross_edp_discount,
+        case when flagged.line_item_type = 'PrivateRateDiscount' then flagged.unblended_cost else 0 end
+        as gross_private_rate_discount,
+        case
+            when
+                flagged.line_item_type in (
+                    'BundledDiscount', 'Discount', 'RiVolumeDiscount', 'SppDiscount', 'DistributorDiscount'
+                )
+                then flagged.unblended_cost
+            else 0
+        end as gross_other_discount,
+        case when flagged.line_item_type = 'Credit' then flagged.unblended_cost else 0 end as credit,
+        case
+            when flagged.line_item_type = 'Refund' and not flagged.is_savings_plan_cancellation_refund
+                then flagged.unblended_cost
+            else 0
+        end as refund,
+        case when flagged.line_item_type = 'Tax' then flagged.unblended_cost else 0 end as tax,
+        case
+            when
+                (flagged.line_item_type = 'Fee' and not flagged.is_reservation_upfront_fee)
+                or flagged.line_item_type = 'FlatRateSubscription'
+                then flagged.unblended_cost
+            else 0
+        end as fee,
+        -- net mode: the discount inside each line (net minus gross of the pair that line's layers use)
+        case
+            when flagged.discount_mode <> 'net' or flagged.is_split_cost_child then 0
+            when flagged.line_item_type = 'DiscountedUsage'
+                then
+                    coalesce(flagged.reservation_net_effective_cost, flagged.reservation_effective_cost, 0)
+                    - coalesce(flagged.reservation_effective_cost, 0)
+            when flagged.line_item_type = 'SavingsPlanCoveredUsage'
+                then
+                    coalesce(flagged.savings_plan_net_effective_cost, flagged.savings_plan_effective_cost, 0)
+                    - coalesce(flagged.savings_plan_effective_cost, 0)
+            when flagged.line_item_type = 'RIFee'
+                then
+                    coalesce(
+                        flagged.reservation_net_unused_amortized_upfront_fee,
+                        flagged.reservation_unused_amortized_upfront_fee,
+                        0
+                    )
+                    + coalesce(
+                        flagged.reservation_net_unused_recurring_fee, flagged.reservation_unused_recurring_fee, 0
+                    )
+                    - coalesce(flagged.reservation_unused_amortized_upfront_fee, 0)
+                    - coalesce(flagged.reservation_unused_recurring_fee, 0)
+            when
+                flagged.line_item_type in ('Usage', 'Credit', 'Tax', 'FlatRateSubscription')
+                or (flagged.line_item_type = 'Refund' and not flagged.is_savings_plan_cancellation_refund)
+                or (flagged.line_item_type = 'Fee' and not flagged.is_reservation_upfront_fee)
+                then coalesce(flagged.net_unblended_cost, flagged.unblended_cost) - flagged.unblended_cost
+            else 0
+        end as net_discount,
+        -- net mode: the part of it the discount map names, by layer
+        {%- for layer in discount_layers %}
+        case
+            when flagged.discount_mode <> 'net' or flagged.is_split_cost_child then 0
+            else 0
+                {%- for key, key_layer in discount_map_layers.items() if key_layer == layer %}
+                + coalesce({{ json_get_number('flagged.discount', "'" ~ key ~ "'") }}, 0)
+                {%- endfor %}
+        end as mapped_net_{{ layer }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from flagged
+),
+
+layered as (
+    select
+        gross_layers.*,
+        {%- for layer in discount_layers %}
+        gross_layers.gross_{{ layer }}
+        + gross_layers.mapped_net_{{ layer }}
+        {%- if layer == net_discount_default_layer %}
+        + (
+            gross_layers.net_discount
+            {%- for mapped_layer in discount_layers %}
+            - gross_layers.mapped_net_{{ mapped_layer }}
+            {%- endfor %}
+        )
+        {%- endif %} as {{ layer }},
+        {%- endfor %}
+        -- cash bridge: amortized cost + true-up + upfront fees = billed cost
+        case
+            when gross_layers.line_item_type = 'RIFee' and gross_layers.discount_mode = 'net'
+                then
+                    -coalesce(
+                        gross_layers.reservation_net_amortized_upfront_fee,
+                        gross_layers.reservation_amortized_upfront_fee,
+                        0
+                    )
+            when gross_layers.line_item_type = 'RIFee'
+                then -coalesce(gross_layers.reservation_amortized_upfront_fee, 0)
+            when gross_layers.line_item_type = 'SavingsPlanRecurringFee' and gross_layers.discount_mode = 'net'
+                then
+                    -coalesce(
+                        gross_layers.savings_plan_net_amortized_upfront_commitment,
+                        gross_layers.savings_plan_amortized_upfront_commitment,
+                        0
+                    )
+            when gross_layers.line_item_type = 'SavingsPlanRecurringFee'
+                then -coalesce(gross_layers.savings_plan_amortized_upfront_commitment, 0)
+            else 0
+        end as ri_sp_trueup,
+        case
+            when gross_layers.discount_mode = 'net'
+                then coalesce(gross_layers.net_unblended_cost, gross_layers.unblended_cost)
+            else gross_layers.unblended_cost
+        end as billed_cost
+    from gross_layers
+),
+
+final as (
+    select
+        layered.line_item_key,
+        layered.line_item_id,
+        layered.delivery_id,
+        layered.billing_period,
+        layered.usage_date,
+        layered.payer_account_id,
+        layered.account_id,
+        layered.invoice_id,
+        layered.billing_entity,
+        layered.currency,
+        case
+            when layered.is_known_line_item_type then layered.line_item_type
+            else {{ raise_in_sql(
+                "'unknown CUR line item type \"' || layered.line_item_type || '\" in billing period '"
+                ~ " || cast(layered.billing_period as " ~ dbt.type_string() ~ ")"
+                ~ " || ' (payer ' || layered.payer_account_id || '): classify it in seeds/cur_line_item_types.csv"
+                ~ " and the cost layer rules before its money is reported'"
+            ) }}
+        end as line_item_type,
+        layered.service_code,
+        layered.usage_type,
+        layered.operation,
+        layered.region,
+        layered.resource_id,
+        layered.instance_type,
+        layered.instance_family,
+        layered.instance_size,
+        layered.pricing_term,
+        {{ pricing_model('layered') }} as pricing_model,
+        layered.discount_mode,
+        layered.list_cost_source,
+        layered.is_split_cost_child,
+        layered.is_cash_only,
+        layered.reservation_arn,
+        layered.savings_plan_arn,
+        {{ allocation_key('layered') }} as allocation_key,
+        layered.usage_amount,
+        layered.normalization_factor,
+        layered.unblended_cost,
+        layered.net_unblended_cost,
+        layered.public_on_demand_cost,
+        layered.billed_cost,
+        {%- for layer in cost_layer_names() %}
+        layered.{{ layer }},
+        {%- endfor %}
+        {% for layer in cost_layer_names() -%}
+            layered.{{ layer }}{{ " + " if not loop.last }}
+        {%- endfor %} as amortized_cost,
+        layered.ri_sp_trueup,
+        case
+            when layered.is_cash_only then layered.billed_cost
+            else 0
+        end as ri_sp_upfront_fees
+    from layered
+)
+
+select * from final
