@@ -1,11 +1,11 @@
 """The Postgres role the dashboard connects as: it can read the marts and nothing else.
 
-``ensure_reader_role`` creates the role (LOGIN; password from ``CLOUDCOST_READER_PASSWORD``, or none where the
-server trusts local connections), gives it USAGE on the marts schema and SELECT on its tables, and sets default
-privileges so that tables the building user creates there later (dbt recreates them on every build) are
-readable too. It gets nothing on ``raw``, staging, intermediate, seeds or snapshots, and no CREATE anywhere.
-Run it once per database before the first build (it is idempotent); ``cloudcost.publish`` re-grants after
-each build as a backstop.
+``ensure_reader_role`` creates the role (LOGIN; password from ``CLOUDCOST_READER_PASSWORD``, or none
+where the server trusts local connections) and gives it USAGE on the marts schema and SELECT on its
+tables. Default privileges make the tables that the building user creates there later readable too
+(dbt recreates them on every build). The role gets nothing on raw, staging, intermediate, seeds or
+snapshots, and no CREATE anywhere. Run it once per database before the first build (it is idempotent);
+``cloudcost.publish`` grants again after each build as a backstop.
 """
 
 from __future__ import annotations

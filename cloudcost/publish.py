@@ -45,10 +45,6 @@ DASHBOARD_MARTS: tuple[str, ...] = (
     "fct_reconciliation_exceptions",
     "fct_cur_restatements",
     "fct_unit_cost",
-    "dim_account",
-    "dim_team",
-    "dim_host_type",
-    "dim_functional_group",
 )
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import click
@@ -15,18 +16,21 @@ DEFAULT_SAMPLE_DIR = Path("sample-data")
 
 def ensure_sample_data(out: Path, seed: int, rows: int, fmt: str, regenerate: bool) -> None:
     """Generate the sample CUR unless the same generation is already on disk."""
-    from cloudcost.generator.command import generate
+    from cloudcost.generator import Options, generate
 
     marker = out / "generation.json"
     if marker.exists() and not regenerate:
-        recorded = json.loads(marker.read_text())
-        params = recorded.get("parameters", {})
+        params = json.loads(marker.read_text()).get("parameters", {})
         if params.get("seed") == seed and params.get("rows") == rows and params.get("format") == fmt:
             click.echo(f"cloudcost demo: reusing sample data in {out}")
             return
-    click.echo(f"cloudcost demo: generating sample data in {out}")
-    ctx = click.get_current_context()
-    ctx.invoke(generate, out=out, format=fmt, rows=rows, seed=seed)
+    if out.exists() and any(out.iterdir()):
+        if not marker.exists():
+            raise click.ClickException(f"{out} is not empty and holds no earlier generation; choose another --data")
+        shutil.rmtree(out)  # an earlier generation with other parameters
+    click.echo(f"cloudcost demo: generating {rows:,} line items ({fmt}, seed {seed}) in {out}")
+    result = generate(Options(out=out, flavour=fmt, rows=rows, seed=seed))
+    click.echo(f"cloudcost demo: wrote {result.rows_written:,} line items in {result.seconds:.1f} s")
 
 
 @click.command()
@@ -66,7 +70,7 @@ def demo(
     current = latest_deliveries(data_dir)
     click.echo(f"cloudcost demo: loading {len(current)} deliveries into {settings.target}")
     report = load_paths(current, settings)
-    click.echo(report.summary() if hasattr(report, "summary") else str(report))
+    click.echo(report.summary_table())
     build_all(settings)
     click.echo("")
     click.echo("cloudcost demo: done.")

@@ -64,37 +64,165 @@ FAMILIES: dict[str, Family] = {
     f.name: f
     for f in (
         Family("m5", "General purpose", "Intel Xeon Platinum 8175 (Skylake)", "3.1 GHz", 4, 0.024, True),
-        Family("c5", "Compute optimized", "Intel Xeon Platinum 8124M", "3.4 GHz", 2, 0.02125, True,
-               sp_compute_ratio=0.73),
-        Family("r5", "Memory optimized", "Intel Xeon Platinum 8175 (Skylake)", "3.1 GHz", 8, 0.0315, True,
-               sp_compute_ratio=0.71, sp_instance_ratio=0.60),
-        Family("m6i", "General purpose", "Intel Xeon 8375C (Ice Lake)", "3.5 GHz", 4, 0.024, True,
-               network="Up to 12500 Megabit", sp_instance_ratio=0.60),
-        Family("c6i", "Compute optimized", "Intel Xeon 8375C (Ice Lake)", "3.5 GHz", 2, 0.02125, True,
-               network="Up to 12500 Megabit", sp_compute_ratio=0.80),
-        Family("r6i", "Memory optimized", "Intel Xeon 8375C (Ice Lake)", "3.5 GHz", 8, 0.0315, True,
-               network="Up to 12500 Megabit"),
-        Family("m6g", "General purpose", "AWS Graviton2 Processor", "2.5 GHz", 4, 0.01925, True, arm=True,
-               sp_compute_ratio=0.70),
-        Family("c6g", "Compute optimized", "AWS Graviton2 Processor", "2.5 GHz", 2, 0.017, True, arm=True,
-               sp_compute_ratio=0.70),
-        Family("r6g", "Memory optimized", "AWS Graviton2 Processor", "2.5 GHz", 8, 0.0252, True, arm=True,
-               sp_compute_ratio=0.70),
-        Family("m7g", "General purpose", "AWS Graviton3 Processor", "2.6 GHz", 4, 0.0204, True, arm=True,
-               network="Up to 12500 Megabit", sp_compute_ratio=0.71),
-        Family("t3", "General purpose", "Intel Skylake E5 2686 v5", "3.1 GHz", 2, 0.0208, True,
-               network="Up to 5 Gigabit", sp_compute_ratio=0.74),
-        Family("i3", "Storage optimized", "Intel Xeon E5-2686 v4 (Broadwell)", "2.3 GHz", 7.625, 0.039, True,
-               sp_compute_ratio=0.72),
-        Family("g5", "GPU instance", "AMD EPYC 7R32", "3.3 GHz", 4, 0.12575, True, gpu=1,
-               gpu_memory="24 GiB", network="Up to 10 Gigabit", sp_compute_ratio=0.78),
+        Family(
+            "c5", "Compute optimized", "Intel Xeon Platinum 8124M", "3.4 GHz", 2, 0.02125, True, sp_compute_ratio=0.73
+        ),
+        Family(
+            "r5",
+            "Memory optimized",
+            "Intel Xeon Platinum 8175 (Skylake)",
+            "3.1 GHz",
+            8,
+            0.0315,
+            True,
+            sp_compute_ratio=0.71,
+            sp_instance_ratio=0.60,
+        ),
+        Family(
+            "m6i",
+            "General purpose",
+            "Intel Xeon 8375C (Ice Lake)",
+            "3.5 GHz",
+            4,
+            0.024,
+            True,
+            network="Up to 12500 Megabit",
+            sp_instance_ratio=0.60,
+        ),
+        Family(
+            "c6i",
+            "Compute optimized",
+            "Intel Xeon 8375C (Ice Lake)",
+            "3.5 GHz",
+            2,
+            0.02125,
+            True,
+            network="Up to 12500 Megabit",
+            sp_compute_ratio=0.80,
+        ),
+        Family(
+            "r6i",
+            "Memory optimized",
+            "Intel Xeon 8375C (Ice Lake)",
+            "3.5 GHz",
+            8,
+            0.0315,
+            True,
+            network="Up to 12500 Megabit",
+        ),
+        Family(
+            "m6g",
+            "General purpose",
+            "AWS Graviton2 Processor",
+            "2.5 GHz",
+            4,
+            0.01925,
+            True,
+            arm=True,
+            sp_compute_ratio=0.70,
+        ),
+        Family(
+            "c6g",
+            "Compute optimized",
+            "AWS Graviton2 Processor",
+            "2.5 GHz",
+            2,
+            0.017,
+            True,
+            arm=True,
+            sp_compute_ratio=0.70,
+        ),
+        Family(
+            "r6g",
+            "Memory optimized",
+            "AWS Graviton2 Processor",
+            "2.5 GHz",
+            8,
+            0.0252,
+            True,
+            arm=True,
+            sp_compute_ratio=0.70,
+        ),
+        Family(
+            "m7g",
+            "General purpose",
+            "AWS Graviton3 Processor",
+            "2.6 GHz",
+            4,
+            0.0204,
+            True,
+            arm=True,
+            network="Up to 12500 Megabit",
+            sp_compute_ratio=0.71,
+        ),
+        Family(
+            "t3",
+            "General purpose",
+            "Intel Skylake E5 2686 v5",
+            "3.1 GHz",
+            2,
+            0.0208,
+            True,
+            network="Up to 5 Gigabit",
+            sp_compute_ratio=0.74,
+        ),
+        Family(
+            "i3",
+            "Storage optimized",
+            "Intel Xeon E5-2686 v4 (Broadwell)",
+            "2.3 GHz",
+            7.625,
+            0.039,
+            True,
+            sp_compute_ratio=0.72,
+        ),
+        Family(
+            "g5",
+            "GPU instance",
+            "AMD EPYC 7R32",
+            "3.3 GHz",
+            4,
+            0.12575,
+            True,
+            gpu=1,
+            gpu_memory="24 GiB",
+            network="Up to 10 Gigabit",
+            sp_compute_ratio=0.78,
+        ),
         # previous generation
-        Family("m4", "General purpose", "Intel Xeon E5-2686 v4 (Broadwell)", "2.3 GHz", 4, 0.025, False,
-               network="Moderate", sp_compute_ratio=0.75),
-        Family("c4", "Compute optimized", "Intel Xeon E5-2666 v3 (Haswell)", "2.9 GHz", 1.875, 0.025, False,
-               network="Moderate", sp_compute_ratio=0.76),
-        Family("r4", "Memory optimized", "Intel Xeon E5-2686 v4 (Broadwell)", "2.3 GHz", 7.625, 0.03325, False,
-               network="Up to 10 Gigabit", sp_compute_ratio=0.75),
+        Family(
+            "m4",
+            "General purpose",
+            "Intel Xeon E5-2686 v4 (Broadwell)",
+            "2.3 GHz",
+            4,
+            0.025,
+            False,
+            network="Moderate",
+            sp_compute_ratio=0.75,
+        ),
+        Family(
+            "c4",
+            "Compute optimized",
+            "Intel Xeon E5-2666 v3 (Haswell)",
+            "2.9 GHz",
+            1.875,
+            0.025,
+            False,
+            network="Moderate",
+            sp_compute_ratio=0.76,
+        ),
+        Family(
+            "r4",
+            "Memory optimized",
+            "Intel Xeon E5-2686 v4 (Broadwell)",
+            "2.3 GHz",
+            7.625,
+            0.03325,
+            False,
+            network="Up to 10 Gigabit",
+            sp_compute_ratio=0.75,
+        ),
     )
 }
 
@@ -287,8 +415,7 @@ def ec2_product(instance_type: str, region: str, operating_system: str, usage_ty
     return attrs
 
 
-def rds_product(instance_type: str, region: str, engine: str, multi_az: bool, usage_type: str,
-                operation: str) -> dict:
+def rds_product(instance_type: str, region: str, engine: str, multi_az: bool, usage_type: str, operation: str) -> dict:
     family_name, size = split_instance_type(instance_type)
     fam = FAMILIES[family_name]
     attrs = {
@@ -350,8 +477,15 @@ def cache_product(node_type: str, region: str, usage_type: str) -> dict:
     return attrs
 
 
-def simple_product(servicecode: str, product_name: str, product_family: str, region: str | None,
-                   usage_type: str, operation: str, **extra: str) -> dict:
+def simple_product(
+    servicecode: str,
+    product_name: str,
+    product_family: str,
+    region: str | None,
+    usage_type: str,
+    operation: str,
+    **extra: str,
+) -> dict:
     attrs = {
         "product_name": product_name,
         "servicecode": servicecode,
@@ -363,8 +497,9 @@ def simple_product(servicecode: str, product_name: str, product_family: str, reg
     if region is None:
         attrs.update({"location": "Global", "location_type": "AWS Region", "region": "global"})
     else:
-        attrs.update({"location": location(region), "location_type": "AWS Region", "region": region,
-                      "region_code": region})
+        attrs.update(
+            {"location": location(region), "location_type": "AWS Region", "region": region, "region_code": region}
+        )
     attrs.update(extra)
     attrs["sku"] = stable_code(servicecode, region, usage_type, operation, *sorted(extra.items()))
     return attrs

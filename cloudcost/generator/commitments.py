@@ -38,7 +38,8 @@ def _price_reservation(company: Company, res: Reservation) -> None:
         res.arn = f"arn:aws:ec2:{res.region}:{window_payer}:reserved-instances/{uid}"
         od = catalog.ec2_on_demand_rate(res.instance_type, res.region, res.platform)
         res.key = (
-            f"ec2|{res.region}|{res.instance_type}|Windows" if res.platform == "Windows"
+            f"ec2|{res.region}|{res.instance_type}|Windows"
+            if res.platform == "Windows"
             else f"ec2|{res.region}|{res.family}|Linux"
         )
     elif res.service == "AmazonRDS":
@@ -75,12 +76,40 @@ def build_commitments(company: Company, running: np.ndarray) -> None:
     first = to_datetime(window.start)
     n = len(window.periods)
 
-    def add_ri(service: str, region: str, itype: str, platform: str, *, share: float, term: int, payment: str,
-               start: datetime, offering: str = "standard", multi_az: bool = False, ref_period: int = 0,
-               in_window: bool = False, count: int | None = None, scenario: str = "") -> Reservation:
-        res = Reservation(len(company.reservations), service, region, itype, platform, multi_az, 1, term, payment,
-                          offering, start, service != "AmazonElastiCache" and platform != "Windows", A_PAYER,
-                          in_window, scenario=scenario)
+    def add_ri(
+        service: str,
+        region: str,
+        itype: str,
+        platform: str,
+        *,
+        share: float,
+        term: int,
+        payment: str,
+        start: datetime,
+        offering: str = "standard",
+        multi_az: bool = False,
+        ref_period: int = 0,
+        in_window: bool = False,
+        count: int | None = None,
+        scenario: str = "",
+    ) -> Reservation:
+        res = Reservation(
+            len(company.reservations),
+            service,
+            region,
+            itype,
+            platform,
+            multi_az,
+            1,
+            term,
+            payment,
+            offering,
+            start,
+            service != "AmazonElastiCache" and platform != "Windows",
+            A_PAYER,
+            in_window,
+            scenario=scenario,
+        )
         _price_reservation(company, res)
         if count is None:
             hours = _reference_hours(window, ref_period)
@@ -93,27 +122,72 @@ def build_commitments(company: Company, running: np.ndarray) -> None:
 
     def past(days: int) -> datetime:
         base = first - timedelta(days=days)
-        return base + timedelta(hours=int(rng.integers(0, 24)), minutes=int(rng.integers(0, 60)),
-                                seconds=int(rng.integers(0, 60)))
+        return base + timedelta(
+            hours=int(rng.integers(0, 24)), minutes=int(rng.integers(0, 60)), seconds=int(rng.integers(0, 60))
+        )
 
-    add_ri("AmazonEC2", "us-east-1", "m5.xlarge", "Linux", share=0.7, term=3, payment="Partial Upfront",
-           start=past(540))
+    add_ri(
+        "AmazonEC2", "us-east-1", "m5.xlarge", "Linux", share=0.7, term=3, payment="Partial Upfront", start=past(540)
+    )
     m4_end = _period_moment(window, 4, 14, 8, 12, 45)
     m4_start = (m4_end - timedelta(days=365) + timedelta(seconds=1)) if m4_end else past(200)
-    add_ri("AmazonEC2", "us-east-1", "m4.2xlarge", "Linux", share=0.9, term=1, payment="No Upfront",
-           start=m4_start, scenario="prev_gen_migration")
-    add_ri("AmazonEC2", "us-east-1", "c5.2xlarge", "Linux", share=0.8, term=1, payment="All Upfront",
-           start=past(150), offering="convertible")
-    add_ri("AmazonEC2", "us-east-1", "r5.2xlarge", "Linux", share=0.5, term=1, payment="No Upfront",
-           start=past(90))
-    add_ri("AmazonEC2", "us-east-1", "m5.xlarge", "Windows", share=0.9, term=1, payment="No Upfront",
-           start=past(60))
-    add_ri("AmazonRDS", "us-east-1", "db.r6g.2xlarge", "PostgreSQL", share=0.9, term=1,
-           payment="Partial Upfront", start=past(200), multi_az=True)
-    add_ri("AmazonRDS", "eu-west-1", "db.r5.xlarge", "MySQL", share=1.0, term=1, payment="All Upfront",
-           start=past(120), multi_az=True, scenario="rds_downsize")
-    add_ri("AmazonElastiCache", "us-east-1", "cache.r6g.large", "Redis", share=0.9, term=1,
-           payment="No Upfront", start=past(75))
+    add_ri(
+        "AmazonEC2",
+        "us-east-1",
+        "m4.2xlarge",
+        "Linux",
+        share=0.9,
+        term=1,
+        payment="No Upfront",
+        start=m4_start,
+        scenario="prev_gen_migration",
+    )
+    add_ri(
+        "AmazonEC2",
+        "us-east-1",
+        "c5.2xlarge",
+        "Linux",
+        share=0.8,
+        term=1,
+        payment="All Upfront",
+        start=past(150),
+        offering="convertible",
+    )
+    add_ri("AmazonEC2", "us-east-1", "r5.2xlarge", "Linux", share=0.5, term=1, payment="No Upfront", start=past(90))
+    add_ri("AmazonEC2", "us-east-1", "m5.xlarge", "Windows", share=0.9, term=1, payment="No Upfront", start=past(60))
+    add_ri(
+        "AmazonRDS",
+        "us-east-1",
+        "db.r6g.2xlarge",
+        "PostgreSQL",
+        share=0.9,
+        term=1,
+        payment="Partial Upfront",
+        start=past(200),
+        multi_az=True,
+    )
+    add_ri(
+        "AmazonRDS",
+        "eu-west-1",
+        "db.r5.xlarge",
+        "MySQL",
+        share=1.0,
+        term=1,
+        payment="All Upfront",
+        start=past(120),
+        multi_az=True,
+        scenario="rds_downsize",
+    )
+    add_ri(
+        "AmazonElastiCache",
+        "us-east-1",
+        "cache.r6g.large",
+        "Redis",
+        share=0.9,
+        term=1,
+        payment="No Upfront",
+        start=past(75),
+    )
 
     floor_index = company.scenarios["ri_floor"]["floor_period_index"]
     floor_fleet = next(f for f in company.fleets if f.host_type == "search-indexer")
@@ -121,36 +195,70 @@ def build_commitments(company: Company, running: np.ndarray) -> None:
     floor_hours = _reference_hours(window, floor_index)
     floor_instances = int(running[floor_fleet.index, floor_hours].min())
     scenario = company.scenarios["ri_floor"]
-    scenario.update({
-        "service_code": "AmazonEC2",
-        "instance_family": floor_fleet.family,
-        "instance_type": floor_fleet.instance_type,
-        "region": floor_fleet.region,
-        "host_type": floor_fleet.host_type,
-        "floor_period": window.periods[floor_index].label,
-        "floor_instances": floor_instances,
-        "floor_normalized_units": floor_instances * floor_fleet.factor / 8.0,
-    })
+    scenario.update(
+        {
+            "service_code": "AmazonEC2",
+            "instance_family": floor_fleet.family,
+            "instance_type": floor_fleet.instance_type,
+            "region": floor_fleet.region,
+            "host_type": floor_fleet.host_type,
+            "floor_period": window.periods[floor_index].label,
+            "floor_instances": floor_instances,
+            "floor_normalized_units": floor_instances * floor_fleet.factor / 8.0,
+        }
+    )
     if purchase is not None and floor_instances > 0:
-        res = add_ri("AmazonEC2", floor_fleet.region, floor_fleet.instance_type, "Linux", share=1.0, term=1,
-                     payment="Partial Upfront", start=purchase, in_window=True, count=floor_instances,
-                     scenario="ri_floor")
+        res = add_ri(
+            "AmazonEC2",
+            floor_fleet.region,
+            floor_fleet.instance_type,
+            "Linux",
+            share=1.0,
+            term=1,
+            payment="Partial Upfront",
+            start=purchase,
+            in_window=True,
+            count=floor_instances,
+            scenario="ri_floor",
+        )
         effective = res.od_rate * catalog.RI_EFFECTIVE_RATIO[(1, "Partial Upfront")]
-        scenario.update({
-            "purchase_period": window.periods[floor_index + 1].label,
-            "reservation_arn": res.arn,
-            "reserved_count": res.count,
-            "reserved_normalized_units": res.units / 8.0,
-            "on_demand_rate": res.od_rate,
-            "effective_rate": effective,
-            "expected_monthly_savings_730h": round((res.od_rate - effective) * res.count * 730, 2),
-        })
+        scenario.update(
+            {
+                "purchase_period": window.periods[floor_index + 1].label,
+                "reservation_arn": res.arn,
+                "reserved_count": res.count,
+                "reserved_normalized_units": res.units / 8.0,
+                "on_demand_rate": res.od_rate,
+                "effective_rate": effective,
+                "expected_monthly_savings_730h": round((res.od_rate - effective) * res.count * 730, 2),
+            }
+        )
 
     # Savings Plans: EC2 Instance plans first, then Compute plans sized on what the RIs leave.
-    def add_plan(kind: str, term: int, payment: str, start: datetime, *, family: str = "", region: str = "",
-                 in_window: bool = False, scenario: str = "") -> SavingsPlan:
-        plan = SavingsPlan(len(company.savings_plans), kind, term, payment, 0.0, start, A_PAYER, family, region,
-                           in_window, scenario=scenario)
+    def add_plan(
+        kind: str,
+        term: int,
+        payment: str,
+        start: datetime,
+        *,
+        family: str = "",
+        region: str = "",
+        in_window: bool = False,
+        scenario: str = "",
+    ) -> SavingsPlan:
+        plan = SavingsPlan(
+            len(company.savings_plans),
+            kind,
+            term,
+            payment,
+            0.0,
+            start,
+            A_PAYER,
+            family,
+            region,
+            in_window,
+            scenario=scenario,
+        )
         plan.plan_id = catalog.stable_uuid(company.seed, "sp", plan.index)
         plan.arn = f"arn:aws:savingsplans::{company.payer_account_id}:savingsplan/{plan.plan_id}"
         company.savings_plans.append(plan)
@@ -175,8 +283,9 @@ def build_commitments(company: Company, running: np.ndarray) -> None:
 
     plan = add_plan("EC2InstanceSavingsPlans", 1, "All Upfront", past(130), family="m6i", region="us-east-1")
     size_plan(plan, 0.85, _reference_hours(window, 0))
-    plan = add_plan("EC2InstanceSavingsPlans", 1, "No Upfront", past(160), family="m6g", region="eu-west-1",
-                    scenario="sp_underused")
+    plan = add_plan(
+        "EC2InstanceSavingsPlans", 1, "No Upfront", past(160), family="m6g", region="eu-west-1", scenario="sp_underused"
+    )
     size_plan(plan, 0.9, _reference_hours(window, 0))
     plan = add_plan("ComputeSavingsPlans", 3, "No Upfront", past(600))
     size_plan(plan, 0.55, all_hours, exclude_family="c6i")
@@ -186,7 +295,6 @@ def build_commitments(company: Company, running: np.ndarray) -> None:
         size_plan(plan, 0.6, all_hours[all_hours >= window.hour_of(bought)], exclude_family="c6i")
     returned = _period_moment(window, min(2, n - 1), 12, 15, 42, 8)
     if returned is not None and n >= 2:
-        plan = add_plan("ComputeSavingsPlans", 1, "All Upfront", returned, in_window=True,
-                        scenario="sp_returned")
+        plan = add_plan("ComputeSavingsPlans", 1, "All Upfront", returned, in_window=True, scenario="sp_returned")
         plan.commitment = max(1.0, round(2.0 * company.scale, 3))
         plan.returned_on = returned + timedelta(days=2, hours=3)

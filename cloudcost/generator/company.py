@@ -21,12 +21,12 @@ Scenarios the later analyses rely on (all listed in ``generation.json`` under ``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 
 from . import catalog
-from .timeline import Window, to_datetime
+from .timeline import Window
 
 COMPANY = "acme"
 PAYER_NAME = "acme-management"
@@ -281,8 +281,9 @@ class Company:
     def host_type(self, name: str) -> HostType:
         return next(h for h in self.host_types if h.name == name)
 
-    def tag_set(self, host: str | None, team: str | None, tagging: str = "tags",
-                environment: str = "production") -> int:
+    def tag_set(
+        self, host: str | None, team: str | None, tagging: str = "tags", environment: str = "production"
+    ) -> int:
         """Index of the tag set a resource of this host type/team carries."""
         if tagging == "none":
             return 0
@@ -373,8 +374,10 @@ def _payments_volume(window: Window, rng: np.random.Generator) -> np.ndarray:
     weekly = np.select([weekday == 5, weekday == 6], [0.82, 0.78], 1.0)
     # month-end payroll bump on the last business day
     month_end = np.array(
-        [(d + timedelta(days=1)).month != d.month or ((d + timedelta(days=3)).month != d.month and d.weekday() == 4)
-         for d in dates]
+        [
+            (d + timedelta(days=1)).month != d.month or ((d + timedelta(days=3)).month != d.month and d.weekday() == 4)
+            for d in dates
+        ]
     )
     trend = (1.025) ** (days / 30.4)
     noise = np.exp(rng.normal(0.0, 0.02, size=len(days)))
@@ -385,9 +388,7 @@ def build_company(seed: int, window: Window, scale: float) -> Company:
     """Accounts, host types and fleets (commitments and other resources are added by their builders)."""
     rng = np.random.default_rng([seed, 7])
     ids = _account_ids(rng)
-    accounts = [
-        Account(i, ids[i], name, team, unit) for i, (name, team, unit) in enumerate(ACCOUNT_LAYOUT)
-    ]
+    accounts = [Account(i, ids[i], name, team, unit) for i, (name, team, unit) in enumerate(ACCOUNT_LAYOUT)]
     host_types = [
         HostType(name, team, group, tagging, _asg_name(name, rng) if tagging == "asg" else "")
         for name, team, group, tagging in HOST_TYPES
@@ -408,68 +409,324 @@ def build_company(seed: int, window: Window, scale: float) -> Company:
         return f
 
     volume_driver = "payments"
-    fleet("payments-api", "AmazonEC2", A_PAY, "us-east-1", "m6i.2xlarge", floor=10 * jitter(), extra=8,
-          diurnal_peak_utc=18, driver=volume_driver, noise=0.03)
-    fleet("payments-worker", "AmazonEC2", A_PAY, "us-east-1", "c6g.xlarge", floor=12 * jitter(), extra=14,
-          diurnal_peak_utc=18, driver=volume_driver, noise=0.04)
-    fleet("fraud-scoring", "AmazonEC2", A_PAY, "us-east-1", "c5.2xlarge", floor=6 * jitter(), extra=4,
-          diurnal_peak_utc=18, driver=volume_driver, noise=0.03)
-    fleet("ledger-db", "AmazonRDS", A_PAY, "us-east-1", "db.r6g.2xlarge", platform="PostgreSQL", multi_az=True,
-          floor=2, noise=0.0)
-    fleet("ledger-db", "AmazonRDS", A_PAY, "us-east-1", "db.r6g.xlarge", platform="PostgreSQL", floor=2,
-          noise=0.0)
-    fleet("payments-cache", "AmazonElastiCache", A_PAY, "us-east-1", "cache.r6g.large", platform="Redis",
-          floor=6, noise=0.0)
-    fleet("checkout-web", "AmazonEC2", A_COM, "us-east-1", "m5.xlarge", floor=14 * jitter(), extra=16,
-          diurnal_peak_utc=19, weekend_drop=0.1, trend_per_month=0.02)
-    fleet("checkout-api", "AmazonEC2", A_COM, "us-east-1", "m4.2xlarge", floor=8 * jitter(), extra=6,
-          diurnal_peak_utc=19, steps=[(migration_hour, 0.12)])
-    fleet("checkout-api", "AmazonEC2", A_COM, "us-east-1", "m5.2xlarge", floor=8 * jitter(), extra=6,
-          diurnal_peak_utc=19, start_hour=migration_hour)
-    fleet("checkout-cache", "AmazonElastiCache", A_COM, "us-east-1", "cache.m6g.large", platform="Redis",
-          floor=3, noise=0.0)
-    fleet("search-indexer", "AmazonEC2", A_COM, "us-east-1", "c6i.2xlarge", floor=6 * jitter(), extra=1.0,
-          diurnal_peak_utc=3, diurnal_width=4.0, noise=0.0, min_floor=2)
-    fleet("search-query", "AmazonEC2", A_COM, "us-east-1", "r5.2xlarge", floor=6 * jitter(), extra=6,
-          diurnal_peak_utc=18, trend_per_month=0.015, steps=[(month_hour(1, 16), 1.3)])
+    fleet(
+        "payments-api",
+        "AmazonEC2",
+        A_PAY,
+        "us-east-1",
+        "m6i.2xlarge",
+        floor=10 * jitter(),
+        extra=8,
+        diurnal_peak_utc=18,
+        driver=volume_driver,
+        noise=0.03,
+    )
+    fleet(
+        "payments-worker",
+        "AmazonEC2",
+        A_PAY,
+        "us-east-1",
+        "c6g.xlarge",
+        floor=12 * jitter(),
+        extra=14,
+        diurnal_peak_utc=18,
+        driver=volume_driver,
+        noise=0.04,
+    )
+    fleet(
+        "fraud-scoring",
+        "AmazonEC2",
+        A_PAY,
+        "us-east-1",
+        "c5.2xlarge",
+        floor=6 * jitter(),
+        extra=4,
+        diurnal_peak_utc=18,
+        driver=volume_driver,
+        noise=0.03,
+    )
+    fleet(
+        "ledger-db",
+        "AmazonRDS",
+        A_PAY,
+        "us-east-1",
+        "db.r6g.2xlarge",
+        platform="PostgreSQL",
+        multi_az=True,
+        floor=2,
+        noise=0.0,
+    )
+    fleet("ledger-db", "AmazonRDS", A_PAY, "us-east-1", "db.r6g.xlarge", platform="PostgreSQL", floor=2, noise=0.0)
+    fleet(
+        "payments-cache",
+        "AmazonElastiCache",
+        A_PAY,
+        "us-east-1",
+        "cache.r6g.large",
+        platform="Redis",
+        floor=6,
+        noise=0.0,
+    )
+    fleet(
+        "checkout-web",
+        "AmazonEC2",
+        A_COM,
+        "us-east-1",
+        "m5.xlarge",
+        floor=14 * jitter(),
+        extra=16,
+        diurnal_peak_utc=19,
+        weekend_drop=0.1,
+        trend_per_month=0.02,
+    )
+    fleet(
+        "checkout-api",
+        "AmazonEC2",
+        A_COM,
+        "us-east-1",
+        "m4.2xlarge",
+        floor=8 * jitter(),
+        extra=6,
+        diurnal_peak_utc=19,
+        steps=[(migration_hour, 0.12)],
+    )
+    fleet(
+        "checkout-api",
+        "AmazonEC2",
+        A_COM,
+        "us-east-1",
+        "m5.2xlarge",
+        floor=8 * jitter(),
+        extra=6,
+        diurnal_peak_utc=19,
+        start_hour=migration_hour,
+    )
+    fleet(
+        "checkout-cache",
+        "AmazonElastiCache",
+        A_COM,
+        "us-east-1",
+        "cache.m6g.large",
+        platform="Redis",
+        floor=3,
+        noise=0.0,
+    )
+    fleet(
+        "search-indexer",
+        "AmazonEC2",
+        A_COM,
+        "us-east-1",
+        "c6i.2xlarge",
+        floor=6 * jitter(),
+        extra=1.0,
+        diurnal_peak_utc=3,
+        diurnal_width=4.0,
+        noise=0.0,
+        min_floor=2,
+    )
+    fleet(
+        "search-query",
+        "AmazonEC2",
+        A_COM,
+        "us-east-1",
+        "r5.2xlarge",
+        floor=6 * jitter(),
+        extra=6,
+        diurnal_peak_utc=18,
+        trend_per_month=0.015,
+        steps=[(month_hour(1, 16), 1.3)],
+    )
     fleet("kafka-broker", "AmazonEC2", A_DATA, "us-east-1", "i3.2xlarge", floor=6, noise=0.0)
-    fleet("spark-worker", "AmazonEC2", A_DATA, "us-east-1", "r5.4xlarge", spot=True, floor=2 * jitter(),
-          extra=22, diurnal_peak_utc=8, diurnal_width=2.0, weekend_drop=0.6, noise=0.12)
+    fleet(
+        "spark-worker",
+        "AmazonEC2",
+        A_DATA,
+        "us-east-1",
+        "r5.4xlarge",
+        spot=True,
+        floor=2 * jitter(),
+        extra=22,
+        diurnal_peak_utc=8,
+        diurnal_width=2.0,
+        weekend_drop=0.6,
+        noise=0.12,
+    )
     fleet("airflow", "AmazonEC2", A_DATA, "us-east-1", "m5.large", floor=4, noise=0.0)
-    fleet("etl-batch", "AmazonEC2", A_DATA, "us-west-2", "c5.4xlarge", spot=True, floor=1, extra=10,
-          diurnal_peak_utc=5, diurnal_width=3.0, noise=0.15)
-    fleet("ml-training", "AmazonEC2", A_ML, "us-east-1", "g5.2xlarge", floor=1, extra=6, diurnal_peak_utc=14,
-          diurnal_width=2.0, weekend_drop=0.5, noise=0.2, start_hour=month_hour(3, 1))
-    fleet("ml-inference", "AmazonEC2", A_ML, "us-west-2", "c6g.2xlarge", floor=4 * jitter(), extra=3,
-          diurnal_peak_utc=18, trend_per_month=0.04)
-    fleet("k8s-node", "AmazonEC2", A_PLAT, "us-east-1", "m6g.4xlarge", floor=10 * jitter(), extra=8,
-          diurnal_peak_utc=17, trend_per_month=0.02)
-    fleet("ci-runner", "AmazonEC2", A_PLAT, "us-west-2", "c5.xlarge", spot=True, floor=0, extra=24, min_floor=0,
-          diurnal_peak_utc=17, diurnal_width=2.5, weekend_drop=0.85, noise=0.2)
-    fleet("ci-runner", "AmazonEC2", A_PLAT, "us-west-2", "c6g.large", floor=2, extra=8, diurnal_peak_utc=17,
-          diurnal_width=2.5, weekend_drop=0.85, noise=0.1)
+    fleet(
+        "etl-batch",
+        "AmazonEC2",
+        A_DATA,
+        "us-west-2",
+        "c5.4xlarge",
+        spot=True,
+        floor=1,
+        extra=10,
+        diurnal_peak_utc=5,
+        diurnal_width=3.0,
+        noise=0.15,
+    )
+    fleet(
+        "ml-training",
+        "AmazonEC2",
+        A_ML,
+        "us-east-1",
+        "g5.2xlarge",
+        floor=1,
+        extra=6,
+        diurnal_peak_utc=14,
+        diurnal_width=2.0,
+        weekend_drop=0.5,
+        noise=0.2,
+        start_hour=month_hour(3, 1),
+    )
+    fleet(
+        "ml-inference",
+        "AmazonEC2",
+        A_ML,
+        "us-west-2",
+        "c6g.2xlarge",
+        floor=4 * jitter(),
+        extra=3,
+        diurnal_peak_utc=18,
+        trend_per_month=0.04,
+    )
+    fleet(
+        "k8s-node",
+        "AmazonEC2",
+        A_PLAT,
+        "us-east-1",
+        "m6g.4xlarge",
+        floor=10 * jitter(),
+        extra=8,
+        diurnal_peak_utc=17,
+        trend_per_month=0.02,
+    )
+    fleet(
+        "ci-runner",
+        "AmazonEC2",
+        A_PLAT,
+        "us-west-2",
+        "c5.xlarge",
+        spot=True,
+        floor=0,
+        extra=24,
+        min_floor=0,
+        diurnal_peak_utc=17,
+        diurnal_width=2.5,
+        weekend_drop=0.85,
+        noise=0.2,
+    )
+    fleet(
+        "ci-runner",
+        "AmazonEC2",
+        A_PLAT,
+        "us-west-2",
+        "c6g.large",
+        floor=2,
+        extra=8,
+        diurnal_peak_utc=17,
+        diurnal_width=2.5,
+        weekend_drop=0.85,
+        noise=0.1,
+    )
     for region in ("us-east-1", "us-west-2", "eu-west-1"):
         fleet("bastion", "AmazonEC2", A_PLAT, region, "t3.medium", floor=1, noise=0.0, floor_scales=False)
     fleet("monitoring", "AmazonEC2", A_PLAT, "us-east-1", "r4.xlarge", floor=4, noise=0.0)
-    fleet("identity-api", "AmazonEC2", A_ID, "eu-west-1", "m6g.xlarge", floor=8 * jitter(), extra=6,
-          diurnal_peak_utc=12, steps=[(month_hour(4, 4), 0.15)])
-    fleet("identity-api", "AmazonEC2", A_ID, "eu-west-1", "m7g.xlarge", floor=7 * jitter(), extra=5,
-          diurnal_peak_utc=12, start_hour=month_hour(4, 4))
-    fleet("sessions-db", "AmazonRDS", A_ID, "eu-west-1", "db.r5.xlarge", platform="MySQL", multi_az=True,
-          floor=1, noise=0.0, end_hour=month_hour(2, 9))
-    fleet("sessions-db", "AmazonRDS", A_ID, "eu-west-1", "db.r5.large", platform="MySQL", multi_az=True,
-          floor=1, noise=0.0, start_hour=month_hour(2, 9))
-    fleet("growth-web", "AmazonEC2", A_GROWTH, "us-east-1", "t3.large", floor=4 * jitter(), extra=4,
-          diurnal_peak_utc=19, trend_per_month=0.03)
-    fleet("growth-web", "AmazonEC2", A_GROWTH, "ap-southeast-1", "t3.large", floor=2, extra=2,
-          diurnal_peak_utc=6)
-    fleet("reporting-win", "AmazonEC2", A_GROWTH, "us-east-1", "m5.xlarge", platform="Windows", floor=3,
-          extra=3, diurnal_peak_utc=15, diurnal_width=3.0, weekend_drop=0.5, noise=0.0)
+    fleet(
+        "identity-api",
+        "AmazonEC2",
+        A_ID,
+        "eu-west-1",
+        "m6g.xlarge",
+        floor=8 * jitter(),
+        extra=6,
+        diurnal_peak_utc=12,
+        steps=[(month_hour(4, 4), 0.15)],
+    )
+    fleet(
+        "identity-api",
+        "AmazonEC2",
+        A_ID,
+        "eu-west-1",
+        "m7g.xlarge",
+        floor=7 * jitter(),
+        extra=5,
+        diurnal_peak_utc=12,
+        start_hour=month_hour(4, 4),
+    )
+    fleet(
+        "sessions-db",
+        "AmazonRDS",
+        A_ID,
+        "eu-west-1",
+        "db.r5.xlarge",
+        platform="MySQL",
+        multi_az=True,
+        floor=1,
+        noise=0.0,
+        end_hour=month_hour(2, 9),
+    )
+    fleet(
+        "sessions-db",
+        "AmazonRDS",
+        A_ID,
+        "eu-west-1",
+        "db.r5.large",
+        platform="MySQL",
+        multi_az=True,
+        floor=1,
+        noise=0.0,
+        start_hour=month_hour(2, 9),
+    )
+    fleet(
+        "growth-web",
+        "AmazonEC2",
+        A_GROWTH,
+        "us-east-1",
+        "t3.large",
+        floor=4 * jitter(),
+        extra=4,
+        diurnal_peak_utc=19,
+        trend_per_month=0.03,
+    )
+    fleet("growth-web", "AmazonEC2", A_GROWTH, "ap-southeast-1", "t3.large", floor=2, extra=2, diurnal_peak_utc=6)
+    fleet(
+        "reporting-win",
+        "AmazonEC2",
+        A_GROWTH,
+        "us-east-1",
+        "m5.xlarge",
+        platform="Windows",
+        floor=3,
+        extra=3,
+        diurnal_peak_utc=15,
+        diurnal_width=3.0,
+        weekend_drop=0.5,
+        noise=0.0,
+    )
     # staging copies of a few services (smaller, tagged environment=staging)
-    fleet("payments-api", "AmazonEC2", A_PLAT, "us-east-1", "m6i.large", floor=2, extra=1, noise=0.05,
-          environment="staging")
-    fleet("checkout-web", "AmazonEC2", A_PLAT, "us-east-1", "m5.large", floor=2, extra=2, environment="staging",
-          weekend_drop=0.5)
+    fleet(
+        "payments-api",
+        "AmazonEC2",
+        A_PLAT,
+        "us-east-1",
+        "m6i.large",
+        floor=2,
+        extra=1,
+        noise=0.05,
+        environment="staging",
+    )
+    fleet(
+        "checkout-web",
+        "AmazonEC2",
+        A_PLAT,
+        "us-east-1",
+        "m5.large",
+        floor=2,
+        extra=2,
+        environment="staging",
+        weekend_drop=0.5,
+    )
     fleet("legacy-reports", "AmazonEC2", A_GROWTH, "us-east-1", "c4.xlarge", floor=2, noise=0.0)
 
     for f in fleets:
@@ -478,7 +735,8 @@ def build_company(seed: int, window: Window, scale: float) -> Company:
         if f.service == "AmazonEC2":
             f.od_rate = catalog.ec2_on_demand_rate(f.instance_type, f.region, f.platform)
             f.ri_key = (
-                f"ec2|{f.region}|{f.instance_type}|Windows" if f.platform == "Windows"
+                f"ec2|{f.region}|{f.instance_type}|Windows"
+                if f.platform == "Windows"
                 else f"ec2|{f.region}|{f.family}|Linux"
             )
         elif f.service == "AmazonRDS":
@@ -510,11 +768,3 @@ def build_company(seed: int, window: Window, scale: float) -> Company:
     )
     company.scenarios["ri_floor"] = {"floor_period_index": floor_period}
     return company
-
-
-def window_datetime(window: Window, hour: float) -> datetime:
-    return to_datetime(window.start) + timedelta(hours=hour)
-
-
-def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)

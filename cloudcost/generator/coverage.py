@@ -108,8 +108,9 @@ def compute_coverage(company: Company, running: np.ndarray, hours: np.ndarray) -
     return result
 
 
-def on_demand_cost_by_fleet(company: Company, running: np.ndarray, coverage: list[FleetCoverage],
-                            ratio_of) -> np.ndarray:
+def on_demand_cost_by_fleet(
+    company: Company, running: np.ndarray, coverage: list[FleetCoverage], ratio_of
+) -> np.ndarray:
     """[fleet, hour] cost of the still-uncovered usage priced with ratio_of(fleet) (for sizing plans)."""
     out = np.zeros(running.shape)
     for fleet in company.fleets:

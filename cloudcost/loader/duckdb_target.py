@@ -15,6 +15,8 @@ from cloudcost.loader.deliveries import (
     delivery_totals_sql,
     lines_to_write_sql,
 )
+from cloudcost.loader.errors import CurLoadError
+from cloudcost.loader.flavour import first_line
 from cloudcost.loader.target import (
     DELIVERIES,
     DELIVERY_TOTALS,
@@ -34,7 +36,13 @@ class DuckDBTarget:
     def __init__(self, settings: Settings) -> None:
         settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
         self.path = settings.duckdb_path
-        self._con = duckdb.connect(str(settings.duckdb_path))
+        try:
+            self._con = duckdb.connect(str(settings.duckdb_path))
+        except duckdb.Error as error:
+            raise CurLoadError(
+                f"Cannot open the DuckDB warehouse {settings.duckdb_path} (is another process using it?): "
+                f"{first_line(error)}"
+            ) from error
 
     @property
     def staging(self) -> duckdb.DuckDBPyConnection:

@@ -14,4 +14,7 @@ class CurLoadError(click.ClickException):
         super().__init__(message)
 
     def format_message(self) -> str:
-        return f"{self.message} Nothing was loaded."
+        sentence = self.message.rstrip()
+        if not sentence.endswith((".", "!", "?")):
+            sentence += "."
+        return f"{sentence} Nothing was loaded."

@@ -187,14 +187,16 @@ class _PlanBuilder:
         return expressions[0] if len(expressions) == 1 else f"coalesce({', '.join(expressions)})"
 
     def json_from_columns(self, entries: dict[str, str], number_values: bool = False) -> str:
-        """A JSON object from (key -> SQL value) pairs, skipping NULL values, built as text (fast)."""
+        """A JSON object from (key -> SQL value) pairs, skipping NULL values (and zero amounts), as text.
+
+        ``'"key":' || to_json(NULL)`` is NULL and ``concat_ws`` skips NULLs, so no CASE per value is needed.
+        """
         if not entries:
             return "'{}'"
         parts = []
         for key, value in entries.items():
-            key_literal = sql_string(json.dumps(key) + ":")
-            condition = f"{value} is not null and {value} <> 0" if number_values else f"{value} is not null"
-            parts.append(f"case when {condition} then {key_literal} || to_json({value}) end")
+            kept = f"nullif({value}, 0)" if number_values else value
+            parts.append(f"{sql_string(json.dumps(key) + ':')} || to_json({kept})")
         return f"'{{' || concat_ws(',', {', '.join(parts)}) || '}}'"
 
     @staticmethod

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import queue
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -19,6 +21,8 @@ from cloudcost.loader.deliveries import (
     delivery_totals_sql,
     lines_to_write_sql,
 )
+from cloudcost.loader.errors import CurLoadError
+from cloudcost.loader.flavour import first_line
 from cloudcost.loader.target import (
     DELIVERIES,
     DELIVERY_TOTALS,
@@ -33,40 +37,76 @@ from cloudcost.settings import RAW_SCHEMA, Settings
 from cloudcost.warehouse import ensure_postgres_database
 
 BATCH_ROWS = 50_000
+_PREFETCH = 4
 _WRITE_OPTIONS = pacsv.WriteOptions(include_header=False)
 
 
 class CsvStream(io.RawIOBase):
-    """A readable file of CSV text made from DuckDB result batches, for psycopg2's ``copy_expert``."""
+    """A readable file of CSV text made from DuckDB result batches, for psycopg2's ``copy_expert``.
+
+    A background thread turns the next batches into CSV (DuckDB and Arrow release the GIL) while
+    Postgres parses the current one; at most ``_PREFETCH`` chunks wait in memory.
+    """
 
     def __init__(self, batches: Iterator[Any], on_rows: Callable[[int], None] | None = None) -> None:
-        self._batches = batches
         self._on_rows = on_rows
+        self._chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=_PREFETCH)
+        self._stop = threading.Event()
         self._chunk = b""
         self._position = 0
+        self._finished = False
+        self._worker = threading.Thread(target=self._produce, args=(batches,), daemon=True)
+        self._worker.start()
 
     def readable(self) -> bool:
         return True
 
-    def _next_chunk(self) -> bytes:
-        for batch in self._batches:
-            if batch.num_rows == 0:
+    def _put(self, item: bytes | BaseException | None) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._chunks.put(item, timeout=0.2)
+                return True
+            except queue.Full:
                 continue
-            sink = io.BytesIO()
-            pacsv.write_csv(batch, sink, _WRITE_OPTIONS)
-            if self._on_rows is not None:
-                self._on_rows(batch.num_rows)
-            return sink.getvalue()
-        return b""
+        return False
+
+    def _produce(self, batches: Iterator[Any]) -> None:
+        try:
+            for batch in batches:
+                if batch.num_rows == 0:
+                    continue
+                sink = io.BytesIO()
+                pacsv.write_csv(batch, sink, _WRITE_OPTIONS)
+                if not self._put(sink.getvalue()):
+                    return
+                if self._on_rows is not None:
+                    self._on_rows(batch.num_rows)
+            self._put(None)
+        except BaseException as error:  # handed to the reading thread, which raises it
+            self._put(error)
 
     def read(self, size: int = -1) -> bytes:
-        """Up to ``size`` bytes (the rest of the current batch when fewer); b"" at the end."""
+        """Up to ``size`` bytes (the rest of the current chunk when fewer); b"" at the end."""
         if self._position >= len(self._chunk):
-            self._chunk, self._position = self._next_chunk(), 0
+            if self._finished:
+                return b""
+            item = self._chunks.get()
+            if isinstance(item, BaseException):
+                self._finished = True
+                raise item
+            if item is None:
+                self._finished = True
+                return b""
+            self._chunk, self._position = item, 0
         end = len(self._chunk) if size < 0 else self._position + size
         data = self._chunk[self._position : end]
         self._position += len(data)
         return data
+
+    def close(self) -> None:
+        self._stop.set()
+        self._worker.join()
+        super().close()
 
 
 class PostgresTarget:
@@ -75,9 +115,13 @@ class PostgresTarget:
     def __init__(self, settings: Settings) -> None:
         import psycopg2
 
-        ensure_postgres_database(settings)
+        try:
+            ensure_postgres_database(settings)
+            self._pg = psycopg2.connect(settings.pg_dsn)
+        except psycopg2.Error as error:
+            where = f"{settings.pg_host}:{settings.pg_port}/{settings.pg_database}"
+            raise CurLoadError(f"Cannot connect to Postgres at {where}: {first_line(error)}") from error
         self.settings = settings
-        self._pg = psycopg2.connect(settings.pg_dsn)
         self._spill = tempfile.TemporaryDirectory(prefix="cloudcost-load-")
         self._duck = duckdb.connect()
         self._duck.execute(f"set temp_directory = '{self._spill.name}'")
@@ -103,9 +147,12 @@ class PostgresTarget:
     ) -> None:
         reader = self._duck.sql(query).to_arrow_reader(BATCH_ROWS)
         stream = CsvStream(iter(reader), on_rows)
-        cur.copy_expert(
-            f"copy {RAW_SCHEMA}.{table} ({columns}) from stdin with (format csv)", stream, size=1 << 20
-        )
+        try:
+            cur.copy_expert(
+                f"copy {RAW_SCHEMA}.{table} ({columns}) from stdin with (format csv)", stream, size=1 << 20
+            )
+        finally:
+            stream.close()
 
     def write(self, planned: Sequence[PlannedDelivery], loaded_at: datetime, progress: bool) -> None:
         to_write = [delivery for delivery in planned if delivery.to_write]

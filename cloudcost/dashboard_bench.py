@@ -1,0 +1,117 @@
+"""Page render times of the dashboard against one DuckDB warehouse, for `cloudcost bench`.
+
+Each page is run with Streamlit's AppTest (the script as a browser session would run it, without the
+browser): ``cold`` with the query cache cleared first (every mart query runs), ``warm`` right after (what
+a user switching pages within the cache TTL gets). The marts are published first if the warehouse has no
+published copy yet.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from cloudcost.settings import PROJECT_ROOT
+
+APP = PROJECT_ROOT / "streamlit_app" / "app.py"
+
+
+@dataclass
+class PageTiming:
+    page: str
+    cold_seconds: float
+    warm_seconds: float
+    errors: list[str]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "page": self.page,
+            "cold_seconds": round(self.cold_seconds, 3),
+            "warm_seconds": round(self.warm_seconds, 3),
+            "errors": self.errors,
+        }
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _render(page_path: str) -> tuple[float, list[str]]:
+    from streamlit.testing.v1 import AppTest
+
+    started = time.perf_counter()
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    if page_path:
+        at.switch_page(page_path).run()
+    seconds = time.perf_counter() - started
+    return seconds, [str(error.value) for error in at.exception]
+
+
+def bench_pages(duckdb_path: Path, repeats: int = 3) -> list[PageTiming]:
+    """Median cold and warm render time of every page against the marts in ``duckdb_path``."""
+    import streamlit as st
+
+    from cloudcost.publish import publish, published_path
+    from cloudcost.settings import load_settings
+
+    if str(PROJECT_ROOT) not in sys.path:
+        sys.path.insert(0, str(PROJECT_ROOT))
+    from streamlit_app.pages_index import PAGES
+
+    values = {"CLOUDCOST_TARGET": "duckdb", "CLOUDCOST_DUCKDB_PATH": str(Path(duckdb_path).resolve())}
+    timings: list[PageTiming] = []
+    with _environment(values):
+        os.environ.pop("CLOUDCOST_DASHBOARD_DB", None)
+        settings = load_settings("duckdb")
+        if not published_path(settings).exists():
+            publish(settings)
+        for index, page in enumerate(PAGES):
+            path = "" if index == 0 else page.path
+            cold, warm, errors = [], [], []
+            for _ in range(repeats):
+                st.cache_data.clear()
+                seconds, found = _render(path)
+                cold.append(seconds)
+                errors += found
+                seconds, found = _render(path)
+                warm.append(seconds)
+                errors += found
+            timings.append(PageTiming(page.title, statistics.median(cold), statistics.median(warm), sorted(set(errors))))
+    return timings
+
+
+def format_table(timings: list[PageTiming]) -> str:
+    lines = [f"{'page':<26}{'cold s':>9}{'warm s':>9}"]
+    for timing in timings:
+        flag = "  ERROR: " + "; ".join(timing.errors) if timing.errors else ""
+        lines.append(f"{timing.page:<26}{timing.cold_seconds:>9.3f}{timing.warm_seconds:>9.3f}{flag}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """`python -m cloudcost.dashboard_bench WAREHOUSE.duckdb [REPEATS]`."""
+    if len(sys.argv) < 2:
+        raise SystemExit("usage: python -m cloudcost.dashboard_bench WAREHOUSE.duckdb [REPEATS]")
+    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    print(format_table(bench_pages(Path(sys.argv[1]), repeats)))
+
+
+if __name__ == "__main__":
+    main()

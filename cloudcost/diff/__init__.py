@@ -1,0 +1,1 @@
+"""`cloudcost diff`: what a change does to the public marts' numbers, between a git ref and the work tree."""

@@ -1,0 +1,634 @@
+"""Generate a whole synthetic CUR history: deliveries, generation.json, finance and forecast files.
+
+Work goes period by period and, inside a period, chunk by chunk (a few days at a time), so memory stays
+bounded whatever ``rows`` is: each chunk's lines are built with numpy, turned into an Arrow table once and
+appended to every delivery of the period that holds those days (month-to-date deliveries hold the first
+days, the final one all of them). Lines that depend on the whole period (RIFee, fees, tax) are built per
+delivery from per-day figures accumulated along the way.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from . import catalog
+from .capacity import capacity_matrix
+from .charges import (
+    PeriodTotals,
+    edp_lines,
+    late_credit_amount,
+    map_credit_lines,
+    period_lines,
+    plan_fee_lines,
+    private_rate_lines,
+)
+from .columns import COST_CATEGORIES
+from .commitments import build_commitments
+from .company import COST_CENTER_TAG_FROM_PERIOD, PAYER_NAME, Company, build_company
+from .deliveries import GENERATION_FILE, SCHEMA_VERSION
+from .finance import build_invoices, write_finance
+from .forecasts import write_finance_forecasts, write_usage_forecasts
+from .formats import FORMATS, Converter
+from .lines import LINE_TYPES, PRICING_MODELS, Block, Context, TemplateRegistry, concat_blocks, materialize
+from .stream_lines import StreamTable
+from .streams import build_streams
+from .timeline import Period, PlannedDelivery, Window, build_window, plan_deliveries, to_datetime
+from .usage import instance_lines
+from .writers import REPORT_NAMES, DeliveryWriter, delivery_paths, write_manifest, write_period_manifest
+
+DEFAULT_ROWS = 200_000
+DEFAULT_START = "2026-05"
+DEFAULT_MONTHS = 6
+MTD_HISTORY_MONTHS = 3
+CHUNK_ROWS = 150_000
+ROWS_PER_FILE = 1_000_000
+ROUNDING_PERIOD = 0
+ROUNDING_TARGET = 0.0049  # CUR total minus the invoice (cents) for the documented rounding difference
+GRANULARITIES = {"daily": 24, "hourly": 1}
+
+
+@dataclass
+class Options:
+    out: Path
+    flavour: str = "cur2_parquet"
+    rows: int = DEFAULT_ROWS
+    months: int = DEFAULT_MONTHS
+    start: date = date(2026, 5, 1)
+    seed: int = 42
+    restate: bool = True
+    month_to_date: bool = True
+    granularity: str = "daily"
+    rows_per_file: int = ROWS_PER_FILE
+
+
+@dataclass
+class Result:
+    out: Path
+    generation: dict
+    rows_written: int
+    seconds: float
+    company: Company = field(repr=False)
+
+
+# ---------------------------------------------------------------- company and scale
+
+
+def _build(seed: int, window: Window, scale: float) -> tuple[Company, np.ndarray]:
+    company = build_company(seed, window, scale)
+    running = capacity_matrix(company)
+    build_commitments(company, running)
+    build_streams(company)
+    return company, running
+
+
+def estimate_rows(company: Company, running: np.ndarray, bucket: int) -> float:
+    """About how many line items the window will hold (final deliveries)."""
+    hours = running.shape[1]
+    if bucket == 24:
+        per_bucket = running[:, : hours // 24 * 24].reshape(running.shape[0], -1, 24).max(axis=2)
+    else:
+        per_bucket = running
+    instance = float(per_bucket.sum()) * 1.3
+    streams = len(company.streams) * hours / bucket
+    fixed = hours / 24 * 60 + len(company.window.periods) * 120
+    return instance + streams + fixed
+
+
+def choose_company(seed: int, window: Window, rows: int, bucket: int) -> tuple[Company, np.ndarray]:
+    scale = 1.0
+    for _ in range(3):
+        company, running = _build(seed, window, scale)
+        estimate = estimate_rows(company, running, bucket)
+        scale = float(np.clip(scale * rows / estimate, 0.02, 5000.0))
+    return _build(seed, window, scale)
+
+
+# ---------------------------------------------------------------- bookkeeping along the way
+
+
+class Actuals:
+    """Figures the forecast files are made from: units per host type and day, cost per month and grain."""
+
+    def __init__(self, company: Company) -> None:
+        self.company = company
+        self.host_units = np.zeros((len(company.host_types), company.window.days))
+        self.monthly: dict[str, dict[tuple[str, str, str], list[float]]] = {}
+
+    def add(self, registry: TemplateRegistry, block: Block, period: Period) -> None:
+        if len(block) == 0:
+            return
+        epoch0 = self.company.window.epoch_seconds()
+        host = registry.meta("meta_host_type")[block.tpl]
+        usage = block.nums.get("line_item_usage_amount", np.zeros(len(block)))
+        mask = host >= 0
+        if mask.any():
+            day = (block.interval_start[mask] - epoch0) // 86400
+            units = usage[mask] * registry.meta("meta_units_per_hour")[block.tpl[mask]]
+            np.add.at(self.host_units, (host[mask], day), units)
+        model = registry.meta("meta_pricing_model")[block.tpl]
+        line_type = registry.meta("meta_line_type")[block.tpl]
+        usage_like = (model > 0) & (line_type != LINE_TYPES.index("SavingsPlanNegation"))
+        if not usage_like.any():
+            return
+        public = block.nums.get("pricing_public_on_demand_cost", np.zeros(len(block)))
+        amortized = block.nums.get("line_item_unblended_cost", np.zeros(len(block))).copy()
+        ri = model == PRICING_MODELS.index("reserved")
+        sp = model == PRICING_MODELS.index("savings_plan")
+        if ri.any():
+            amortized[ri] = block.nums["reservation_effective_cost"][ri]
+        if sp.any():
+            amortized[sp] = block.nums["savings_plan_savings_plan_effective_cost"][sp]
+        product = registry.meta("meta_product")[block.tpl]
+        family = registry.meta("meta_family")[block.tpl]
+        keys = np.stack([product, family, model], axis=1)[usage_like]
+        uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+        pub = np.bincount(inverse.ravel(), weights=public[usage_like], minlength=len(uniq))
+        amo = np.bincount(inverse.ravel(), weights=amortized[usage_like], minlength=len(uniq))
+        target = self.monthly.setdefault(period.label, {})
+        for (p, f, m), a, b in zip(uniq.tolist(), pub, amo, strict=True):
+            key = (registry.product_codes[p], registry.families[f] if f >= 0 else "", PRICING_MODELS[m])
+            entry = target.setdefault(key, [0.0, 0.0])
+            entry[0] += float(a)
+            entry[1] += float(b)
+
+
+class InvoiceIds:
+    """Invoice ids of a closed period, one per invoice key (billing entity, bill type, purchase)."""
+
+    def __init__(self, seed: int, period: Period) -> None:
+        self.seed = seed
+        self.period = period
+
+    def get(self, key: str, default: str = "") -> str:
+        return catalog.stable_number(self.seed, self.period.label, key, digits=10)
+
+    def __getitem__(self, key: str) -> str:
+        return self.get(key)
+
+
+# ---------------------------------------------------------------- chunks
+
+
+def _chunks(period: Period, cutoffs: list[int], rows_per_day: float, bucket: int) -> list[tuple[int, int]]:
+    """Day ranges [d0, d1) of the period, cut at every delivery cut-off and kept to about CHUNK_ROWS lines."""
+    span = max(1, min(7, int(CHUNK_ROWS // max(rows_per_day, 1.0))))
+    bounds = sorted({0, period.data_days, *[c for c in cutoffs if 0 < c < period.data_days]})
+    chunks = []
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        day = lo
+        while day < hi:
+            chunks.append((day, min(hi, day + span)))
+            day += span
+    return chunks
+
+
+def _chunk_block(
+    company: Company,
+    registry: TemplateRegistry,
+    streams: StreamTable,
+    running: np.ndarray,
+    period: Period,
+    h0: int,
+    h1: int,
+    bucket: int,
+) -> Block:
+    usage = concat_blocks(
+        [instance_lines(company, registry, running, h0, h1, bucket), streams.lines(period, h0, h1, bucket)]
+    )
+    derived = concat_blocks(
+        [
+            plan_fee_lines(company, registry, usage, h0, h1, bucket),
+            private_rate_lines(company, registry, usage),
+            map_credit_lines(company, registry, usage, period),
+        ]
+    )
+    both = concat_blocks([usage, derived])
+    return concat_blocks([both, edp_lines(company, registry, both, daily=True)])
+
+
+# ---------------------------------------------------------------- generate
+
+
+def _delivered_at(seed: int, planned: PlannedDelivery) -> datetime:
+    minute = int(catalog.stable_number(seed, planned.period.label, planned.kind, planned.as_of, digits=6)) % 3600
+    return to_datetime(planned.delivered_on) + timedelta(hours=6, seconds=minute)
+
+
+def _prepare_out(out: Path) -> None:
+    generation = out / GENERATION_FILE
+    if generation.exists():
+        previous = json.loads(generation.read_text())
+        for relative in previous.get("owned_paths", []):
+            target = out / relative
+            if target.is_dir():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
+        generation.unlink()
+    elif out.exists() and any(out.iterdir()):
+        raise FileExistsError(f"{out} is not empty and holds no {GENERATION_FILE}: choose an empty --out folder")
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def generate(options: Options, progress: Callable[[int, int], None] | None = None) -> Result:
+    """Write the whole synthetic history into options.out; returns what generation.json holds."""
+    if options.flavour not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {options.flavour!r}")
+    if options.granularity not in GRANULARITIES:
+        raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}")
+    if options.rows < 1:
+        raise ValueError("rows must be positive")
+    began = time.perf_counter()
+    bucket = GRANULARITIES[options.granularity]
+    out = options.out
+    _prepare_out(out)
+    window = build_window(options.start, options.months)
+    company, running = choose_company(options.seed, window, options.rows, bucket)
+    registry = TemplateRegistry()
+    streams = StreamTable(company, registry)
+    planned = plan_deliveries(window, MTD_HISTORY_MONTHS if options.month_to_date else 0, options.restate)
+    rows_per_day = estimate_rows(company, running, bucket) / window.days
+    actuals = Actuals(company)
+    scratch = out / ".generator-scratch"
+    scratch.mkdir(exist_ok=True)
+
+    ml_start = next((f.start_hour for f in company.fleets if f.host_type == "ml-training"), float("inf"))
+    gpu_from = next(
+        (p.index for p in window.periods if p.start_hour + p.data_days * 24 > ml_start), len(window.periods)
+    )
+    account_ids = [a.account_id for a in company.accounts]
+    account_names = [a.name for a in company.accounts]
+    cost_categories = [{COST_CATEGORIES[0]: a.business_unit} for a in company.accounts]
+
+    chunk_plan = {}
+    for period in window.periods:
+        cutoffs = [p.cutoff_day for p in planned if p.period == period]
+        chunk_plan[period.label] = _chunks(period, cutoffs, rows_per_day, bucket)
+    total_chunks = sum(len(c) for c in chunk_plan.values()) + len(planned)
+    done = 0
+    records: list[dict] = []
+    finals: list[tuple[Period, dict[str, list[float]], dict[str, str]]] = []
+    rows_written = 0
+    restated_info: dict | None = None
+    rounding_info: dict | None = None
+    sequence = {id(p): i + 1 for i, p in enumerate(planned)}
+
+    for period in window.periods:
+        mine = [p for p in planned if p.period == period]
+        drift = {"cost_center"} if period.index >= COST_CENTER_TAG_FROM_PERIOD else set()
+        if period.index >= gpu_from:
+            drift.add("gpu")
+        tag_keys = {"aws_autoscaling_group_name", "user_environment", "user_host_type", "user_team"}
+        if "cost_center" in drift:
+            tag_keys.add("user_cost_center")
+        ctx = Context(
+            registry,
+            company.payer_account_id,
+            account_ids,
+            cost_categories,
+            company.tags.sets,
+            int(to_datetime(period.start).timestamp()),
+            int(to_datetime(period.end).timestamp()),
+            frozenset(tag_keys),
+        )
+        converter = Converter(
+            options.flavour,
+            registry,
+            frozenset(drift),
+            company.tags.sets,
+            frozenset(tag_keys),
+            account_names,
+            PAYER_NAME,
+            cost_categories,
+        )
+        writers: dict[int, DeliveryWriter] = {}
+        folder_ids: dict[int, str] = {}
+        delivered_at: dict[int, datetime] = {}
+        for p in mine:
+            folder_ids[id(p)] = catalog.stable_uuid(options.seed, options.flavour, period.label, p.kind, p.as_of)
+            delivered_at[id(p)] = _delivered_at(options.seed, p)
+            paths = delivery_paths(out, options.flavour, period, folder_ids[id(p)], delivered_at[id(p)])
+            invoice_ids = InvoiceIds(options.seed, period) if p.kind in ("final", "restated") else None
+            writers[id(p)] = DeliveryWriter(
+                options.flavour, paths, converter, invoice_ids, options.rows_per_file, scratch
+            )
+        totals = PeriodTotals(period.data_days, len(company.accounts), len(company.reservations))
+        period_epoch = int(to_datetime(period.start).timestamp())
+        for d0, d1 in chunk_plan[period.label]:
+            h0 = period.start_hour + d0 * 24
+            h1 = period.start_hour + d1 * 24
+            block = _chunk_block(company, registry, streams, running, period, h0, h1, bucket)
+            totals.add(registry, block, period_epoch)
+            actuals.add(registry, block, period)
+            table = materialize(block, ctx)
+            for p in mine:
+                if p.cutoff_day >= d1:
+                    writers[id(p)].write(table)
+            done += 1
+            if progress:
+                progress(done, total_chunks)
+        for p in mine:
+            final = p.kind in ("final", "restated")
+            nudge = 0.0
+            if p.kind == "final" and period.index == ROUNDING_PERIOD:
+                trial = period_lines(company, registry, period, p.cutoff_day, final, False, totals)
+                current = writers[id(p)].totals.by_invoice_key.get("AWS|Anniversary", [0.0])[0]
+                current += float(_anniversary_sum(registry, trial))
+                nudge = np.floor(current * 100) / 100 + ROUNDING_TARGET - current
+                rounding_info = {"period": period.label}
+            block = period_lines(
+                company, registry, period, p.cutoff_day, final, p.kind == "restated", totals, tax_nudge=nudge
+            )
+            writer = writers[id(p)]
+            writer.write(materialize(block, ctx))
+            files = writer.close()
+            write_manifest(
+                options.flavour,
+                writer.paths,
+                out,
+                period,
+                folder_ids[id(p)],
+                company.payer_account_id,
+                converter.columns,
+                files,
+                delivered_at[id(p)],
+            )
+            rows_written += writer.totals.rows
+            invoice_ids = writer.invoice_ids
+            by_invoice = []
+            for key, (amount, tax, _first) in sorted(writer.totals.by_invoice_key.items()):
+                entity, bill_type = key.split("|")[:2]
+                by_invoice.append(
+                    {
+                        "invoice_id": invoice_ids.get(key) if invoice_ids else "",
+                        "invoice_key": key,
+                        "billing_entity": entity,
+                        "bill_type": bill_type,
+                        "unblended_cost": amount,
+                        "tax": tax,
+                    }
+                )
+            records.append(
+                {
+                    "sequence": sequence[id(p)],
+                    "delivery_id": folder_ids[id(p)],
+                    "billing_period": period.label,
+                    "kind": p.kind,
+                    "delivered_on": p.delivered_on.isoformat(),
+                    "delivered_at": delivered_at[id(p)].strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "as_of": p.as_of.isoformat(),
+                    "data_through": (p.as_of - timedelta(days=1)).isoformat(),
+                    "invoiced": final,
+                    "path": writer.paths.folder.relative_to(out).as_posix(),
+                    "files": [f.relative_to(out).as_posix() for f in files],
+                    "manifest": writer.paths.manifest.relative_to(out).as_posix(),
+                    "row_count": writer.totals.rows,
+                    "totals": {
+                        "unblended_cost": writer.totals.unblended,
+                        "public_on_demand_cost": writer.totals.public_on_demand,
+                        "by_invoice": by_invoice,
+                        "by_line_item_type": dict(sorted(writer.totals.by_line_item_type.items())),
+                    },
+                }
+            )
+            if p.kind == "final":
+                finals.append((period, writer.totals.by_invoice_key, InvoiceIds(options.seed, period)))
+            if p.kind == "restated":
+                restated_info = {
+                    "period": period,
+                    "delivery_id": folder_ids[id(p)],
+                    "unblended": writer.totals.unblended,
+                }
+            done += 1
+            if progress:
+                progress(done, total_chunks)
+        latest = max(mine, key=lambda q: sequence[id(q)])
+        write_period_manifest(writers[id(latest)].paths)
+    shutil.rmtree(scratch, ignore_errors=True)
+
+    records.sort(key=lambda r: r["sequence"])
+    latest_seq: dict[str, int] = {}
+    for r in records:
+        latest_seq[r["billing_period"]] = r["sequence"]
+    previous: dict[str, str] = {}
+    for r in records:
+        r["latest"] = latest_seq[r["billing_period"]] == r["sequence"]
+        r["supersedes"] = previous.get(r["billing_period"])
+        previous[r["billing_period"]] = r["delivery_id"]
+
+    invoices = build_invoices(finals)
+    credit_memo_key = "AWS|Refund|s3-requests"
+    finance_files, discrepancies = write_finance(out, company, invoices, credit_memo_key, rounding_info)
+    if restated_info is not None:
+        period = restated_info["period"]
+        final_total = next(
+            r["totals"]["unblended_cost"]
+            for r in records
+            if r["billing_period"] == period.label and r["kind"] == "final"
+        )
+        discrepancies.append(
+            {
+                "kind": "restatement_after_close",
+                "billing_period": period.label,
+                "invoice_id": InvoiceIds(options.seed, period)["AWS|Anniversary"],
+                "billing_entity": "AWS",
+                "delivery_id": restated_info["delivery_id"],
+                "closed_on": period.closed_on.isoformat(),
+                "late_credit": late_credit_amount(company),
+                "delta_unblended": restated_info["unblended"] - final_total,
+                "expected_status": "exception",
+                "description": "Closed month re-delivered with a late credit (and the tax it changes) after the books "
+                "closed; the invoice and the ledger still hold the original amounts",
+            }
+        )
+    usage_rows = write_usage_forecasts(out, company, actuals.host_units)
+    finance_rows = write_finance_forecasts(out, company, actuals.monthly)
+    generation = _generation_document(
+        options, company, window, records, finance_files, discrepancies, usage_rows, finance_rows
+    )
+    (out / GENERATION_FILE).write_text(json.dumps(generation, indent=2) + "\n")
+    return Result(out, generation, rows_written, time.perf_counter() - began, company)
+
+
+def _anniversary_sum(registry: TemplateRegistry, block: Block) -> float:
+    if len(block) == 0:
+        return 0.0
+    keys = np.array([registry.rows[int(t)]["invoice_key"] for t in block.tpl])
+    return float(block.nums["line_item_unblended_cost"][keys == "AWS|Anniversary"].sum())
+
+
+def _generation_document(
+    options: Options,
+    company: Company,
+    window: Window,
+    records: list[dict],
+    finance_files: dict[str, str],
+    discrepancies: list[dict],
+    usage_rows: int,
+    finance_rows: int,
+) -> dict:
+    report = REPORT_NAMES[options.flavour]
+    scenarios = dict(company.scenarios)
+    scenarios["ri_floor"] = {k: v for k, v in scenarios.get("ri_floor", {}).items() if k != "floor_period_index"}
+    scenarios["commitments"] = {
+        "reservations": [
+            {
+                "arn": r.arn,
+                "service_code": r.service,
+                "region": r.region,
+                "instance_type": r.instance_type,
+                "platform": r.platform,
+                "multi_az": r.multi_az,
+                "count": r.count,
+                "term_years": r.term_years,
+                "payment_option": r.payment_option,
+                "offering_class": r.offering_class,
+                "start": r.start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "end": r.end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "upfront": r.upfront_total,
+                "recurring_hourly": r.recurring_hourly,
+                "scenario": r.scenario,
+            }
+            for r in company.reservations
+        ],
+        "savings_plans": [
+            {
+                "arn": p.arn,
+                "type": p.kind,
+                "family": p.family,
+                "region": p.region,
+                "term_years": p.term_years,
+                "payment_option": p.payment_option,
+                "hourly_commitment": p.commitment,
+                "upfront": p.upfront_total,
+                "start": p.start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "end": p.end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "returned_on": p.returned_on.strftime("%Y-%m-%dT%H:%M:%SZ") if p.returned_on else None,
+                "scenario": p.scenario,
+            }
+            for p in company.savings_plans
+        ],
+    }
+    steps = []
+    for fleet in company.fleets:
+        for hour, multiplier in fleet.steps:
+            if hour < window.hours:
+                steps.append(
+                    {
+                        "host_type": fleet.host_type,
+                        "instance_type": fleet.instance_type,
+                        "at": (to_datetime(window.start) + timedelta(hours=hour)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        "multiplier": multiplier,
+                    }
+                )
+        if 0 < fleet.start_hour < window.hours:
+            steps.append(
+                {
+                    "host_type": fleet.host_type,
+                    "instance_type": fleet.instance_type,
+                    "at": (to_datetime(window.start) + timedelta(hours=fleet.start_hour)).strftime(
+                        "%Y-%m-%dT%H:%M:%SZ"
+                    ),
+                    "event": "starts",
+                }
+            )
+        if fleet.end_hour < window.hours:
+            steps.append(
+                {
+                    "host_type": fleet.host_type,
+                    "instance_type": fleet.instance_type,
+                    "at": (to_datetime(window.start) + timedelta(hours=fleet.end_hour)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "event": "stops",
+                }
+            )
+    scenarios["step_changes"] = steps
+    owned = [report, "finance", "forecasts"]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generator": "cloudcost generate",
+        "parameters": {
+            "seed": options.seed,
+            "rows": options.rows,
+            "months": options.months,
+            "start": options.start.strftime("%Y-%m"),
+            "format": options.flavour,
+            "restate": options.restate,
+            "month_to_date": options.month_to_date,
+            "granularity": options.granularity,
+            "rows_per_file": options.rows_per_file,
+        },
+        "format": options.flavour,
+        "report_name": report,
+        "time_granularity": options.granularity.upper(),
+        "payer_account_id": company.payer_account_id,
+        "currency": "USD",
+        "scale": company.scale,
+        "window": {
+            "first_period": window.periods[0].label,
+            "last_period": window.periods[-1].label,
+            "open_period": window.open_period.label,
+            "data_end": window.end.isoformat(),
+            "periods": [
+                {
+                    "billing_period": p.label,
+                    "start": p.start.isoformat(),
+                    "end": p.end.isoformat(),
+                    "data_end": p.data_end.isoformat(),
+                    "is_open": p.is_open,
+                    "closed_on": p.closed_on.isoformat() if p.closed_on else None,
+                }
+                for p in window.periods
+            ],
+        },
+        "deliveries": records,
+        "discrepancies": discrepancies,
+        "scenarios": scenarios,
+        "company": {
+            "name": "acme",
+            "accounts": [
+                {
+                    "account_id": a.account_id,
+                    "account_name": a.name,
+                    "default_team": a.default_team,
+                    "business_unit": a.business_unit,
+                }
+                for a in company.accounts
+            ],
+            "teams": company.teams,
+            "host_types": [
+                {
+                    "host_type": h.name,
+                    "team": h.team,
+                    "functional_group": h.functional_group,
+                    "tagging": h.tagging,
+                    "asg_name": h.asg_name or None,
+                }
+                for h in company.host_types
+            ],
+            "tag_keys": {
+                "team": "user_team",
+                "host_type": "user_host_type",
+                "environment": "user_environment",
+                "cost_center": "user_cost_center",
+                "auto_scaling_group": "aws_autoscaling_group_name",
+            },
+            "cost_center_tag_from": window.periods[min(COST_CENTER_TAG_FROM_PERIOD, len(window.periods) - 1)].label,
+            "business_metrics": ["payments", "checkout_orders"],
+            "payments_functional_group": "payments",
+        },
+        "files": {
+            **finance_files,
+            "usage_forecasts": "forecasts/usage_forecasts.csv",
+            "finance_forecasts": "forecasts/finance_forecasts.csv",
+        },
+        "forecasts": {"usage_rows": usage_rows, "finance_rows": finance_rows},
+        "owned_paths": owned,
+    }

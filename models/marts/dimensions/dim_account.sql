@@ -1,0 +1,61 @@
+{#- One row per AWS account seen in the CUR: its payer (the latest one it was billed under), its default
+    team under today's rules, and the months it appears in. -#}
+
+with
+
+allocation_keys as (
+    select distinct
+        account_id,
+        payer_account_id,
+        billing_period
+    from {{ ref('int_allocation_keys') }}
+),
+
+account_periods as (
+    select
+        account_id,
+        min(billing_period) as first_billing_period,
+        max(billing_period) as last_billing_period,
+        count(distinct billing_period) as billing_period_count
+    from allocation_keys
+    group by account_id
+),
+
+latest_payers as (
+    select
+        account_id,
+        payer_account_id,
+        row_number() over (
+            partition by account_id
+            order by billing_period desc, payer_account_id
+        ) as payer_rank
+    from allocation_keys
+),
+
+account_teams as (
+    select * from {{ ref('map_account_teams') }}
+),
+
+current_default_teams as (
+    select
+        account_id,
+        team
+    from account_teams
+    where {{ rule_is_valid('account_teams', 'cast(' ~ dbt.current_timestamp() ~ ' as date)') }}
+)
+
+select
+    account_periods.account_id,
+    latest_payers.payer_account_id,
+    account_periods.account_id = latest_payers.payer_account_id as is_payer_account,
+    coalesce(current_default_teams.team, 'unallocated') as default_team,
+    account_periods.first_billing_period,
+    account_periods.last_billing_period,
+    cast(account_periods.billing_period_count as bigint) as billing_period_count
+from account_periods
+inner join latest_payers
+    on
+        account_periods.account_id = latest_payers.account_id
+        and latest_payers.payer_rank = 1
+left join current_default_teams
+    on account_periods.account_id = current_default_teams.account_id

@@ -1,0 +1,72 @@
+"""Definitions of the shared terms, from the same ``{% docs %}`` blocks that dbt docs shows.
+
+The compiled manifest (``target/manifest.json``, written by every dbt parse/build) is read when present;
+otherwise the blocks are read from the project's docs paths (``docs/`` and ``models/``) with a regex over
+the simple ``{% docs name %} ... {% enddocs %}`` syntax.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import streamlit as st
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DOCS_PATHS = ("docs", "models")
+_BLOCK = re.compile(r"{%-?\s*docs\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%}(.*?){%-?\s*enddocs\s*-?%}", re.DOTALL)
+
+
+def manifest_path() -> Path:
+    """dbt's manifest: under ``$DBT_TARGET_PATH`` (dbt's own variable) or ``target/`` of the project."""
+    target = Path(os.environ.get("DBT_TARGET_PATH", "target"))
+    return (target if target.is_absolute() else PROJECT_ROOT / target) / "manifest.json"
+
+
+def blocks_from_manifest(path: Path) -> dict[str, str]:
+    manifest = json.loads(path.read_text())
+    project = manifest.get("metadata", {}).get("project_name")
+    return {
+        entry["name"]: entry.get("block_contents", "").strip()
+        for entry in manifest.get("docs", {}).values()
+        if (project is None or entry.get("package_name") == project) and not entry["name"].startswith("__")
+    }
+
+
+def blocks_from_files(files: Iterable[Path]) -> dict[str, str]:
+    blocks: dict[str, str] = {}
+    for path in files:
+        for name, body in _BLOCK.findall(path.read_text(encoding="utf-8")):
+            blocks[name] = body.strip()
+    return blocks
+
+
+def docs_files(root: Path = PROJECT_ROOT) -> list[Path]:
+    return sorted(path for folder in DOCS_PATHS for path in (root / folder).rglob("*.md"))
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def load_blocks() -> dict[str, str]:
+    path = manifest_path()
+    if path.exists():
+        try:
+            blocks = blocks_from_manifest(path)
+            if blocks:
+                return blocks
+        except (OSError, ValueError, KeyError):
+            pass
+    return blocks_from_files(docs_files())
+
+
+def definition(term: str, fallback: str = "") -> str:
+    """The docs block ``term`` (markdown), or ``fallback`` when no block of that name exists."""
+    return load_blocks().get(term) or fallback
+
+
+def first_definition(terms: Iterable[str], fallback: str = "") -> str:
+    """The first of several possible block names that exists (names differ between projects' docs)."""
+    blocks = load_blocks()
+    return next((blocks[t] for t in terms if blocks.get(t)), fallback)

@@ -1,0 +1,62 @@
+"""The dashboard's pages, in menu order (shared by the app, its tests and the page benchmark)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    path: str  # relative to streamlit_app/app.py
+    title: str
+    icon: str
+    url_path: str
+    marts: tuple[str, ...]
+    default: bool = False
+
+
+PAGES: tuple[PageInfo, ...] = (
+    PageInfo(
+        "views/cost_layers.py",
+        "Cost layers",
+        ":material/waterfall_chart:",
+        "cost-layers",
+        ("fct_cost_daily", "fct_cash_bridge"),
+        default=True,
+    ),
+    PageInfo(
+        "views/forecast_accuracy.py",
+        "Forecast accuracy",
+        ":material/query_stats:",
+        "forecast-accuracy",
+        ("fct_forecast_accuracy", "fct_forecast_vintages", "fct_itemized_actuals"),
+    ),
+    PageInfo(
+        "views/commitments.py",
+        "Commitments",
+        ":material/handshake:",
+        "commitments",
+        ("fct_commitment_coverage", "fct_commitment_utilization", "dim_commitment"),
+    ),
+    PageInfo(
+        "views/reconciliation.py",
+        "Invoice reconciliation",
+        ":material/receipt_long:",
+        "reconciliation",
+        ("fct_invoice_reconciliation", "fct_reconciliation_exceptions", "fct_cur_restatements"),
+    ),
+    PageInfo(
+        "views/unit_cost.py",
+        "Unit cost",
+        ":material/payments:",
+        "unit-cost",
+        ("fct_unit_cost",),
+    ),
+    PageInfo(
+        "views/opportunities.py",
+        "Savings opportunities",
+        ":material/trending_down:",
+        "savings-opportunities",
+        ("fct_savings_opportunities",),
+    ),
+)

@@ -1,0 +1,271 @@
+"""Shared presentation: units, tables with CSV download, empty states, the freshness line, term help."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from streamlit_app import data, glossary
+
+BUILD_HINT = "run `cloudcost build` (or `cloudcost demo`)"
+
+MONEY, UNITS, RATIO, COUNT, DATE, TEXT = "money", "units", "ratio", "count", "date", "text"
+
+# column name -> (label, kind, docs blocks to explain it). Unknown columns get their name as label.
+COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "month": ("Month", DATE, ("billing_period",)),
+    "billing_period": ("Billing period", DATE, ("billing_period",)),
+    "usage_date": ("Date", DATE, ("usage_date",)),
+    "period_start": ("Period start", DATE, ("unit_cost",)),
+    "currency": ("Currency", TEXT, ("currency",)),
+    "payer_account_id": ("Payer", TEXT, ("payer_account_id",)),
+    "account_id": ("Account", TEXT, ("account_id",)),
+    "invoice_id": ("Invoice", TEXT, ("invoice_id",)),
+    "billing_entity": ("Billing entity", TEXT, ("billing_entity",)),
+    "team": ("Team", TEXT, ("team",)),
+    "host_type": ("Host type", TEXT, ("host_type",)),
+    "functional_group": ("Functional group", TEXT, ("functional_group",)),
+    "service_code": ("Service", TEXT, ("service_code",)),
+    "instance_family": ("Instance family", TEXT, ("instance_family",)),
+    "pricing_model": ("Pricing model", TEXT, ("pricing_model",)),
+    "discount_mode": ("Discount mode", TEXT, ("discount_mode",)),
+    # cost layers
+    "on_demand_layer": ("On-demand (list)", MONEY, ("layer_on_demand",)),
+    "on_demand": ("On-demand (list)", MONEY, ("layer_on_demand",)),
+    "negotiated_rate": ("Negotiated rates", MONEY, ("layer_negotiated_rate",)),
+    "spot_discount": ("Spot discount", MONEY, ("layer_spot_discount",)),
+    "ri_discount": ("RI discount", MONEY, ("layer_ri_discount",)),
+    "ri_unused": ("Unused RIs", MONEY, ("layer_ri_unused",)),
+    "sp_discount": ("SP discount", MONEY, ("layer_sp_discount",)),
+    "sp_unused": ("Unused SPs", MONEY, ("layer_sp_unused",)),
+    "edp_discount": ("EDP discount", MONEY, ("layer_edp_discount",)),
+    "private_rate_discount": ("Private rate discount", MONEY, ("layer_private_rate_discount",)),
+    "other_discount": ("Other discounts", MONEY, ("layer_other_discount",)),
+    "credit": ("Credits", MONEY, ("layer_credit",)),
+    "refund": ("Refunds", MONEY, ("layer_refund",)),
+    "tax": ("Tax", MONEY, ("layer_tax",)),
+    "fee": ("Fees", MONEY, ("layer_fee",)),
+    "public_on_demand_cost": ("Public on-demand cost", MONEY, ("public_on_demand_cost_basis",)),
+    "amortized_cost": ("Amortized cost", MONEY, ("amortized_cost",)),
+    "unblended_cost": ("Unblended cost", MONEY, ("unblended_cost",)),
+    "net_unblended_cost": ("Net unblended cost", MONEY, ("net_unblended_cost",)),
+    "billed_cost": ("Billed cost", MONEY, ("billed_cost",)),
+    "ri_sp_trueup": ("RI/SP true-up", MONEY, ("ri_sp_trueup",)),
+    "ri_sp_upfront_fees": ("RI/SP upfront fees", MONEY, ("ri_sp_upfront_fees",)),
+    "bridged_cost": ("Bridged cost", MONEY, ("cash_bridge",)),
+    "bridge_difference": ("Bridge difference", MONEY, ("cash_bridge",)),
+    "is_balanced": ("Balanced", TEXT, ("cash_bridge",)),
+    "effective_discount_rate": ("Effective discount rate", RATIO, ("effective_discount_rate",)),
+    # reconciliation
+    "status": ("Status", TEXT, ("reconciliation_status", "reconciliation")),
+    "cur_billed_cost": ("CUR billed", MONEY, ("billed_cost",)),
+    "invoice_total": ("Invoice total", MONEY, ("invoice_total", "reconciliation")),
+    "ledger_posted": ("Ledger posted", MONEY, ("ledger_posted", "reconciliation")),
+    "cur_vs_invoice_difference": ("CUR − invoice", MONEY, ("reconciliation",)),
+    "invoice_vs_ledger_difference": ("Invoice − ledger", MONEY, ("reconciliation",)),
+    "cur_vs_ledger_difference": ("CUR − ledger", MONEY, ("reconciliation",)),
+    "tolerance": ("Tolerance", MONEY, ("reconciliation_tolerance", "reconciliation")),
+    "is_period_closed": ("Closed", TEXT, ("period_close",)),
+    "is_signed_off": ("Signed off", TEXT, ("sign_off",)),
+    "is_accepted": ("Accepted", TEXT, ("sign_off",)),
+    "contributor_amount": ("Contributor amount", MONEY, ("reconciliation_exception",)),
+    "share_of_basis": ("Share", RATIO, ("reconciliation_exception",)),
+    "unblended_cost_delta": ("Δ unblended cost", MONEY, ("restatement", "cur_restatement")),
+    "public_on_demand_cost_delta": ("Δ public on-demand cost", MONEY, ("restatement", "cur_restatement")),
+    "previous_unblended_cost": ("Previous unblended cost", MONEY, ("restatement",)),
+    "changed_rows": ("Changed rows", COUNT, ("restatement",)),
+    "is_after_close": ("After close", TEXT, ("restatement", "period_close")),
+    # unit cost
+    "business_volume": ("Business volume", COUNT, ("business_volume", "unit_cost")),
+    "fully_loaded_amortized_unit_cost": (
+        "Fully loaded (amortized) per unit",
+        MONEY,
+        ("unit_cost_fully_loaded",),
+    ),
+    "marginal_amortized_unit_cost": ("Marginal (amortized) per unit", MONEY, ("unit_cost_marginal",)),
+    "fully_loaded_on_demand_unit_cost": (
+        "Fully loaded (on-demand) per unit",
+        MONEY,
+        ("unit_cost_fully_loaded",),
+    ),
+    "marginal_on_demand_unit_cost": ("Marginal (on-demand) per unit", MONEY, ("unit_cost_marginal",)),
+    "fully_loaded_amortized_cost": ("Fully loaded amortized cost", MONEY, ("unit_cost_fully_loaded",)),
+    "marginal_amortized_cost": ("Marginal amortized cost", MONEY, ("unit_cost_marginal",)),
+    # forecasts
+    "forecast_source": ("Source", TEXT, ("forecast_source",)),
+    "horizon_bucket": ("Horizon (days)", TEXT, ("forecast_horizon",)),
+    "horizon_days": ("Horizon (days)", COUNT, ("forecast_horizon",)),
+    "generated_at": ("Generated at", TEXT, ("forecast_vintage",)),
+    "target_date": ("Target date", DATE, ("forecast_horizon",)),
+    "wape": ("WAPE", RATIO, ("wape",)),
+    "bias": ("Bias", RATIO, ("forecast_bias", "bias")),
+    "mape": ("MAPE", RATIO, ("mape",)),
+    "interval_coverage": ("Interval coverage", RATIO, ("interval_coverage",)),
+    "n_points": ("Points", COUNT, ("forecast_accuracy",)),
+    "forecast": ("Forecast (xlarge units)", UNITS, ("normalized_units",)),
+    "lower": ("Lower bound", UNITS, ("normalized_units",)),
+    "upper": ("Upper bound", UNITS, ("normalized_units",)),
+    # commitments
+    "ri_covered_units": ("RI-covered units", UNITS, ("normalized_units",)),
+    "sp_covered_units": ("SP-covered units", UNITS, ("normalized_units",)),
+    "on_demand_units": ("On-demand units", UNITS, ("normalized_units",)),
+    "spot_units": ("Spot units", UNITS, ("normalized_units",)),
+    "reserved_units": ("Reserved units", UNITS, ("normalized_units",)),
+    "used_units": ("Used units", UNITS, ("normalized_units",)),
+    "normalized_units": ("Normalized units (xlarge)", UNITS, ("normalized_units",)),
+    "ri_coverage": ("RI coverage", RATIO, ("ri_coverage",)),
+    "sp_coverage": ("SP coverage", RATIO, ("sp_coverage",)),
+    "commitment_coverage": ("Commitment coverage", RATIO, ("commitment_coverage",)),
+    "ri_utilization": ("RI utilization", RATIO, ("ri_utilization", "utilization")),
+    "sp_utilization": ("SP utilization", RATIO, ("sp_utilization", "utilization")),
+    "utilization": ("Utilization", RATIO, ("utilization",)),
+    "target": ("Target", RATIO, ("coverage_target",)),
+    "gap_to_target": ("Gap to target", RATIO, ("coverage_target",)),
+    "unused_cost": ("Unused cost", MONEY, ("layer_ri_unused", "layer_sp_unused")),
+    "line_count": ("CUR lines", COUNT, ("line_count",)),
+}
+
+
+def money(value: Any, currency: str = "USD") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    sign = "-" if value < 0 else ""
+    symbol = "$" if currency == "USD" else f"{currency} "
+    return f"{sign}{symbol}{abs(value):,.2f}"
+
+
+def units(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:,.1f} xlarge units"
+
+
+def percent(value: Any, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value * 100:.{digits}f} %"
+
+
+def term(*names: str, fallback: str = "") -> str | None:
+    """Definition for a hover: the first docs block among ``names``."""
+    return glossary.first_definition(names, fallback) or None
+
+
+def missing(what: str, mart: str, hint: str = BUILD_HINT) -> None:
+    """The empty state of a page or section whose mart is not built (or has no rows for the filters)."""
+    if data.has_mart(mart):
+        st.info(f"No {what} for these filters — widen the dates or clear a filter.", icon=":material/filter_alt:")
+    else:
+        st.info(f"No {what} yet — {hint}. (`{mart}` is not built or not published.)", icon=":material/hourglass:")
+
+
+def column_config(frame: pd.DataFrame, currency: str | None = None) -> dict[str, Any]:
+    """Labels, units and hover definitions for the columns of ``frame`` that the dashboard knows."""
+    config: dict[str, Any] = {}
+    for name in frame.columns:
+        label, kind, terms = COLUMNS.get(name, (name.replace("_", " ").capitalize(), guess_kind(name), (name,)))
+        help_text = term(*terms)
+        if kind == "money":
+            fmt = "dollar" if (currency or "USD") == "USD" else "accounting"
+            config[name] = st.column_config.NumberColumn(label, help=help_text, format=fmt)
+        elif kind == "units":
+            config[name] = st.column_config.NumberColumn(label, help=help_text, format="%.2f")
+        elif kind == "ratio":
+            config[name] = st.column_config.NumberColumn(label, help=help_text, format="percent")
+        elif kind == "count":
+            config[name] = st.column_config.NumberColumn(label, help=help_text, format="localized")
+        elif kind == "date":
+            config[name] = st.column_config.DateColumn(label, help=help_text, format="YYYY-MM-DD")
+        else:
+            config[name] = st.column_config.Column(label, help=help_text)
+    return config
+
+
+def guess_kind(name: str) -> str:
+    """The unit of a column the dashboard has no entry for, from the project's naming conventions."""
+    if name.endswith(("_cost", "_savings", "_amount", "_difference", "_delta", "_fee", "_fees")):
+        return MONEY
+    if name.endswith("_units"):
+        return UNITS
+    if name.endswith(("_rate", "_coverage", "_utilization", "_share")) or name.startswith("share_"):
+        return RATIO
+    if name.endswith(("_date", "_month")):
+        return DATE
+    return TEXT
+
+
+def table(frame: pd.DataFrame, name: str, currency: str | None = None, height: int | None = None) -> None:
+    """A table with labelled, unit-formatted columns and a CSV download of exactly what it shows.
+
+    Surrogate keys (``*_key`` hashes) are left out: they mean nothing to a reader."""
+    frame = frame.drop(columns=[c for c in frame.columns if str(c).endswith("_key")])
+    st.dataframe(
+        frame,
+        column_config=column_config(frame, currency),
+        hide_index=True,
+        width="stretch",
+        height=height if height is not None else "auto",
+    )
+    st.download_button(
+        f"Download {name} (CSV)",
+        frame.to_csv(index=False).encode("utf-8"),
+        file_name=f"{name.replace(' ', '_')}.csv",
+        mime="text/csv",
+        key=f"download_{name}",
+        icon=":material/download:",
+    )
+
+
+def heading(text: str, *terms: str) -> None:
+    st.subheader(text, help=term(*terms) if terms else None)
+
+
+def freshness() -> None:
+    """ "Data through …, built at …" from the marts themselves and the publication stamp."""
+    source = data.current_source()
+    if not source.available:
+        st.sidebar.warning(f"No published data yet — {BUILD_HINT}.", icon=":material/warning:")
+        return
+    through = None
+    if data.has_mart("fct_cost_daily"):
+        through = data.date_bounds("fct_cost_daily", "usage_date")[1]
+    built = data.publication_time(source)
+    parts = [f"data through **{through:%Y-%m-%d}**" if through else "no cost data yet"]
+    if built:
+        parts.append(f"built at **{_local(built)}**")
+    st.sidebar.caption(" · ".join(parts))
+
+
+def _local(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def currencies(frame: pd.DataFrame, column_name: str = "currency") -> list[str]:
+    if column_name not in frame:
+        return ["USD"]
+    return sorted({str(v) for v in frame[column_name].dropna()}) or ["USD"]
+
+
+def choose(label: str, options: Sequence[Any], key: str, help_text: str | None = None, format_func: Any = str) -> Any:
+    """A selectbox whose choice is kept in session state across pages (``key`` names it)."""
+    options = list(options)
+    if not options:
+        return None
+    kept = st.session_state.get(f"keep_{key}")
+    index = options.index(kept) if kept in options else 0
+    chosen = st.selectbox(label, options, index=index, key=f"sel_{key}", help=help_text, format_func=format_func)
+    st.session_state[f"keep_{key}"] = chosen
+    return chosen
+
+
+def month_label(value: Any) -> str:
+    if isinstance(value, datetime | pd.Timestamp):
+        value = value.date()
+    return value.strftime("%Y-%m") if isinstance(value, date) else str(value)

@@ -1,0 +1,163 @@
+"""Run the project's dbt models (and MetricFlow) against a scratch warehouse, for the dbt tests.
+
+A ``DbtWorkspace`` is a temporary folder that links to the project's dbt folders, with its own profiles,
+target and log folders, so tests never touch the project's ``target/`` or the user's warehouse. dbt and
+``mf`` run as subprocesses (dbt keeps global state in-process).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cloudcost.settings import Settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_FOLDERS = ("models", "macros", "seeds", "data-tests", "docs", "snapshots", "analyses")
+BIN_DIR = Path(sys.executable).parent
+
+# The cost / allocation / usage models and everything they need (seeds, staging); cautious indirect selection
+# keeps data tests that also depend on models outside this selection out of the run.
+COST_SELECTION = (
+    "+path:models/marts/cost",
+    "+path:models/marts/dimensions",
+    "+path:models/marts/semantic",
+)
+
+
+class DbtCommandError(AssertionError):
+    """A dbt or mf command failed; the message carries its output."""
+
+
+@dataclass
+class DbtWorkspace:
+    root: Path
+    settings: Settings
+    copied: tuple[str, ...] = ()
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, root: Path, settings: Settings, copied: Iterable[str] = ()) -> DbtWorkspace:
+        """Link the project's dbt folders into root (copy the folders named in ``copied``, to edit them)."""
+        root.mkdir(parents=True, exist_ok=True)
+        copied = tuple(copied)
+        (root / "dbt_project.yml").symlink_to(PROJECT_ROOT / "dbt_project.yml")
+        for folder in DBT_FOLDERS:
+            source = PROJECT_ROOT / folder
+            if not source.exists():
+                continue
+            if folder in copied:
+                shutil.copytree(source, root / folder)
+            else:
+                (root / folder).symlink_to(source, target_is_directory=True)
+        profiles = root / "profiles"
+        profiles.mkdir()
+        shutil.copy(PROJECT_ROOT / "profiles.example.yml", profiles / "profiles.yml")
+        return cls(root=root, settings=settings, copied=copied)
+
+    @property
+    def profiles_dir(self) -> Path:
+        return self.root / "profiles"
+
+    def env(self) -> dict[str, str]:
+        environment = dict(os.environ)
+        environment.update(
+            {
+                "CLOUDCOST_TARGET": self.settings.target,
+                "CLOUDCOST_DUCKDB_PATH": str(self.settings.duckdb_path),
+                "PGHOST": self.settings.pg_host,
+                "PGPORT": str(self.settings.pg_port),
+                "PGUSER": self.settings.pg_user,
+                "PGPASSWORD": self.settings.pg_password,
+                "PGDATABASE": self.settings.pg_database,
+                "DBT_PROFILES_DIR": str(self.profiles_dir),
+                "DBT_PROJECT_DIR": str(self.root),
+                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            }
+        )
+        environment.update(self.extra_env)
+        return environment
+
+    def _run(self, executable: str, args: Sequence[str]) -> str:
+        command = [str(BIN_DIR / executable), *args]
+        completed = subprocess.run(
+            command, cwd=self.root, env=self.env(), capture_output=True, text=True, check=False
+        )
+        output = completed.stdout + completed.stderr
+        if completed.returncode != 0:
+            raise DbtCommandError(f"`{' '.join(command[1:])}` failed (exit {completed.returncode}):\n{output[-6000:]}")
+        return output
+
+    def dbt(self, *args: str) -> str:
+        """Run one dbt command in the workspace; raise DbtCommandError with its output when it fails."""
+        return self._run(
+            "dbt",
+            [
+                *args,
+                "--project-dir",
+                str(self.root),
+                "--profiles-dir",
+                str(self.profiles_dir),
+                "--target",
+                self.settings.target,
+                "--log-path",
+                str(self.root / "logs"),
+            ],
+        )
+
+    def dbt_cost_models(self, command: str, *args: str) -> str:
+        """Run a dbt command (build / run / test / seed) on the cost models and what they depend on."""
+        return self.dbt(command, "--select", *COST_SELECTION, "--indirect-selection", "cautious", *args)
+
+    def mf(self, *args: str) -> str:
+        """Run one MetricFlow command (it reads target/semantic_manifest.json of the last parse)."""
+        return self._run("mf", list(args))
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        """Rows of one read-only query against the workspace's warehouse."""
+        if self.settings.target == "duckdb":
+            import duckdb
+
+            con = duckdb.connect(str(self.settings.duckdb_path), read_only=True)
+            try:
+                return con.execute(sql).fetchall()
+            finally:
+                con.close()
+        import psycopg2
+
+        con = psycopg2.connect(self.settings.pg_dsn)
+        try:
+            with con.cursor() as cursor:
+                cursor.execute(sql)
+                return cursor.fetchall()
+        finally:
+            con.close()
+
+    def scalar(self, sql: str) -> Any:
+        rows = self.query(sql)
+        assert len(rows) == 1 and len(rows[0]) == 1, f"expected one value from: {sql}\ngot: {rows}"
+        return rows[0][0]
+
+
+def reset_postgres_schemas(settings: Settings, schemas: Iterable[str]) -> None:
+    """Drop the given schemas (cascade) so a test database starts empty."""
+    import psycopg2
+    from psycopg2 import sql
+
+    con = psycopg2.connect(settings.pg_dsn)
+    con.autocommit = True
+    try:
+        with con.cursor() as cursor:
+            for schema in schemas:
+                cursor.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(schema)))
+    finally:
+        con.close()
+
+
+WAREHOUSE_SCHEMAS = ("raw", "staging", "intermediate", "marts", "seeds", "snapshots", "dbt_test__audit")

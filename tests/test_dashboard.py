@@ -1,0 +1,272 @@
+"""The dashboard's pages in Streamlit's AppTest, against marts built by dbt from real (trimmed) CUR files."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+from dashboard_warehouse import APP, Warehouse, shared_warehouse
+from streamlit.testing.v1 import AppTest
+
+from streamlit_app import data, glossary
+from streamlit_app.pages_index import PAGES
+
+INJECTION = "x' or '1'='1"
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    return shared_warehouse(tmp_path_factory.mktemp("dashboard"))
+
+
+@pytest.fixture
+def dashboard_env(warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch) -> Iterator[Warehouse]:
+    for name, value in warehouse.env().items():
+        monkeypatch.setenv(name, value)
+    yield warehouse
+
+
+def open_page(path: str, state: dict[str, object] | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    at.run()
+    if path != PAGES[0].path:
+        at.switch_page(path).run()
+    return at
+
+
+def published(warehouse: Warehouse, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
+    con = duckdb.connect(str(warehouse.published), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def money(text: str) -> float:
+    """'$1,234.56' / '-$10.07' -> float."""
+    return float(re.sub(r"[^0-9.\-]", "", text.replace("−", "-")))
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def mart_exists(warehouse: Warehouse, mart: str) -> bool:
+    return bool(
+        published(
+            warehouse,
+            "select 1 from information_schema.tables where table_schema = 'marts' and table_name = ?",
+            [mart],
+        )
+    )
+
+
+# -- every page ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[page.url_path for page in PAGES])
+def test_every_page_renders_without_exception(dashboard_env: Warehouse, page) -> None:  # noqa: ANN001
+    at = open_page(page.path)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title and at.title[0].value == page.title
+    built = [mart for mart in page.marts if mart_exists(dashboard_env, mart)]
+    if built and page.marts[0] in built:
+        assert at.dataframe, f"{page.title}: {built} are built but no table is shown"
+    else:
+        assert any("cloudcost" in info.value for info in at.info), f"{page.title}: no empty state"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[page.url_path for page in PAGES])
+def test_every_table_can_be_downloaded_as_csv(dashboard_env: Warehouse, page) -> None:  # noqa: ANN001
+    at = open_page(page.path)
+    downloads = at.get("download_button")
+    assert len(downloads) == len(at.dataframe)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[page.url_path for page in PAGES])
+def test_pages_show_an_empty_state_before_anything_is_published(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    page,  # noqa: ANN001
+) -> None:
+    monkeypatch.setenv("CLOUDCOST_TARGET", "duckdb")
+    monkeypatch.setenv("CLOUDCOST_DUCKDB_PATH", str(tmp_path / "none.duckdb"))
+    monkeypatch.setenv("CLOUDCOST_DASHBOARD_DB", str(tmp_path / "published" / "none.duckdb"))
+    at = open_page(page.path)
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("run `cloudcost" in info.value for info in at.info)
+    assert any("No published data yet" in warning.value for warning in at.sidebar.warning)
+
+
+# -- cost layers: figures equal the mart, filters change them -----------------------------------------
+
+
+def cost_figures(warehouse: Warehouse, month: object, accounts: tuple[str, ...] = ()) -> tuple[float, ...]:
+    condition = " and account_id in (" + ", ".join("?" for _ in accounts) + ")" if accounts else ""
+    row = published(
+        warehouse,
+        "select sum(on_demand), sum(amortized_cost), sum(unblended_cost) from marts.fct_cost_daily "
+        f"where billing_period = ? and currency = 'USD'{condition}",
+        [month, *accounts],
+    )[0]
+    return tuple(float(value or 0.0) for value in row)
+
+
+def shown_cost_figures(at: AppTest) -> tuple[float, float, float]:
+    shown = metrics(at)
+    return (
+        money(shown["Public on-demand cost"]),
+        money(shown["Amortized cost"]),
+        money(shown["Unblended cost"]),
+    )
+
+
+def test_cost_layers_figures_equal_the_mart(dashboard_env: Warehouse) -> None:
+    at = open_page(PAGES[0].path)
+    months = [row[0] for row in published(dashboard_env, "select distinct billing_period from marts.fct_cost_daily")]
+    assert len(months) >= 2
+    for month in sorted(months):
+        at.selectbox(key="sel_cost_month").set_value(month).run()
+        expected = cost_figures(dashboard_env, month)
+        assert shown_cost_figures(at) == pytest.approx(expected, abs=0.005)
+        table = at.dataframe[0].value
+        row = table[table["month"] == month].iloc[0]
+        assert float(row["amortized_cost"]) == pytest.approx(expected[1], abs=1e-9)
+
+
+def test_cost_layers_monthly_layers_add_up_to_amortized(dashboard_env: Warehouse) -> None:
+    at = open_page(PAGES[0].path)
+    table = at.dataframe[0].value
+    layers = [
+        c
+        for c in table.columns
+        if c
+        not in {
+            "month",
+            "currency",
+            "public_on_demand_cost",
+            "amortized_cost",
+            "unblended_cost",
+            "billed_cost",
+        }
+    ]
+    assert "on_demand_layer" in layers and len(layers) >= 10
+    for _, row in table.iterrows():
+        assert sum(float(row[c]) for c in layers) == pytest.approx(float(row["amortized_cost"]), abs=1e-6)
+
+
+def test_account_filter_changes_the_numbers_and_matches_the_mart(dashboard_env: Warehouse) -> None:
+    month, account = published(
+        dashboard_env,
+        "select billing_period, account_id from marts.fct_cost_daily group by all "
+        "order by count(*) desc, billing_period, account_id limit 1",
+    )[0]
+    others = published(
+        dashboard_env,
+        "select count(distinct account_id) from marts.fct_cost_daily where billing_period = ?",
+        [month],
+    )[0][0]
+    at = open_page(PAGES[0].path)
+    at.selectbox(key="sel_cost_month").set_value(month).run()
+    unfiltered = shown_cost_figures(at)
+    at.multiselect(key="w_account_id").set_value([account]).run()
+    assert not at.exception
+    filtered = shown_cost_figures(at)
+    assert filtered == pytest.approx(cost_figures(dashboard_env, month, (account,)), abs=0.005)
+    if others > 1:
+        assert filtered != pytest.approx(unfiltered, abs=0.005)
+
+
+def test_filters_persist_across_pages(dashboard_env: Warehouse) -> None:
+    account = published(dashboard_env, "select min(account_id) from marts.fct_cost_daily")[0][0]
+    at = open_page(PAGES[0].path)
+    at.multiselect(key="w_account_id").set_value([account]).run()
+    for page in PAGES[1:]:
+        at.switch_page(page.path).run()
+        assert not at.exception
+    at.switch_page(PAGES[0].path).run()
+    assert at.multiselect(key="w_account_id").value == [account]
+    assert at.session_state["flt_account_id"] == [account]
+
+
+def test_a_filter_value_with_sql_in_it_is_only_a_value(dashboard_env: Warehouse) -> None:
+    at = open_page(PAGES[0].path, {"flt_account_id": [INJECTION]})
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.multiselect(key="w_account_id").value == [INJECTION]
+    assert not at.metric, "the injected value matched rows"
+    assert any("No cost data for these filters" in info.value for info in at.info)
+
+
+def test_the_query_layer_binds_values_and_refuses_unknown_identifiers(dashboard_env: Warehouse) -> None:
+    where = data.where("fct_cost_daily", {"account_id": [INJECTION], "team": ["'; drop table marts.x; --"]})
+    text, params = where.sql()
+    assert INJECTION not in text and params == [INJECTION, "'; drop table marts.x; --"]
+    everything = data.aggregate("fct_cost_daily", [], [("count", "usage_date", "n")])
+    assert int(everything.iloc[0]["n"]) > 0
+    nothing = data.aggregate("fct_cost_daily", [], [("count", "usage_date", "n")], where)
+    assert int(nothing.iloc[0]["n"]) == 0
+    with pytest.raises(data.DataAccessError):
+        data.rows("raw_cur_line_items")
+    with pytest.raises(data.DataAccessError):
+        data.rows("fct_cost_daily", where_=data.Where((("team; drop", ("a",)),)))
+    with pytest.raises(data.DataAccessError):
+        data.aggregate("fct_cost_daily", [], [("sum) from x; --", "amortized_cost", "a")])
+
+
+def test_date_filter_limits_the_months(dashboard_env: Warehouse) -> None:
+    months = sorted(
+        row[0] for row in published(dashboard_env, "select distinct billing_period from marts.fct_cost_daily")
+    )
+    at = open_page(PAGES[0].path)
+    at.date_input(key="w_dates").set_value((months[-1], months[-1].replace(day=28))).run()
+    assert not at.exception
+    assert list(at.dataframe[0].value["month"]) == [months[-1]]
+    at.switch_page(PAGES[1].path).run()
+    at.switch_page(PAGES[0].path).run()
+    assert list(at.dataframe[0].value["month"]) == [months[-1]]
+
+
+# -- freshness and glossary -----------------------------------------------------------------------------
+
+
+def test_freshness_line_shows_data_through_and_built_at(dashboard_env: Warehouse) -> None:
+    at = open_page(PAGES[0].path)
+    through = published(dashboard_env, "select max(usage_date) from marts.fct_cost_daily")[0][0]
+    built = published(dashboard_env, "select max(published_at) from cloudcost_meta.publication")[0][0]
+    captions = " ".join(caption.value for caption in at.sidebar.caption)
+    assert f"data through **{through:%Y-%m-%d}**" in captions
+    assert f"built at **{built:%Y-%m-%d %H:%M} UTC**" in captions
+
+
+def test_docs_blocks_are_read_from_files_and_manifest(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "terms.md").write_text(
+        "{% docs wape %}\n**WAPE** = Σ|actual − forecast| / Σ actual.\n{% enddocs %}\n\n"
+        "{%- docs bias -%}Bias text{%- enddocs -%}\n"
+    )
+    blocks = glossary.blocks_from_files([folder / "terms.md"])
+    assert blocks == {"wape": "**WAPE** = Σ|actual − forecast| / Σ actual.", "bias": "Bias text"}
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(
+        '{"metadata": {"project_name": "cloudcost"}, "docs": {'
+        '"doc.cloudcost.wape": {"name": "wape", "package_name": "cloudcost", "block_contents": " W "},'
+        '"doc.dbt.__overview__": {"name": "__overview__", "package_name": "dbt", "block_contents": "x"}}}'
+    )
+    assert glossary.blocks_from_manifest(manifest) == {"wape": "W"}
+
+
+def test_every_term_the_cost_page_explains_comes_from_the_project_docs() -> None:
+    blocks = glossary.blocks_from_files(glossary.docs_files())
+    for name in (
+        "amortized_cost",
+        "public_on_demand_cost_basis",
+        "effective_discount_rate",
+        "unblended_cost",
+    ):
+        assert blocks.get(name), f"no docs block {name!r} in the project's docs"

@@ -1,0 +1,152 @@
+"""Publishing the marts for the dashboard: a copy swapped in atomically, so readers and builds never meet."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from dashboard_warehouse import APP, Warehouse, dbt_command, shared_warehouse
+from streamlit.testing.v1 import AppTest
+
+from cloudcost.publish import DASHBOARD_MARTS, PublishError, publish, publish_duckdb, published_path
+from cloudcost.settings import PROJECT_ROOT, load_settings
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    return shared_warehouse(tmp_path_factory.mktemp("dashboard"))
+
+
+def query(path: Path, sql: str) -> list[tuple[object, ...]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def mart_tables(path: Path) -> set[str]:
+    rows = query(path, "select table_name from information_schema.tables where table_schema = 'marts'")
+    return {row[0] for row in rows}
+
+
+def private_copy(warehouse: Warehouse, folder: Path) -> Warehouse:
+    folder.mkdir(parents=True, exist_ok=True)
+    source = folder / "cloudcost.duckdb"
+    shutil.copyfile(warehouse.source, source)
+    return Warehouse(folder, source, folder / "published" / "cloudcost.duckdb")
+
+
+def test_published_copy_holds_exactly_the_dashboard_marts_with_the_same_rows(warehouse: Warehouse) -> None:
+    in_source = mart_tables(warehouse.source)
+    published = mart_tables(warehouse.published)
+    assert published == in_source & set(DASHBOARD_MARTS)
+    assert {"fct_cost_daily", "fct_cash_bridge"} <= published
+    assert "fct_cost_layers" not in published  # line grain: not read by the dashboard
+    for mart in published:
+        assert query(warehouse.published, f"select count(*) from marts.{mart}") == query(
+            warehouse.source, f"select count(*) from marts.{mart}"
+        )
+    total = "select round(sum(amortized_cost), 6) from marts.fct_cost_daily"
+    assert query(warehouse.published, total) == query(warehouse.source, total)
+    (stamp,) = query(warehouse.published, "select published_at, marts from cloudcost_meta.publication")
+    assert stamp[0] is not None and set(stamp[1].split(",")) == published
+    assert "raw" not in {row[0] for row in query(warehouse.published, "select schema_name from duckdb_schemas()")}
+
+
+def test_publishing_again_swaps_the_file_under_an_open_reader(warehouse: Warehouse, tmp_path: Path) -> None:
+    copy = private_copy(warehouse, tmp_path)
+    publish_duckdb(copy.source, copy.published, DASHBOARD_MARTS)
+    reader = duckdb.connect(str(copy.published), read_only=True)
+    try:
+        before = reader.execute("select count(*), sum(amortized_cost) from marts.fct_cost_daily").fetchone()
+        writer = duckdb.connect(str(copy.source))
+        writer.execute(
+            "delete from marts.fct_cost_daily where billing_period = (select min(billing_period) "
+            "from marts.fct_cost_daily)"
+        )
+        writer.close()
+        publish_duckdb(copy.source, copy.published, DASHBOARD_MARTS)
+        # the open reader keeps its consistent snapshot of the old copy
+        assert reader.execute("select count(*), sum(amortized_cost) from marts.fct_cost_daily").fetchone() == before
+    finally:
+        reader.close()
+    after = query(copy.published, "select count(*) from marts.fct_cost_daily")[0][0]
+    assert after < before[0]
+    assert sorted(p.name for p in copy.published.parent.iterdir()) == ["cloudcost.duckdb"]
+
+
+def test_publish_names_the_missing_warehouse(tmp_path: Path) -> None:
+    with pytest.raises(PublishError, match="no DuckDB warehouse at"):
+        publish_duckdb(tmp_path / "missing.duckdb", tmp_path / "published" / "x.duckdb", DASHBOARD_MARTS)
+    with pytest.raises(PublishError, match="not a plain"):
+        publish(load_settings("duckdb"), marts=["fct_cost_daily; drop table x"])
+
+
+def test_published_path_defaults_beside_the_warehouse(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("CLOUDCOST_DASHBOARD_DB", raising=False)
+    monkeypatch.setenv("CLOUDCOST_DUCKDB_PATH", str(tmp_path / "warehouse" / "cloudcost.duckdb"))
+    assert published_path(load_settings("duckdb")) == tmp_path / "warehouse" / "published" / "cloudcost.duckdb"
+    monkeypatch.setenv("CLOUDCOST_DASHBOARD_DB", str(tmp_path / "elsewhere.duckdb"))
+    assert published_path(load_settings("duckdb")) == tmp_path / "elsewhere.duckdb"
+
+
+def test_publish_right_after_an_in_process_dbt_run(
+    warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`cloudcost build` runs dbt in its own process, which keeps the DuckDB file open: publish still works."""
+    from cloudcost.dbt_runner import run_dbt
+
+    copy = private_copy(warehouse, tmp_path)
+    for name, value in copy.env().items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings("duckdb")
+    outcome = run_dbt(["run", "--select", "fct_cash_bridge"], settings, target_path=tmp_path / "target")
+    assert outcome.success, outcome.exception
+    result = publish(settings)
+    assert "fct_cash_bridge" in result.marts and "fct_cost_daily" in result.marts
+    assert query(copy.published, "select count(*) from marts.fct_cash_bridge") == query(
+        warehouse.published, "select count(*) from marts.fct_cash_bridge"
+    )
+
+
+def test_dashboard_keeps_working_while_dbt_build_runs(
+    warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = private_copy(warehouse, tmp_path)
+    publish_duckdb(copy.source, copy.published, DASHBOARD_MARTS)
+    for name, value in copy.env().items():
+        monkeypatch.setenv(name, value)
+    expected = query(copy.published, "select published_at from cloudcost_meta.publication")[0][0]
+    build = subprocess.Popen(
+        dbt_command(tmp_path, "build", "--full-refresh", "--select", "fct_cost_daily fct_cash_bridge"),
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **copy.env()},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    renders_during_build = 0
+    try:
+        while build.poll() is None and renders_during_build < 3:
+            time.sleep(1.0)  # leave the (shared) cores to dbt between renders
+            at = AppTest.from_file(str(APP), default_timeout=60).run()
+            running = build.poll() is None
+            assert not at.exception, [e.value for e in at.exception]
+            assert at.metric, "the cost page showed no figures during the build"
+            captions = " ".join(c.value for c in at.sidebar.caption)
+            assert f"built at **{expected:%Y-%m-%d %H:%M} UTC**" in captions
+            renders_during_build += running
+    finally:
+        output, _ = build.communicate(timeout=600)
+    assert build.returncode == 0, output[-3000:]
+    assert renders_during_build >= 1
+    result = publish(load_settings("duckdb"))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    assert f"built at **{result.published_at:%Y-%m-%d %H:%M} UTC**" in captions
