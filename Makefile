@@ -41,5 +41,14 @@ bench: setup ## load and build benchmark (ROWS=1000000 by default)
 dashboard: setup ## serve the Streamlit dashboard
 	$(BIN)/cloudcost dashboard
 
+BASE ?= main
+diff: setup ## what the working tree changes in the marts' numbers vs $$BASE (default main), on the loaded data
+	@mkdir -p test-output
+	$(BIN)/cloudcost diff --base $(BASE) --out test-output/diff-report.md
+
+.PHONY: guard
+guard: setup ## fail when mapping rows are edited in place or a public contract breaks unversioned vs $$BASE
+	$(BIN)/cloudcost guard --base $(BASE)
+
 clean: ## remove generated data, warehouse and dbt artifacts (keeps .venv)
 	rm -rf target logs warehouse sample-data bench-data test-output .cloudcost

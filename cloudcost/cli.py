@@ -17,6 +17,8 @@ COMMANDS: dict[str, str] = {
     "docs": "cloudcost.commands.docs:docs",
     "bench": "cloudcost.commands.bench:bench",
     "dashboard": "cloudcost.commands.dashboard:dashboard",
+    "diff": "cloudcost.diff.command:diff",
+    "guard": "cloudcost.guard.command:guard",
 }
 
 SHORT_HELP: dict[str, str] = {
@@ -27,6 +29,8 @@ SHORT_HELP: dict[str, str] = {
     "docs": "Generate the dbt docs as one static HTML file.",
     "bench": "Measure load and build throughput on N generated line items.",
     "dashboard": "Serve the Streamlit dashboard for Finance.",
+    "diff": "Compare the marts' key numbers between a git ref and the working tree, as a Markdown report.",
+    "guard": "Fail when mapping seed history is rewritten or a public model's contract breaks unversioned.",
 }
 
 

@@ -52,21 +52,19 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def _render(page_path: str) -> tuple[float, list[str]]:
-    from streamlit.testing.v1 import AppTest
-
+def _timed_run(at, page_path: str | None) -> tuple[float, list[str]]:  # type: ignore[no-untyped-def]
     started = time.perf_counter()
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    at.run()
-    if page_path:
-        at.switch_page(page_path).run()
-    seconds = time.perf_counter() - started
-    return seconds, [str(error.value) for error in at.exception]
+    (at.switch_page(page_path) if page_path else at).run()
+    return time.perf_counter() - started, [str(error.value) for error in at.exception]
 
 
 def bench_pages(duckdb_path: Path, repeats: int = 3) -> list[PageTiming]:
-    """Median cold and warm render time of every page against the marts in ``duckdb_path``."""
+    """Median cold and warm render time of every page against the marts in ``duckdb_path``.
+
+    One AppTest session per page: its first run (the default page, untimed) warms the process; then each
+    repeat times the page with the query cache cleared (cold) and once more right after (warm)."""
     import streamlit as st
+    from streamlit.testing.v1 import AppTest
 
     from cloudcost.publish import publish, published_path
     from cloudcost.settings import load_settings
@@ -82,18 +80,21 @@ def bench_pages(duckdb_path: Path, repeats: int = 3) -> list[PageTiming]:
         settings = load_settings("duckdb")
         if not published_path(settings).exists():
             publish(settings)
-        for index, page in enumerate(PAGES):
-            path = "" if index == 0 else page.path
+        for page in PAGES:
+            at = AppTest.from_file(str(APP), default_timeout=120)
+            at.run()
             cold, warm, errors = [], [], []
-            for _ in range(repeats):
+            for repeat in range(repeats):
                 st.cache_data.clear()
-                seconds, found = _render(path)
+                seconds, found = _timed_run(at, page.path if repeat == 0 else None)
                 cold.append(seconds)
                 errors += found
-                seconds, found = _render(path)
+                seconds, found = _timed_run(at, None)
                 warm.append(seconds)
                 errors += found
-            timings.append(PageTiming(page.title, statistics.median(cold), statistics.median(warm), sorted(set(errors))))
+            timings.append(
+                PageTiming(page.title, statistics.median(cold), statistics.median(warm), sorted(set(errors)))
+            )
     return timings
 
 

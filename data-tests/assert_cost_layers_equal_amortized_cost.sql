@@ -18,9 +18,9 @@ discount_modes as (
                 sum(
                     case
                         when line_item_type in (
-                            'EdpDiscount', 'PrivateRateDiscount', 'BundledDiscount', 'Discount',
-                            'RiVolumeDiscount', 'SppDiscount', 'DistributorDiscount'
-                        ) then 1
+                                'EdpDiscount', 'PrivateRateDiscount', 'BundledDiscount', 'Discount',
+                                'RiVolumeDiscount', 'SppDiscount', 'DistributorDiscount'
+                            ) then 1
                         else 0
                     end
                 ) > 0

@@ -21,8 +21,8 @@ shadowed_team_rules as (
         'map_team_tag_rules' as seed_name,
         later_rule.rule_id as unreachable_rule_id,
         earlier_rule.rule_id as shadowing_rule_id
-    from team_rules as later_rule
-    inner join team_rules as earlier_rule
+    from team_rules as earlier_rule
+    inner join team_rules as later_rule
         on
             (
                 earlier_rule.precedence < later_rule.precedence
@@ -39,8 +39,8 @@ shadowed_host_type_rules as (
         'map_host_type_rules' as seed_name,
         later_rule.rule_id as unreachable_rule_id,
         earlier_rule.rule_id as shadowing_rule_id
-    from host_type_rules as later_rule
-    inner join host_type_rules as earlier_rule
+    from host_type_rules as earlier_rule
+    inner join host_type_rules as later_rule
         on
             (
                 earlier_rule.precedence < later_rule.precedence
@@ -57,8 +57,8 @@ shadowed_functional_group_rules as (
         'map_functional_group_rules' as seed_name,
         later_rule.rule_id as unreachable_rule_id,
         earlier_rule.rule_id as shadowing_rule_id
-    from functional_group_rules as later_rule
-    inner join functional_group_rules as earlier_rule
+    from functional_group_rules as earlier_rule
+    inner join functional_group_rules as later_rule
         on
             (
                 earlier_rule.rule_order < later_rule.rule_order

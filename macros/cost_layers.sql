@@ -38,3 +38,30 @@
         else 'none'
     end
 {%- endmacro %}
+
+{#- Net discount mode: the amount the CUR 2.0 discount map gives a discount layer on one line, the sum of the
+    map keys that var('discount_map_layers') assigns to that layer (0 when none). -#}
+{% macro discount_map_amount(discount_json_expr, layer) -%}
+    {%- set keys = [] -%}
+    {%- for key, key_layer in var('discount_map_layers').items() if key_layer == layer -%}
+        {%- do keys.append(key) -%}
+    {%- endfor -%}
+    {%- if keys -%}
+        ({% for key in keys %}coalesce({{ json_get_number(discount_json_expr, "'" ~ key ~ "'") }}, 0){{ " + " if not loop.last }}{% endfor %})
+    {%- else -%}
+        0
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Net discount mode: the part of a line's net-minus-gross discount the discount map does not name goes to
+    var('net_discount_default_layer'); for every other layer this is 0. -#}
+{% macro unmapped_net_discount(relation_alias, layer) -%}
+    {%- if layer == var('net_discount_default_layer') -%}
+        ({{ relation_alias }}.net_discount
+        - {{ relation_alias }}.mapped_net_edp_discount
+        - {{ relation_alias }}.mapped_net_private_rate_discount
+        - {{ relation_alias }}.mapped_net_other_discount)
+    {%- else -%}
+        0
+    {%- endif -%}
+{%- endmacro %}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from cloudcost.publish import (
 from cloudcost.settings import load_settings
 
 CACHE_TTL_SECONDS = 300
+PG_VERSION_SECONDS = 30
 STATEMENT_TIMEOUT_MS = 15_000
 AGGREGATES = ("sum", "min", "max", "count")
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -95,7 +97,9 @@ def reader(source: Source) -> Iterator[Any]:
     else:
         import psycopg2
 
-        con = psycopg2.connect(source.location, options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS}")
+        con = psycopg2.connect(
+            source.location, connect_timeout=5, options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
+        )
         con.set_session(readonly=True, autocommit=True)
     try:
         yield con
@@ -129,6 +133,9 @@ def _numeric_decimals(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+_PG_VERSIONS: dict[Source, tuple[float, str]] = {}
+
+
 def data_version(source: Source) -> str:
     """Changes whenever a new publication is swapped in; part of every cache key."""
     if not source.available:
@@ -136,7 +143,12 @@ def data_version(source: Source) -> str:
     if source.kind == "duckdb":
         stat = os.stat(source.location)
         return f"{stat.st_ino}:{stat.st_mtime_ns}:{stat.st_size}"
-    return str(publication_time(source) or "unpublished")
+    now = time.monotonic()
+    known = _PG_VERSIONS.get(source)
+    if known is None or known[0] < now:  # ask Postgres at most every PG_VERSION_SECONDS
+        known = (now + PG_VERSION_SECONDS, str(publication_time(source) or "unpublished"))
+        _PG_VERSIONS[source] = known
+    return known[1]
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -156,22 +168,41 @@ def run(sql: str, params: Sequence[Any] = (), source: Source | None = None) -> p
 # --- what exists -------------------------------------------------------------------------------------
 
 
+_CATALOGS: dict[tuple[Source, str], dict[str, tuple[str, ...]]] = {}
+PROBLEMS: dict[Source, str] = {}  # why a source could not be read, for the sidebar
+
+
+def catalog(source: Source | None = None) -> dict[str, tuple[str, ...]]:
+    """Columns (in order) of every dashboard mart in the source, read once per publication."""
+    source = source or current_source()
+    if not source.available:
+        return {}
+    key = (source, data_version(source))
+    if key not in _CATALOGS:
+        try:
+            frame = _execute(
+                source,
+                "select table_name, column_name from information_schema.columns "
+                "where table_schema = ? order by table_name, ordinal_position",
+                (MARTS_SCHEMA,),
+            )
+        except Exception as error:  # an unreachable database shows as "no data"; the sidebar says why
+            PROBLEMS[source] = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error) else ''}"
+            return {}
+        PROBLEMS.pop(source, None)
+        found: dict[str, list[str]] = {}
+        for table, column in frame.itertuples(index=False):
+            if table in DASHBOARD_MARTS:
+                found.setdefault(str(table), []).append(str(column))
+        _CATALOGS.clear()
+        _CATALOGS[key] = {table: tuple(columns) for table, columns in found.items()}
+    return _CATALOGS[key]
+
+
 def mart_columns(mart: str, source: Source | None = None) -> tuple[str, ...]:
     """The mart's columns in order, or () when it has not been built (or published) yet."""
     _check_mart(mart)
-    source = source or current_source()
-    if not source.available:
-        return ()
-    try:
-        frame = run(
-            "select column_name from information_schema.columns "
-            "where table_schema = ? and table_name = ? order by ordinal_position",
-            (MARTS_SCHEMA, mart),
-            source,
-        )
-    except Exception:  # an unreachable database is shown as "no data", with the reason in the sidebar
-        return ()
-    return tuple(str(name) for name in frame["column_name"]) if not frame.empty else ()
+    return catalog(source).get(mart, ())
 
 
 def has_mart(mart: str, source: Source | None = None) -> bool:

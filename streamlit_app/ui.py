@@ -231,6 +231,9 @@ def freshness() -> None:
     if not source.available:
         st.sidebar.warning(f"No published data yet — {BUILD_HINT}.", icon=":material/warning:")
         return
+    if not data.catalog(source) and source in data.PROBLEMS:
+        st.sidebar.warning(f"Cannot read the marts ({source.kind}): {data.PROBLEMS[source]}", icon=":material/error:")
+        return
     through = None
     if data.has_mart("fct_cost_daily"):
         through = data.date_bounds("fct_cost_daily", "usage_date")[1]

@@ -86,9 +86,7 @@ class DbtWorkspace:
 
     def _run(self, executable: str, args: Sequence[str]) -> str:
         command = [str(BIN_DIR / executable), *args]
-        completed = subprocess.run(
-            command, cwd=self.root, env=self.env(), capture_output=True, text=True, check=False
-        )
+        completed = subprocess.run(command, cwd=self.root, env=self.env(), capture_output=True, text=True, check=False)
         output = completed.stdout + completed.stderr
         if completed.returncode != 0:
             raise DbtCommandError(f"`{' '.join(command[1:])}` failed (exit {completed.returncode}):\n{output[-6000:]}")

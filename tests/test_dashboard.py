@@ -270,3 +270,28 @@ def test_every_term_the_cost_page_explains_comes_from_the_project_docs() -> None
         "unblended_cost",
     ):
         assert blocks.get(name), f"no docs block {name!r} in the project's docs"
+
+
+# -- the dbt exposure ------------------------------------------------------------------------------------
+
+
+def project_models() -> set[str]:
+    """Model names defined in the project: SQL file names, with a version suffix (_v1) dropped."""
+    root = Path(__file__).resolve().parent.parent / "models"
+    return {re.sub(r"_v\d+$", "", path.stem) for path in root.rglob("*.sql")}
+
+
+def test_exposure_lists_every_dashboard_mart_that_exists() -> None:
+    import yaml
+
+    from cloudcost.publish import DASHBOARD_MARTS
+
+    path = Path(__file__).resolve().parent.parent / "models" / "marts" / "_dashboard__exposures.yml"
+    (exposure,) = yaml.safe_load(path.read_text())["exposures"]
+    refs = [re.fullmatch(r"ref\('([a-z0-9_]+)'\)", item).group(1) for item in exposure["depends_on"]]
+    models = project_models()
+    assert len(refs) == len(set(refs))
+    assert set(refs) <= set(DASHBOARD_MARTS), "the exposure names a mart the dashboard does not read"
+    assert set(refs) <= models, f"the exposure refs marts that do not exist: {sorted(set(refs) - models)}"
+    missing = sorted(set(DASHBOARD_MARTS) & models - set(refs))
+    assert not missing, f"add these marts to {path.name}: {missing}"

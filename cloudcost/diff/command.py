@@ -75,7 +75,6 @@ def diff(
 ) -> None:
     """Compare the marts built from REF with those built from the working tree, on the same raw data.
 
-    \b
     The base ref (exported with git archive) and the working tree are built side by side on the raw
     data already loaded in CLOUDCOST_TARGET (DuckDB: copied into two scratch files; Postgres: two sets
     of scratch schemas). Only what changed is rebuilt: state:modified+ against the base manifest.

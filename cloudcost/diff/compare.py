@@ -6,13 +6,23 @@ connection sees both sides' prefixed schemas. All SQL here runs unchanged on bot
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from cloudcost.diff.manifest import Node
-from cloudcost.diff.metrics import Delta, Measure, MetricSpec, MetricTable, Move, MoveSpec
+from cloudcost.diff.metrics import (
+    ColumnChange,
+    Delta,
+    KeyedChanges,
+    Measure,
+    MetricSpec,
+    MetricTable,
+    Move,
+    MoveSpec,
+)
 from cloudcost.settings import Settings
 
 
@@ -30,7 +40,8 @@ class SideReader(ABC):
     def fetch(self, sql: str) -> list[tuple[Any, ...]]: ...
 
     @abstractmethod
-    def _column_rows(self, side: str, node: Node) -> list[tuple[Any, ...]]: ...
+    def _column_rows(self, side: str, node: Node) -> list[tuple[Any, ...]]:
+        """(column name, data type) of the relation in column order; empty when it does not exist."""
 
     @abstractmethod
     def close(self) -> None: ...
@@ -38,6 +49,10 @@ class SideReader(ABC):
     def columns(self, side: str, node: Node) -> set[str]:
         """Columns the relation really has (empty when it does not exist)."""
         return {str(row[0]).lower() for row in self._column_rows(side, node)}
+
+    def column_types(self, side: str, node: Node) -> dict[str, str]:
+        """Column name -> data type, in the relation's column order."""
+        return {str(row[0]).lower(): str(row[1]).lower() for row in self._column_rows(side, node)}
 
     def row_count(self, side: str, node: Node) -> int | None:
         if not self.columns(side, node):
@@ -51,8 +66,9 @@ class DuckDBReader(SideReader):
         import duckdb
 
         self._con = duckdb.connect()
-        self._con.execute(f"attach '{base_path}' as base_side (read_only)")
-        self._con.execute(f"attach '{head_path}' as head_side (read_only)")
+        for alias, path in (("base_side", base_path), ("head_side", head_path)):
+            quoted = "'" + str(path).replace("'", "''") + "'"
+            self._con.execute(f"attach {quoted} as {alias} (read_only)")
 
     def relation(self, side: str, node: Node) -> str:
         return ".".join(_quote(part) for part in (f"{side}_side", node["schema"], node["alias"]))
@@ -62,8 +78,8 @@ class DuckDBReader(SideReader):
 
     def _column_rows(self, side: str, node: Node) -> list[tuple[Any, ...]]:
         return self._con.execute(
-            "select column_name from information_schema.columns "
-            "where table_catalog = ? and table_schema = ? and table_name = ?",
+            "select column_name, data_type from information_schema.columns "
+            "where table_catalog = ? and table_schema = ? and table_name = ? order by ordinal_position",
             [f"{side}_side", node["schema"], node["alias"]],
         ).fetchall()
 
@@ -89,7 +105,8 @@ class PostgresReader(SideReader):
     def _column_rows(self, side: str, node: Node) -> list[tuple[Any, ...]]:
         with self._con.cursor() as cur:
             cur.execute(
-                "select column_name from information_schema.columns where table_schema = %s and table_name = %s",
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = %s and table_name = %s order by ordinal_position",
                 (node["schema"], node["alias"]),
             )
             return list(cur.fetchall())
@@ -230,3 +247,68 @@ def moves(reader: SideReader, spec: MoveSpec, base: Node, head: Node, tolerance:
     first = spec.measures[0].label
     found.sort(key=lambda move: (-abs(move.amounts[first]), move.period, move.dimension))
     return found
+
+
+NUMERIC_TYPE = re.compile(r"^(double|decimal|numeric|real|float|bigint|integer|int|smallint|tinyint|hugeint|ubigint)")
+DESCRIBING_COLUMNS = 4
+
+
+def keyed_changes(
+    reader: SideReader, model: str, key: str, base: Node, head: Node, tolerance: float
+) -> KeyedChanges | None:
+    """Rows of a mart matched on its primary key: added, removed, changed; per number column the largest move."""
+    base_types, head_types = reader.column_types("base", base), reader.column_types("head", head)
+    if key not in base_types or key not in head_types:
+        return None
+    common = [column for column in head_types if column in base_types and column != key]
+    numeric = [column for column in common if NUMERIC_TYPE.match(head_types[column])]
+    other = [column for column in common if column not in numeric]
+
+    def moved(column: str) -> str:
+        before, after = f"base_rows.{column}", f"head_rows.{column}"
+        return (
+            f"(abs(coalesce({after}, 0) - coalesce({before}, 0)) > {tolerance!r} "
+            f"or ({before} is null) <> ({after} is null))"
+        )
+
+    differs = [moved(column) for column in numeric] + [
+        f"base_rows.{column} is distinct from head_rows.{column}" for column in other
+    ]
+    joined = (
+        f"from {reader.relation('base', base)} as base_rows "
+        f"full outer join {reader.relation('head', head)} as head_rows on base_rows.{key} = head_rows.{key}"
+    )
+    both = f"base_rows.{key} is not null and head_rows.{key} is not null"
+    counts = [
+        f"sum(case when head_rows.{key} is null then 1 else 0 end)",
+        f"sum(case when base_rows.{key} is null then 1 else 0 end)",
+        f"sum(case when {both} and ({' or '.join(differs) or 'false'}) then 1 else 0 end)",
+        *(f"sum(case when {both} and {moved(column)} then 1 else 0 end)" for column in numeric),
+    ]
+    totals = reader.fetch(f"select {', '.join(counts)} {joined}")[0]
+    result = KeyedChanges(model, key, int(totals[1] or 0), int(totals[0] or 0), int(totals[2] or 0))
+    # what a reader needs to find the row: a natural key itself, then dates and ids (not free text)
+    readable = [name for name in other if name != "description" and not name.endswith("_name")]
+    natural_key = [] if key.endswith("_key") else [key]  # `*_key` columns are hashes
+    describing = (natural_key + readable)[:DESCRIBING_COLUMNS]
+    for column, count in zip(numeric, totals[3:], strict=True):
+        if not count:
+            continue
+        picked = ", ".join(f"coalesce(base_rows.{name}, head_rows.{name})" for name in describing)
+        row = reader.fetch(
+            f"select {picked + ', ' if picked else ''}base_rows.{column}, head_rows.{column} {joined} "
+            f"where {both} and {moved(column)} "
+            f"order by abs(coalesce(head_rows.{column}, 0) - coalesce(base_rows.{column}, 0)) desc limit 1"
+        )[0]
+        before, after = row[-2], row[-1]
+        result.columns.append(
+            ColumnChange(
+                column=column,
+                rows_changed=int(count),
+                base=None if before is None else float(before),
+                head=None if after is None else float(after),
+                where={name: _text(value) for name, value in zip(describing, row[:-2], strict=True)},
+            )
+        )
+    result.columns.sort(key=lambda change: -abs(change.change))
+    return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import sys
 import time
 import warnings
@@ -122,6 +123,18 @@ def _progress_callback(side: Side, call: DbtCall, show_progress: bool) -> Any:
             click.echo(f"  [{side.label}] dbt error: {event.info.msg}", err=True)
 
     return on_event
+
+
+def reuse_partial_parse(source: Side, destination: Side) -> None:
+    """Start the destination's parse from the source's (same profile, same paths relative to the project).
+
+    dbt then re-reads only the files that differ between the two trees; it reparses everything itself when
+    the profile, vars or dbt_project.yml differ.
+    """
+    saved = source.target_path / "partial_parse.msgpack"
+    if saved.exists():
+        destination.target_path.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(saved, destination.target_path / "partial_parse.msgpack")
 
 
 def release_duckdb() -> None:

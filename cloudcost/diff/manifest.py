@@ -102,3 +102,17 @@ def latest_model(manifest: Manifest | None, name: str) -> Node | None:
         if str(node.get("version")) == str(latest):
             return node
     return max(found, key=lambda node: str(node.get("version")))
+
+
+def primary_key(manifest: Manifest | None, unique_id: str) -> str | None:
+    """The column a `unique` test guards on the node (preferring one that is also `not_null`)."""
+    tested: dict[str, set[str]] = {}
+    for node in (manifest or {}).get("nodes", {}).values():
+        metadata = node.get("test_metadata") or {}
+        if node.get("resource_type") != "test" or node.get("attached_node") != unique_id:
+            continue
+        if metadata.get("name") in {"unique", "not_null"} and node.get("column_name"):
+            tested.setdefault(str(node["column_name"]).lower(), set()).add(str(metadata["name"]))
+    unique = sorted(column for column, tests in tested.items() if "unique" in tests)
+    both = [column for column in unique if "not_null" in tested[column]]
+    return (both or unique or [None])[0]

@@ -141,3 +141,34 @@ class Move:
     from_value: str | None
     to_value: str | None
     amounts: dict[str, float]
+
+
+@dataclass
+class ColumnChange:
+    """One number column of a mart compared row by row: how many rows moved, and the largest move."""
+
+    column: str
+    rows_changed: int
+    base: float | None
+    head: float | None
+    where: dict[str, str | None]
+
+    @property
+    def change(self) -> float:
+        return (self.head or 0.0) - (self.base or 0.0)
+
+
+@dataclass
+class KeyedChanges:
+    """A public mart without a metric spec, compared on its primary key."""
+
+    model: str
+    key: str
+    rows_added: int
+    rows_removed: int
+    rows_changed: int
+    columns: list[ColumnChange] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.rows_added or self.rows_removed or self.rows_changed)

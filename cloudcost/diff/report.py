@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from cloudcost.diff.metrics import MetricTable, Move
+from cloudcost.diff.metrics import KeyedChanges, MetricTable, Move
 from cloudcost.diff.result import DiffResult, NodeChange
 
 CHANGE_ORDER = {"modified": 0, "new": 1, "removed": 2, "downstream": 3}
@@ -94,6 +94,67 @@ def _moves_table(moves: list[Move], top: int) -> list[str]:
     return lines
 
 
+def _unchanged_metrics(tables: list[MetricTable]) -> list[str]:
+    """One line per mart naming the groupings that did not move; a note when only the split moved."""
+    lines: list[str] = []
+    models = list(dict.fromkeys(table.model for table in tables))
+    for model in models:
+        own = [table for table in tables if table.model == model]
+        still: dict[str, list[str]] = {}
+        for table in own:
+            if not table.rows:
+                still.setdefault(table.measure.label, []).append(
+                    table.breakdown.replace("_", " ") if table.breakdown else "month"
+                )
+        if not still:
+            continue
+        described = "; ".join(f"{label} by {', '.join(groupings)}" for label, groupings in still.items())
+        lines.append(f"Unchanged in `{model}`: {described}.")
+        totals_still = all(not table.rows for table in own if table.breakdown is None)
+        if totals_still and any(table.rows for table in own):
+            lines.append(
+                f"The monthly totals of `{model}` did not change: the amounts moved between groups, "
+                "nothing was added or lost."
+            )
+        lines.append("")
+    return lines
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def _keyed_section(marts: list[KeyedChanges]) -> list[str]:
+    lines = ["### Other public marts, row by row", ""]
+    quiet = [changes.model for changes in marts if changes.unchanged]
+    for changes in marts:
+        if changes.unchanged:
+            continue
+        lines.append(
+            f"**`{changes.model}`** (matched on `{changes.key}`): {plural(changes.rows_changed, 'row')} changed, "
+            f"{changes.rows_added:,} added, {changes.rows_removed:,} removed."
+        )
+        lines.append("")
+        if changes.columns:
+            values = [v for column in changes.columns for v in (column.base, column.head) if v is not None]
+            integral = all(float(value).is_integer() for value in values)
+            decimals = 0 if integral else decimals_for([column.change for column in changes.columns])
+            lines += [
+                "| column | rows changed | largest move: base | head | Δ | on the row |",
+                "|---|---|---|---|---|---|",
+            ]
+            for column in changes.columns:
+                where = ", ".join(f"{name}={cell(value)}" for name, value in column.where.items())
+                lines.append(
+                    f"| `{column.column}` | {column.rows_changed:,} | {number(column.base, decimals)} "
+                    f"| {number(column.head, decimals)} | {number(column.change, decimals, signed=True)} | {where} |"
+                )
+            lines.append("")
+    if quiet:
+        lines += ["Same rows and values: " + ", ".join(f"`{name}`" for name in quiet) + ".", ""]
+    return lines
+
+
 def _nodes_table(nodes: list[NodeChange]) -> list[str]:
     lines = [
         "| node | type | change | access | rows base | rows head | Δ rows |",
@@ -137,22 +198,15 @@ def render_markdown(result: DiffResult, top: int = 20) -> str:
         lines.append("")
     lines.append("### Key metrics (largest movers first)")
     lines.append("")
-    moved = [table for table in result.metric_tables if table.rows]
-    still = [table for table in result.metric_tables if not table.rows]
     if not result.metric_tables:
         lines += ["No key metric mart was rebuilt by this change.", ""]
-    for table in moved:
+    for table in (table for table in result.metric_tables if table.rows):
         lines += _metric_table(table, top)
-    if still:
-        unchanged: dict[str, list[str]] = {}
-        for table in still:
-            unchanged.setdefault(table.model, [])
-            if table.measure.label not in unchanged[table.model]:
-                unchanged[table.model].append(table.measure.label)
-        listed = "; ".join(f"{', '.join(labels)} ({model})" for model, labels in unchanged.items())
-        lines += [f"No movement (at any grouping) in: {listed}.", ""]
+    lines += _unchanged_metrics(result.metric_tables)
     if result.moves:
         lines += _moves_table(result.moves, top)
+    if result.keyed:
+        lines += _keyed_section(result.keyed)
     lines.append("### Changed models, seeds and snapshots")
     lines.append("")
     lines += _nodes_table(result.nodes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from cloudcost.diff.metrics import MetricTable, Move
+from cloudcost.diff.metrics import KeyedChanges, MetricTable, Move
 from cloudcost.guard.contracts import ContractChange
 
 
@@ -41,6 +41,7 @@ class DiffResult:
     public_columns: dict[str, dict[str, str]] = field(default_factory=dict)
     metric_tables: list[MetricTable] = field(default_factory=list)
     moves: list[Move] = field(default_factory=list)
+    keyed: list[KeyedChanges] = field(default_factory=list)
     failed_tests: list[str] = field(default_factory=list)
 
     @property
@@ -81,5 +82,9 @@ class DiffResult:
                 for table in self.metric_tables
             ],
             "moves": [asdict(move) for move in self.moves],
+            "other_marts": [
+                {**asdict(changes), "columns": [{**asdict(c), "change": c.change} for c in changes.columns]}
+                for changes in self.keyed
+            ],
             "failed_tests": self.failed_tests,
         }

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import json
 import secrets
-import shutil
 from dataclasses import dataclass, field, replace
 
 import click
 
 from cloudcost.diff import warehouses
-from cloudcost.diff.compare import DuckDBReader, PostgresReader, SideReader, metric_tables, moves
-from cloudcost.diff.dbt_side import DbtCall, Side, run_dbt_side
+from cloudcost.diff.compare import DuckDBReader, PostgresReader, SideReader, keyed_changes, metric_tables, moves
+from cloudcost.diff.dbt_side import DbtCall, Side, reuse_partial_parse, run_dbt_side
 from cloudcost.diff.manifest import (
     Manifest,
     Node,
@@ -33,6 +32,7 @@ from cloudcost.diff.manifest import (
     is_public,
     latest_model,
     materialization,
+    primary_key,
     selector_name,
 )
 from cloudcost.diff.metrics import METRIC_SPECS, MOVE_SPECS, MetricSpec, MoveSpec
@@ -74,6 +74,7 @@ class Selection:
     removed: set[str]
     needed_on_base: set[str] = field(default_factory=set)
     compared: list[tuple[MetricSpec | MoveSpec, Node, Node]] = field(default_factory=list)
+    keyed: list[tuple[str, Node, Node]] = field(default_factory=list)  # (primary key, base node, head node)
 
     @property
     def base_nodes(self) -> dict[str, Node]:
@@ -155,9 +156,8 @@ def select_changes(workspace: Workspace, sides: Sides, target: str, show: bool) 
             raise DiffError(f"dbt wrote no manifest for {workspace.ref}")
         check_isolation(base, base_manifest)
         if target == "duckdb":
-            # same profile and paths on both sides: the working tree's parse re-reads only the files that differ
-            head.target_path.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(base.target_path / "partial_parse.msgpack", head.target_path / "partial_parse.msgpack")
+            # on Postgres the schema prefix differs per side, which needs a full parse anyway
+            reuse_partial_parse(base, head)
     _echo(show, "selecting what changed in the working tree (state:modified+)")
     modified: set[str] = set()
     if base_manifest is not None:
@@ -219,6 +219,15 @@ def plan_base_build(selection: Selection, with_tests: bool) -> None:
         if has_relation(before) and has_relation(after):
             needed.add(before["unique_id"])
             selection.compared.append((spec, before, after))
+    specified = {spec.model for spec, _before, _after in selection.compared}
+    for uid in sorted(selection.changed & set(base_nodes)):
+        after, before = selection.head_nodes[uid], base_nodes[uid]
+        if not is_public(after) or after["name"] in specified or not (has_relation(after) and has_relation(before)):
+            continue
+        key = primary_key(selection.head_manifest, uid)
+        if key is not None and key == primary_key(selection.base_manifest, uid):
+            needed.add(uid)
+            selection.keyed.append((key, before, after))
     if with_tests:
         needed |= _test_parents(selection.head_manifest, selection.changed) & set(base_nodes)
     selection.needed_on_base = {uid for uid in needed if has_relation(base_nodes[uid])}
@@ -269,6 +278,10 @@ def read_results(reader: SideReader, selection: Selection, result: DiffResult, t
             result.metric_tables += metric_tables(reader, spec, before, after, tolerance)
         else:
             result.moves += moves(reader, spec, before, after, tolerance)
+    for key, before, after in selection.keyed:
+        found = keyed_changes(reader, display_name(after), key, before, after, tolerance)
+        if found is not None:
+            result.keyed.append(found)
 
 
 def _node_changes(reader: SideReader, selection: Selection) -> list[NodeChange]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 from cloudcost.settings import RAW_SCHEMA, Settings
 from cloudcost.warehouse import connect
@@ -26,8 +27,23 @@ def scratch_duckdb_path(side_dir: Path) -> Path:
     return side_dir / f"{SCRATCH_DATABASE}.duckdb"
 
 
-def copy_raw_duckdb(source: Path, destination: Path) -> list[tuple[str, int]]:
-    """Copy every table of the raw schema of ``source`` into a new DuckDB file; returns (table, rows)."""
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _duckdb_raw_tables(con: Any, catalog: str) -> list[str]:
+    return [
+        row[0]
+        for row in con.execute(
+            "select table_name from information_schema.tables "
+            "where table_catalog = ? and table_schema = ? and table_type = 'BASE TABLE' order by table_name",
+            [catalog, RAW_SCHEMA],
+        ).fetchall()
+    ]
+
+
+def copy_raw_duckdb(source: Path, destination: Path) -> None:
+    """Copy every table of the raw schema of ``source`` (attached read-only) into a new DuckDB file."""
     import duckdb
 
     if not source.exists():
@@ -36,30 +52,18 @@ def copy_raw_duckdb(source: Path, destination: Path) -> list[tuple[str, int]]:
     destination.unlink(missing_ok=True)
     con = duckdb.connect(str(destination))
     try:
-        con.execute(f"attach '{source}' as source_warehouse (read_only)")
-        tables = [
-            row[0]
-            for row in con.execute(
-                "select table_name from information_schema.tables "
-                "where table_catalog = 'source_warehouse' and table_schema = ? and table_type = 'BASE TABLE' "
-                "order by table_name",
-                [RAW_SCHEMA],
-            ).fetchall()
-        ]
+        con.execute(f"attach {_sql_text(str(source))} as source_warehouse (read_only)")
+        tables = _duckdb_raw_tables(con, "source_warehouse")
         if not tables:
             raise WarehouseError(f"{source} has no tables in schema {RAW_SCHEMA}: run cloudcost load first")
         con.execute(f"create schema {RAW_SCHEMA}")
-        copied = []
         for table in tables:
             source_table = f'source_warehouse.{RAW_SCHEMA}."{table}"'
             con.execute(f'create table {RAW_SCHEMA}."{table}" as select * from {source_table}')
-            count = con.execute(f'select count(*) from {RAW_SCHEMA}."{table}"').fetchone()
-            copied.append((table, int(count[0]) if count else 0))
         con.execute("detach source_warehouse")
         con.execute("checkpoint")
     finally:
         con.close()
-    return copied
 
 
 def clone_duckdb(source: Path, destination: Path) -> None:
@@ -110,11 +114,6 @@ def drop_prefixed_schemas(settings: Settings, prefixes: list[str]) -> list[str]:
     return dropped
 
 
-def describe_raw(tables: list[tuple[str, int]]) -> str:
-    """One line naming the raw tables and their row counts."""
-    return ", ".join(f"{table} {rows:,} rows" for table, rows in tables)
-
-
 def count_raw_duckdb(source: Path) -> list[tuple[str, int]]:
     """Tables of the raw schema of the user's DuckDB file with their row counts (read-only)."""
     import duckdb
@@ -123,14 +122,8 @@ def count_raw_duckdb(source: Path) -> list[tuple[str, int]]:
         raise WarehouseError(f"no DuckDB warehouse at {source}: load CUR files first (cloudcost load)")
     con = duckdb.connect(str(source), read_only=True)
     try:
-        tables = [
-            row[0]
-            for row in con.execute(
-                "select table_name from information_schema.tables "
-                "where table_schema = ? and table_type = 'BASE TABLE' order by table_name",
-                [RAW_SCHEMA],
-            ).fetchall()
-        ]
+        catalog = con.execute("select current_database()").fetchone()
+        tables = _duckdb_raw_tables(con, str(catalog[0]) if catalog else "")
         if not tables:
             raise WarehouseError(f"{source} has no tables in schema {RAW_SCHEMA}: run cloudcost load first")
         counted = []

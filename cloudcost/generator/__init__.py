@@ -2,24 +2,49 @@
 
 ``cloudcost generate`` writes, under ``--out`` (default ``sample-data``)::
 
-    OUT/generation.json                       every delivery in delivery order (see below)
-    OUT/<report>/...                          the CUR deliveries, in AWS's own layout for the format:
-        legacy_csv      OUT/acme-cur-csv/<yyyymmdd>-<yyyymmdd>/<assembly-id>/acme-cur-csv-00001.csv.gz
-        legacy_parquet  OUT/acme-cur-parquet/<yyyymmdd>-<yyyymmdd>/<assembly-id>/acme-cur-parquet-00001.snappy.parquet
-                        (each assembly folder also holds <report>-Manifest.json; the period folder holds a
-                        copy of the latest delivery's manifest, as AWS does)
-        cur2_parquet    OUT/acme-cur2/data/BILLING_PERIOD=<yyyy-mm>/<yyyymmddThhmmssZ>-<execution-id>/
-                            acme-cur2-00001.snappy.parquet
-                        OUT/acme-cur2/metadata/BILLING_PERIOD=<yyyy-mm>/<same folder>/acme-cur2-Manifest.json
+    OUT/generation.json                         every delivery, in delivery order (schema below)
+    OUT/<report>/...                            the CUR deliveries, in AWS's own layout for the format:
+      legacy_csv      acme-cur-csv/<yyyymmdd>-<yyyymmdd>/<assembly-id>/acme-cur-csv-00001.csv.gz
+      legacy_parquet  acme-cur-parquet/<yyyymmdd>-<yyyymmdd>/<assembly-id>/acme-cur-parquet-00001.snappy.parquet
+                      (each assembly folder also holds <report>-Manifest.json; the period folder holds a copy
+                      of the latest delivery's manifest, as AWS does)
+      cur2_parquet    acme-cur2/data/BILLING_PERIOD=<yyyy-mm>/<yyyymmddThhmmssZ>-<execution-id>/
+                          acme-cur2-00001.snappy.parquet
+                      acme-cur2/metadata/BILLING_PERIOD=<yyyy-mm>/<same folder>/acme-cur2-Manifest.json
     OUT/finance/invoices.csv, general_ledger.csv, business_volumes.csv, close_calendar.csv
     OUT/forecasts/usage_forecasts.csv, finance_forecasts.csv
 
-Every *delivery* of a billing period is its own folder. ``generation.json`` lists them in delivery order
-with, for each: ``sequence``, ``delivery_id`` (assembly/execution id), ``billing_period`` (YYYY-MM),
-``kind`` (``month_to_date`` | ``final`` | ``restated``), ``delivered_on`` and ``as_of`` (exclusive end of
-the usage it holds), ``latest`` (newest of its period), ``supersedes``, ``path`` (the folder, relative to
-OUT), ``files``, ``manifest``, ``row_count`` and ``totals`` (Σ unblended, Σ public on-demand, per invoice and
-per line item type). Month-to-date deliveries carry no invoice ids; final and restated ones do.
+Each *delivery* of a billing period is its own folder (a delivery larger than a million lines is split into
+``-00002``… files inside it). Deliveries of one period: weekly ``month_to_date`` ones while it is open (data
+before the 8th, 15th, 22nd, 29th; for the open month and, with ``--month-to-date``, the two months before
+it), one ``final`` delivered on the 3rd of the next month with invoice ids, and for one closed month a
+``restated`` one delivered after the books closed (a late credit). Month-to-date deliveries have empty
+``bill_invoice_id``. Reading ``BILLING_PERIOD=…`` folders with DuckDB adds a hive partition column unless
+``hive_partitioning = false``.
+
+``generation.json`` (``schema_version`` 1) holds:
+
+* ``parameters`` (seed, rows, months, start, format, restate, month_to_date, granularity, rows_per_file),
+  ``format``, ``report_name``, ``time_granularity`` (DAILY | HOURLY), ``payer_account_id``, ``currency``,
+  ``scale``;
+* ``window``: ``first_period``, ``last_period``, ``open_period``, ``data_end`` (exclusive) and ``periods``
+  (billing_period, start, end, data_end, is_open, closed_on);
+* ``deliveries``: in delivery order, each with ``sequence``, ``delivery_id`` (assembly / execution id),
+  ``billing_period`` (YYYY-MM), ``kind`` (month_to_date | final | restated), ``delivered_on``,
+  ``delivered_at``, ``as_of`` (exclusive end of the usage it holds), ``data_through``, ``invoiced``,
+  ``latest`` (newest delivery of its period), ``supersedes`` (previous delivery id of the period or null),
+  ``path`` (the delivery folder, relative to OUT), ``files``, ``manifest``, ``row_count`` and ``totals``
+  (``unblended_cost``, ``public_on_demand_cost``, ``by_invoice`` [invoice_id, invoice_key, billing_entity,
+  bill_type, unblended_cost, tax], ``by_line_item_type``);
+* ``discrepancies``: the deliberate finance exceptions (credit_memo_next_period,
+  marketplace_invoice_missing_from_ledger, rounding_difference_under_tolerance, restatement_after_close) with
+  billing_period, invoice_id, amounts and the expected reconciliation status;
+* ``scenarios``: ri_floor (family, floor units, purchase), commitments (every reservation and Savings Plan),
+  step_changes, idle_nat_gateways, gp2_volumes, marketplace_product_code;
+* ``company``: accounts (12-digit string ids, default team, business unit), teams, host_types (team,
+  functional_group, tagging, asg_name), tag_keys, business_metrics;
+* ``files`` (finance and forecast CSVs, relative to OUT), ``forecasts`` (row counts), ``owned_paths`` (what a
+  later run into the same OUT replaces).
 
 Load "everything current" with :func:`latest_deliveries`; replay "what the CUR held on day D" with
 :func:`deliveries_as_of`.

@@ -401,6 +401,10 @@ def ec2_product(instance_type: str, region: str, operating_system: str, usage_ty
         "normalization_size_factor": f"{size_factor(size):g}",
         "ecu": "NA",
         "enhanced_networking_supported": "Yes",
+        "processor_features": "Intel AVX; Intel AVX2; Intel AVX512; Intel Turbo"
+        if not fam.arm and "AMD" not in fam.processor
+        else "",
+        "dedicated_ebs_throughput": "Up to 4750 Megabps" if fam.current_generation else "Up to 1000 Megabps",
         "location": location(region),
         "location_type": "AWS Region",
         "region": region,

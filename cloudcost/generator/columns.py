@@ -51,6 +51,7 @@ PRODUCT_ATTRIBUTES: tuple[str, ...] = (
     "clock_speed",
     "current_generation",
     "database_engine",
+    "dedicated_ebs_throughput",
     "deployment_option",
     "durability",
     "ecu",
@@ -80,6 +81,7 @@ PRODUCT_ATTRIBUTES: tuple[str, ...] = (
     "operation",
     "physical_processor",
     "pre_installed_sw",
+    "processor_features",
     "processor_architecture",
     "product_family",
     "region",
@@ -107,6 +109,7 @@ TAG_KEYS: tuple[tuple[str, str], ...] = (
     ("user_cost_center", "resourceTags/user:cost_center"),
     ("user_environment", "resourceTags/user:environment"),
     ("user_host_type", "resourceTags/user:host_type"),
+    ("user_name", "resourceTags/user:Name"),
     ("user_team", "resourceTags/user:team"),
 )
 COST_CATEGORIES: tuple[str, ...] = ("business_unit",)

@@ -114,7 +114,7 @@ def generate_command(
         if bar is not None:
             bar.close()
     gen = result.generation
-    latest = [d for d in gen["deliveries"] if d["latest"]]
+    latest = sorted((d for d in gen["deliveries"] if d["latest"]), key=lambda d: d["billing_period"])
     click.echo(
         f"Wrote {result.rows_written:,} line items in {len(gen['deliveries'])} deliveries "
         f"({gen['format']}, {gen['window']['first_period']}..{gen['window']['last_period']}, "
@@ -125,6 +125,10 @@ def generate_command(
             f"  {d['billing_period']}  {d['kind']:<13} {d['row_count']:>10,} rows  "
             f"unblended {d['totals']['unblended_cost']:>14,.2f} USD  {d['path']}"
         )
+    click.echo(
+        f"Finance files in {result.out / 'finance'} ({len(gen['discrepancies'])} deliberate discrepancies listed "
+        f"in generation.json), forecasts in {result.out / 'forecasts'}."
+    )
     click.echo(
         f"Deliveries are listed in {result.out / 'generation.json'}; load the latest of each period with "
         f"`cloudcost load` (cloudcost.generator.latest_deliveries)."

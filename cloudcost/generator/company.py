@@ -296,6 +296,7 @@ class Company:
             entry["user_cost_center"] = f"CC-{1000 + TEAMS.index(team) * 10}"
         if host:
             entry["user_host_type"] = host
+            entry["user_name"] = f"{host}-{environment}"
         return self.tags.index(entry)
 
     def fleet_tag_set(self, fleet: Fleet) -> int:

@@ -48,11 +48,12 @@ DEFAULT_ROWS = 200_000
 DEFAULT_START = "2026-05"
 DEFAULT_MONTHS = 6
 MTD_HISTORY_MONTHS = 3
-CHUNK_ROWS = 150_000
+CHUNK_ROWS = 80_000
 ROWS_PER_FILE = 1_000_000
 ROUNDING_PERIOD = 0
 ROUNDING_TARGET = 0.0049  # CUR total minus the invoice (cents) for the documented rounding difference
 GRANULARITIES = {"daily": 24, "hourly": 1}
+CREDIT_MEMO_KEY = "AWS|Refund|s3-requests"  # the refund credit memo booked in the next period's ledger
 
 
 @dataclass
@@ -177,7 +178,7 @@ class InvoiceIds:
 # ---------------------------------------------------------------- chunks
 
 
-def _chunks(period: Period, cutoffs: list[int], rows_per_day: float, bucket: int) -> list[tuple[int, int]]:
+def _chunks(period: Period, cutoffs: list[int], rows_per_day: float) -> list[tuple[int, int]]:
     """Day ranges [d0, d1) of the period, cut at every delivery cut-off and kept to about CHUNK_ROWS lines."""
     span = max(1, min(7, int(CHUNK_ROWS // max(rows_per_day, 1.0))))
     bounds = sorted({0, period.data_days, *[c for c in cutoffs if 0 < c < period.data_days]})
@@ -238,6 +239,241 @@ def _prepare_out(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
+@dataclass
+class _OpenDelivery:
+    """A planned delivery being written."""
+
+    planned: PlannedDelivery
+    sequence: int
+    folder_id: str
+    delivered_at: datetime
+    writer: DeliveryWriter
+
+
+class _Run:
+    """One generation: the company, its deliveries, and what is accumulated for the finance files."""
+
+    def __init__(self, options: Options, progress: Callable[[int, int], None] | None) -> None:
+        self.options = options
+        self.progress = progress
+        self.bucket = GRANULARITIES[options.granularity]
+        self.window = build_window(options.start, options.months)
+        self.company, self.running = choose_company(options.seed, self.window, options.rows, self.bucket)
+        self.registry = TemplateRegistry()
+        self.streams = StreamTable(self.company, self.registry)
+        mtd_months = MTD_HISTORY_MONTHS if options.month_to_date else 0
+        self.planned = plan_deliveries(self.window, mtd_months, options.restate)
+        self.sequence = {id(p): i + 1 for i, p in enumerate(self.planned)}
+        rows_per_day = estimate_rows(self.company, self.running, self.bucket) / self.window.days
+        self.chunks = {
+            period.label: _chunks(period, [p.cutoff_day for p in self.planned if p.period == period], rows_per_day)
+            for period in self.window.periods
+        }
+        self.total_steps = sum(len(c) for c in self.chunks.values()) + len(self.planned)
+        self.done = 0
+        self.actuals = Actuals(self.company)
+        self.scratch = options.out / ".generator-scratch"
+        self.records: list[dict] = []
+        self.finals: list[tuple[Period, dict[str, list[float]], InvoiceIds]] = []
+        self.rows_written = 0
+        self.restated: dict | None = None
+        self.rounding: dict | None = None
+        ml_start = min((f.start_hour for f in self.company.fleets if f.host_type == "ml-training"), default=1e18)
+        self.gpu_from = next(
+            (p.index for p in self.window.periods if p.start_hour + p.data_days * 24 > ml_start),
+            len(self.window.periods),
+        )
+        self.account_ids = [a.account_id for a in self.company.accounts]
+        self.account_names = [a.name for a in self.company.accounts]
+        self.cost_categories = [{COST_CATEGORIES[0]: a.business_unit} for a in self.company.accounts]
+
+    def _step(self) -> None:
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, self.total_steps)
+
+    def run(self) -> None:
+        self.scratch.mkdir(exist_ok=True)
+        for period in self.window.periods:
+            self._period(period)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        self.records.sort(key=lambda r: r["sequence"])
+        previous: dict[str, str] = {}
+        latest = {r["billing_period"]: r["sequence"] for r in self.records}
+        for record in self.records:
+            record["latest"] = latest[record["billing_period"]] == record["sequence"]
+            record["supersedes"] = previous.get(record["billing_period"])
+            previous[record["billing_period"]] = record["delivery_id"]
+
+    def _period(self, period: Period) -> None:
+        """Write every delivery of one billing period, chunk by chunk."""
+        options, company = self.options, self.company
+        drift = {"cost_center"} if period.index >= COST_CENTER_TAG_FROM_PERIOD else set()
+        if period.index >= self.gpu_from:
+            drift.add("gpu")
+        tag_keys = {"aws_autoscaling_group_name", "user_environment", "user_host_type", "user_name", "user_team"}
+        if "cost_center" in drift:
+            tag_keys.add("user_cost_center")
+        period_epoch = int(to_datetime(period.start).timestamp())
+        ctx = Context(
+            self.registry,
+            company.payer_account_id,
+            self.account_ids,
+            self.cost_categories,
+            company.tags.sets,
+            period_epoch,
+            int(to_datetime(period.end).timestamp()),
+            frozenset(tag_keys),
+        )
+        converter = Converter(
+            options.flavour,
+            self.registry,
+            frozenset(drift),
+            company.tags.sets,
+            frozenset(tag_keys),
+            self.account_names,
+            PAYER_NAME,
+            self.cost_categories,
+        )
+        deliveries = [self._open(p, converter) for p in self.planned if p.period == period]
+        totals = PeriodTotals(period.data_days, len(company.accounts), len(company.reservations))
+        for d0, d1 in self.chunks[period.label]:
+            h0 = period.start_hour + d0 * 24
+            h1 = period.start_hour + d1 * 24
+            block = _chunk_block(company, self.registry, self.streams, self.running, period, h0, h1, self.bucket)
+            totals.add(self.registry, block, period_epoch)
+            self.actuals.add(self.registry, block, period)
+            table = materialize(block, ctx)
+            for delivery in deliveries:
+                if delivery.planned.cutoff_day >= d1:
+                    delivery.writer.write(table)
+                if delivery.planned.cutoff_day == d1:
+                    delivery.writer.flush()  # it gets no more chunks: do not keep them in memory
+            self._step()
+        for delivery in deliveries:
+            self._close(delivery, ctx, converter, totals)
+            self._step()
+        write_period_manifest(max(deliveries, key=lambda d: d.sequence).writer.paths)
+
+    def _open(self, planned: PlannedDelivery, converter: Converter) -> _OpenDelivery:
+        options = self.options
+        period = planned.period
+        folder_id = catalog.stable_uuid(options.seed, options.flavour, period.label, planned.kind, planned.as_of)
+        delivered = _delivered_at(options.seed, planned)
+        paths = delivery_paths(options.out, options.flavour, period, folder_id, delivered)
+        invoice_ids = InvoiceIds(options.seed, period) if planned.kind in ("final", "restated") else None
+        writer = DeliveryWriter(options.flavour, paths, converter, invoice_ids, options.rows_per_file, self.scratch)
+        return _OpenDelivery(planned, self.sequence[id(planned)], folder_id, delivered, writer)
+
+    def _close(self, delivery: _OpenDelivery, ctx: Context, converter: Converter, totals: PeriodTotals) -> None:
+        """Add the period lines (fees, tax, …) as of the delivery's cut-off, close its files, record it."""
+        planned, writer = delivery.planned, delivery.writer
+        period = planned.period
+        complete = planned.kind in ("final", "restated")
+        nudge = 0.0
+        if planned.kind == "final" and period.index == ROUNDING_PERIOD:
+            trial = period_lines(self.company, self.registry, period, planned.cutoff_day, True, False, totals)
+            current = writer.totals.by_invoice_key.get("AWS|Anniversary", [0.0])[0]
+            current += _anniversary_sum(self.registry, trial)
+            nudge = float(np.floor(current * 100) / 100 + ROUNDING_TARGET - current)
+            self.rounding = {"period": period.label}
+        block = period_lines(
+            self.company,
+            self.registry,
+            period,
+            planned.cutoff_day,
+            complete,
+            planned.kind == "restated",
+            totals,
+            tax_nudge=nudge,
+        )
+        writer.write(materialize(block, ctx))
+        files = writer.close()
+        out = self.options.out
+        write_manifest(
+            self.options.flavour,
+            writer.paths,
+            out,
+            period,
+            delivery.folder_id,
+            self.company.payer_account_id,
+            converter.columns,
+            files,
+            delivery.delivered_at,
+        )
+        self.rows_written += writer.totals.rows
+        by_invoice = []
+        for key, (amount, tax, _first) in sorted(writer.totals.by_invoice_key.items()):
+            entity, bill_type = key.split("|")[:2]
+            by_invoice.append(
+                {
+                    "invoice_id": writer.invoice_ids.get(key) if writer.invoice_ids else "",
+                    "invoice_key": key,
+                    "billing_entity": entity,
+                    "bill_type": bill_type,
+                    "unblended_cost": amount,
+                    "tax": tax,
+                }
+            )
+        self.records.append(
+            {
+                "sequence": delivery.sequence,
+                "delivery_id": delivery.folder_id,
+                "billing_period": period.label,
+                "kind": planned.kind,
+                "delivered_on": planned.delivered_on.isoformat(),
+                "delivered_at": delivery.delivered_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "as_of": planned.as_of.isoformat(),
+                "data_through": (planned.as_of - timedelta(days=1)).isoformat(),
+                "invoiced": complete,
+                "path": writer.paths.folder.relative_to(out).as_posix(),
+                "files": [f.relative_to(out).as_posix() for f in files],
+                "manifest": writer.paths.manifest.relative_to(out).as_posix(),
+                "row_count": writer.totals.rows,
+                "totals": {
+                    "unblended_cost": writer.totals.unblended,
+                    "public_on_demand_cost": writer.totals.public_on_demand,
+                    "by_invoice": by_invoice,
+                    "by_line_item_type": dict(sorted(writer.totals.by_line_item_type.items())),
+                },
+            }
+        )
+        if planned.kind == "final":
+            self.finals.append((period, writer.totals.by_invoice_key, InvoiceIds(self.options.seed, period)))
+        if planned.kind == "restated":
+            self.restated = {"period": period, "delivery_id": delivery.folder_id, "unblended": writer.totals.unblended}
+
+    def finance_and_forecasts(self) -> tuple[dict[str, str], list[dict], int, int]:
+        out = self.options.out
+        invoices = build_invoices(self.finals)
+        files, discrepancies = write_finance(out, self.company, invoices, CREDIT_MEMO_KEY, self.rounding)
+        if self.restated is not None:
+            period = self.restated["period"]
+            final_total = next(
+                r["totals"]["unblended_cost"]
+                for r in self.records
+                if r["billing_period"] == period.label and r["kind"] == "final"
+            )
+            discrepancies.append(
+                {
+                    "kind": "restatement_after_close",
+                    "billing_period": period.label,
+                    "invoice_id": InvoiceIds(self.options.seed, period)["AWS|Anniversary"],
+                    "billing_entity": "AWS",
+                    "delivery_id": self.restated["delivery_id"],
+                    "closed_on": period.closed_on.isoformat(),
+                    "late_credit": late_credit_amount(self.company),
+                    "delta_unblended": self.restated["unblended"] - final_total,
+                    "expected_status": "exception",
+                    "description": "Closed month re-delivered with a late credit (and the tax it changes) after the "
+                    "books closed; the invoice and the ledger still hold the original amounts",
+                }
+            )
+        usage_rows = write_usage_forecasts(out, self.company, self.actuals.host_units)
+        finance_rows = write_finance_forecasts(out, self.company, self.actuals.monthly)
+        return files, discrepancies, usage_rows, finance_rows
+
+
 def generate(options: Options, progress: Callable[[int, int], None] | None = None) -> Result:
     """Write the whole synthetic history into options.out; returns what generation.json holds."""
     if options.flavour not in FORMATS:
@@ -247,222 +483,23 @@ def generate(options: Options, progress: Callable[[int, int], None] | None = Non
     if options.rows < 1:
         raise ValueError("rows must be positive")
     began = time.perf_counter()
-    bucket = GRANULARITIES[options.granularity]
-    out = options.out
-    _prepare_out(out)
-    window = build_window(options.start, options.months)
-    company, running = choose_company(options.seed, window, options.rows, bucket)
-    registry = TemplateRegistry()
-    streams = StreamTable(company, registry)
-    planned = plan_deliveries(window, MTD_HISTORY_MONTHS if options.month_to_date else 0, options.restate)
-    rows_per_day = estimate_rows(company, running, bucket) / window.days
-    actuals = Actuals(company)
-    scratch = out / ".generator-scratch"
-    scratch.mkdir(exist_ok=True)
-
-    ml_start = next((f.start_hour for f in company.fleets if f.host_type == "ml-training"), float("inf"))
-    gpu_from = next(
-        (p.index for p in window.periods if p.start_hour + p.data_days * 24 > ml_start), len(window.periods)
-    )
-    account_ids = [a.account_id for a in company.accounts]
-    account_names = [a.name for a in company.accounts]
-    cost_categories = [{COST_CATEGORIES[0]: a.business_unit} for a in company.accounts]
-
-    chunk_plan = {}
-    for period in window.periods:
-        cutoffs = [p.cutoff_day for p in planned if p.period == period]
-        chunk_plan[period.label] = _chunks(period, cutoffs, rows_per_day, bucket)
-    total_chunks = sum(len(c) for c in chunk_plan.values()) + len(planned)
-    done = 0
-    records: list[dict] = []
-    finals: list[tuple[Period, dict[str, list[float]], dict[str, str]]] = []
-    rows_written = 0
-    restated_info: dict | None = None
-    rounding_info: dict | None = None
-    sequence = {id(p): i + 1 for i, p in enumerate(planned)}
-
-    for period in window.periods:
-        mine = [p for p in planned if p.period == period]
-        drift = {"cost_center"} if period.index >= COST_CENTER_TAG_FROM_PERIOD else set()
-        if period.index >= gpu_from:
-            drift.add("gpu")
-        tag_keys = {"aws_autoscaling_group_name", "user_environment", "user_host_type", "user_team"}
-        if "cost_center" in drift:
-            tag_keys.add("user_cost_center")
-        ctx = Context(
-            registry,
-            company.payer_account_id,
-            account_ids,
-            cost_categories,
-            company.tags.sets,
-            int(to_datetime(period.start).timestamp()),
-            int(to_datetime(period.end).timestamp()),
-            frozenset(tag_keys),
-        )
-        converter = Converter(
-            options.flavour,
-            registry,
-            frozenset(drift),
-            company.tags.sets,
-            frozenset(tag_keys),
-            account_names,
-            PAYER_NAME,
-            cost_categories,
-        )
-        writers: dict[int, DeliveryWriter] = {}
-        folder_ids: dict[int, str] = {}
-        delivered_at: dict[int, datetime] = {}
-        for p in mine:
-            folder_ids[id(p)] = catalog.stable_uuid(options.seed, options.flavour, period.label, p.kind, p.as_of)
-            delivered_at[id(p)] = _delivered_at(options.seed, p)
-            paths = delivery_paths(out, options.flavour, period, folder_ids[id(p)], delivered_at[id(p)])
-            invoice_ids = InvoiceIds(options.seed, period) if p.kind in ("final", "restated") else None
-            writers[id(p)] = DeliveryWriter(
-                options.flavour, paths, converter, invoice_ids, options.rows_per_file, scratch
-            )
-        totals = PeriodTotals(period.data_days, len(company.accounts), len(company.reservations))
-        period_epoch = int(to_datetime(period.start).timestamp())
-        for d0, d1 in chunk_plan[period.label]:
-            h0 = period.start_hour + d0 * 24
-            h1 = period.start_hour + d1 * 24
-            block = _chunk_block(company, registry, streams, running, period, h0, h1, bucket)
-            totals.add(registry, block, period_epoch)
-            actuals.add(registry, block, period)
-            table = materialize(block, ctx)
-            for p in mine:
-                if p.cutoff_day >= d1:
-                    writers[id(p)].write(table)
-            done += 1
-            if progress:
-                progress(done, total_chunks)
-        for p in mine:
-            final = p.kind in ("final", "restated")
-            nudge = 0.0
-            if p.kind == "final" and period.index == ROUNDING_PERIOD:
-                trial = period_lines(company, registry, period, p.cutoff_day, final, False, totals)
-                current = writers[id(p)].totals.by_invoice_key.get("AWS|Anniversary", [0.0])[0]
-                current += float(_anniversary_sum(registry, trial))
-                nudge = np.floor(current * 100) / 100 + ROUNDING_TARGET - current
-                rounding_info = {"period": period.label}
-            block = period_lines(
-                company, registry, period, p.cutoff_day, final, p.kind == "restated", totals, tax_nudge=nudge
-            )
-            writer = writers[id(p)]
-            writer.write(materialize(block, ctx))
-            files = writer.close()
-            write_manifest(
-                options.flavour,
-                writer.paths,
-                out,
-                period,
-                folder_ids[id(p)],
-                company.payer_account_id,
-                converter.columns,
-                files,
-                delivered_at[id(p)],
-            )
-            rows_written += writer.totals.rows
-            invoice_ids = writer.invoice_ids
-            by_invoice = []
-            for key, (amount, tax, _first) in sorted(writer.totals.by_invoice_key.items()):
-                entity, bill_type = key.split("|")[:2]
-                by_invoice.append(
-                    {
-                        "invoice_id": invoice_ids.get(key) if invoice_ids else "",
-                        "invoice_key": key,
-                        "billing_entity": entity,
-                        "bill_type": bill_type,
-                        "unblended_cost": amount,
-                        "tax": tax,
-                    }
-                )
-            records.append(
-                {
-                    "sequence": sequence[id(p)],
-                    "delivery_id": folder_ids[id(p)],
-                    "billing_period": period.label,
-                    "kind": p.kind,
-                    "delivered_on": p.delivered_on.isoformat(),
-                    "delivered_at": delivered_at[id(p)].strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    "as_of": p.as_of.isoformat(),
-                    "data_through": (p.as_of - timedelta(days=1)).isoformat(),
-                    "invoiced": final,
-                    "path": writer.paths.folder.relative_to(out).as_posix(),
-                    "files": [f.relative_to(out).as_posix() for f in files],
-                    "manifest": writer.paths.manifest.relative_to(out).as_posix(),
-                    "row_count": writer.totals.rows,
-                    "totals": {
-                        "unblended_cost": writer.totals.unblended,
-                        "public_on_demand_cost": writer.totals.public_on_demand,
-                        "by_invoice": by_invoice,
-                        "by_line_item_type": dict(sorted(writer.totals.by_line_item_type.items())),
-                    },
-                }
-            )
-            if p.kind == "final":
-                finals.append((period, writer.totals.by_invoice_key, InvoiceIds(options.seed, period)))
-            if p.kind == "restated":
-                restated_info = {
-                    "period": period,
-                    "delivery_id": folder_ids[id(p)],
-                    "unblended": writer.totals.unblended,
-                }
-            done += 1
-            if progress:
-                progress(done, total_chunks)
-        latest = max(mine, key=lambda q: sequence[id(q)])
-        write_period_manifest(writers[id(latest)].paths)
-    shutil.rmtree(scratch, ignore_errors=True)
-
-    records.sort(key=lambda r: r["sequence"])
-    latest_seq: dict[str, int] = {}
-    for r in records:
-        latest_seq[r["billing_period"]] = r["sequence"]
-    previous: dict[str, str] = {}
-    for r in records:
-        r["latest"] = latest_seq[r["billing_period"]] == r["sequence"]
-        r["supersedes"] = previous.get(r["billing_period"])
-        previous[r["billing_period"]] = r["delivery_id"]
-
-    invoices = build_invoices(finals)
-    credit_memo_key = "AWS|Refund|s3-requests"
-    finance_files, discrepancies = write_finance(out, company, invoices, credit_memo_key, rounding_info)
-    if restated_info is not None:
-        period = restated_info["period"]
-        final_total = next(
-            r["totals"]["unblended_cost"]
-            for r in records
-            if r["billing_period"] == period.label and r["kind"] == "final"
-        )
-        discrepancies.append(
-            {
-                "kind": "restatement_after_close",
-                "billing_period": period.label,
-                "invoice_id": InvoiceIds(options.seed, period)["AWS|Anniversary"],
-                "billing_entity": "AWS",
-                "delivery_id": restated_info["delivery_id"],
-                "closed_on": period.closed_on.isoformat(),
-                "late_credit": late_credit_amount(company),
-                "delta_unblended": restated_info["unblended"] - final_total,
-                "expected_status": "exception",
-                "description": "Closed month re-delivered with a late credit (and the tax it changes) after the books "
-                "closed; the invoice and the ledger still hold the original amounts",
-            }
-        )
-    usage_rows = write_usage_forecasts(out, company, actuals.host_units)
-    finance_rows = write_finance_forecasts(out, company, actuals.monthly)
+    _prepare_out(options.out)
+    run = _Run(options, progress)
+    run.run()
+    files, discrepancies, usage_rows, finance_rows = run.finance_and_forecasts()
     generation = _generation_document(
-        options, company, window, records, finance_files, discrepancies, usage_rows, finance_rows
+        options, run.company, run.window, run.records, files, discrepancies, usage_rows, finance_rows
     )
-    (out / GENERATION_FILE).write_text(json.dumps(generation, indent=2) + "\n")
-    return Result(out, generation, rows_written, time.perf_counter() - began, company)
+    (options.out / GENERATION_FILE).write_text(json.dumps(generation, indent=2) + "\n")
+    return Result(options.out, generation, run.rows_written, time.perf_counter() - began, run.company)
 
 
 def _anniversary_sum(registry: TemplateRegistry, block: Block) -> float:
     if len(block) == 0:
         return 0.0
-    keys = np.array([registry.rows[int(t)]["invoice_key"] for t in block.tpl])
-    return float(block.nums["line_item_unblended_cost"][keys == "AWS|Anniversary"].sum())
+    key = registry.invoice_keys.index("AWS|Anniversary")
+    mask = registry.meta("meta_invoice")[block.tpl] == key
+    return float(block.nums["line_item_unblended_cost"][mask].sum())
 
 
 def _generation_document(
@@ -618,6 +655,7 @@ def _generation_document(
                 "host_type": "user_host_type",
                 "environment": "user_environment",
                 "cost_center": "user_cost_center",
+                "name": "user_name",
                 "auto_scaling_group": "aws_autoscaling_group_name",
             },
             "cost_center_tag_from": window.periods[min(COST_CENTER_TAG_FROM_PERIOD, len(window.periods) - 1)].label,

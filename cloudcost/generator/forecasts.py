@@ -4,10 +4,11 @@
   auto-scaling group), daily xlarge-normalized units for the next 35 days. The team extrapolates the
   trailing 28 days with their weekday profile and is optimistic: +5 % plus 4 % per 30 days of horizon,
   with noise growing with the horizon (3 % + 0.2 % per day); it does not foresee step changes. The 80 %
-  interval is ±1.28 σ around the forecast with σ = 6 % + 0.3 % per day, so it is too narrow far out.
-* Finance (``finance_forecasts.csv``): on the 20th of each month, for the next three months, public
-  on-demand cost per service × instance family × pricing model from the last complete month, grown 3 % a
-  month, ±5 % noise, with the expected discount rate of the base month ±2 points.
+  interval is ±1.28 σ around the (biased) forecast with σ = 6 % + 0.3 % per day of horizon.
+* Finance (``finance_forecasts.csv``): on the 5th and the 20th of each month, for that month and the next
+  three, public on-demand cost per service × instance family × pricing model (on_demand, reserved,
+  savings_plan, spot) from the last complete month, grown 3 % a month, ±5 % noise, with the expected
+  discount rate of the base month ±2 points.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ ENGINEERING_BIAS_PER_30_DAYS = 0.04
 HORIZON_DAYS = 35
 FINANCE_GROWTH = 0.03
 FINANCE_HORIZON_MONTHS = 3
+FINANCE_SUBMISSION_DAYS = (5, 20)  # Finance resubmits its forecast twice a month
 
 
 def write_usage_forecasts(out: Path, company: Company, host_units: np.ndarray) -> int:
@@ -104,21 +106,22 @@ def write_finance_forecasts(
                 "net_cost",
             ]
         )
-        for period in window.periods:
-            generated = period.start + timedelta(days=19)
+        submissions = [p.start + timedelta(days=d - 1) for p in window.periods for d in FINANCE_SUBMISSION_DAYS]
+        for generated in submissions:
             if generated >= window.end:
                 continue
+            period = next(p for p in window.periods if p.start <= generated < p.end)
             base_period = [p for p in closed.values() if p.end <= generated]
             if not base_period:
                 continue
             base = base_period[-1]
             actuals = monthly.get(base.label, {})
-            for ahead in range(1, FINANCE_HORIZON_MONTHS + 1):
+            for ahead in range(FINANCE_HORIZON_MONTHS + 1):
                 month: date = add_months(period.start, ahead)
                 months_from_base = (month.year - base.start.year) * 12 + month.month - base.start.month
                 days_ratio = _days_in_month(month) / base.days_in_month
                 for (service, family, model), (public, amortized) in sorted(actuals.items()):
-                    if public <= 0:
+                    if public <= 0 or model == "free_tier":
                         continue
                     value = public * days_ratio * (1 + FINANCE_GROWTH) ** months_from_base
                     value *= np.exp(rng.normal(0.0, 0.05))

@@ -44,11 +44,12 @@ def _float_values(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
 def number_text(values: np.ndarray, integer: bool = False) -> pa.Array:
     """Numbers as AWS writes them in text columns (10 decimals); NaN -> NULL."""
     missing = np.isnan(values)
-    clean = np.where(missing, 0.0, values)
+    clean = np.round(np.where(missing, 0.0, values), 10) + 0.0
     if integer:
         text = pc.cast(pa.array(np.rint(clean).astype(np.int64)), pa.string())
     else:
         text = pc.cast(pc.cast(pa.array(clean), pa.decimal128(38, 10), safe=False), pa.string())
+        text = pc.if_else(pa.array(clean == 0), pa.scalar("0.0000000000"), text)  # not '0E-10'
     return pc.if_else(pa.array(missing), pa.scalar(None, pa.string()), text)
 
 

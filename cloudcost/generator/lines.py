@@ -427,7 +427,7 @@ def materialize(block: Block, ctx: Context) -> pa.Table:
             if values is None:
                 values = np.full(n, default)
             elif col.kind == "num":
-                values = np.round(values, MONEY_PRECISION)
+                values = np.round(values, MONEY_PRECISION) + 0.0  # + 0.0 turns -0.0 into 0.0
             columns[name] = pa.array(values, pa.float64(), from_pandas=False)
     columns["_tpl"] = pa.array(block.tpl)
     columns["_tags"] = pa.array(block.tags)

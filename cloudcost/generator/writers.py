@@ -40,7 +40,7 @@ from .timeline import Period
 REPORT_NAMES = {"legacy_csv": "acme-cur-csv", "legacy_parquet": "acme-cur-parquet", "cur2_parquet": "acme-cur2"}
 S3_BUCKET = "acme-billing-exports"
 S3_PREFIX = "cur"
-BATCH_ROWS = 100_000
+BATCH_ROWS = 60_000
 # min/max statistics only where readers filter (writing them for every column doubles the write time)
 STATISTICS_COLUMNS = (
     "line_item_usage_start_date",
@@ -154,9 +154,9 @@ class DeliveryWriter:
         self._buffer.append(table)
         self._buffered += table.num_rows
         if self._buffered >= BATCH_ROWS:
-            self._flush()
+            self.flush()
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
         if not self._buffer:
             return
         table = self._buffer[0] if len(self._buffer) == 1 else pa.concat_tables(self._buffer).unify_dictionaries()
@@ -195,7 +195,7 @@ class DeliveryWriter:
         self._rows_in_file = 0
 
     def close(self) -> list[Path]:
-        self._flush()
+        self.flush()
         if self._writer is not None:
             self._writer.close()
             self._writer = None

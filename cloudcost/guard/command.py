@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from cloudcost.commands.options import settings_for, target_option
-from cloudcost.diff.dbt_side import Side, run_dbt_side
+from cloudcost.diff.dbt_side import Side, reuse_partial_parse, run_dbt_side
 from cloudcost.diff.trees import GitError
 from cloudcost.diff.workspace import Workspace, open_workspace
 from cloudcost.guard.contracts import ContractChange, compare_contracts
@@ -27,6 +27,7 @@ def contract_changes(
     parsed = run_dbt_side(base, ["parse"], show_progress)
     if not parsed.success:
         raise click.ClickException(f"dbt could not parse {workspace.ref}:\n  {parsed.describe()}")
+    reuse_partial_parse(base, head)
     # dbt compares the contracts itself while selecting state:modified (warning for unversioned models,
     # error for versioned ones); its messages are shown next to the guard's own findings.
     listed = run_dbt_side(
@@ -34,12 +35,12 @@ def contract_changes(
         ["ls", "--select", "state:modified", "--state", str(base.target_path), "--resource-type", "model"],
         show_progress,
     )
-    dbt_verdicts = [message for message in listed.warnings if "breaking change" in message.lower()]
+    verdicts = [message.strip() for message in listed.warnings if "breaking change" in message.lower()]
     if not listed.success:
         if head.manifest() is None:
             raise click.ClickException(f"dbt could not parse the working tree:\n  {listed.describe()}")
-        dbt_verdicts.append(listed.describe())
-    return compare_contracts(base.manifest(), head.manifest()), dbt_verdicts
+        verdicts.append(str(listed.exception).strip() if listed.exception is not None else listed.describe())
+    return compare_contracts(base.manifest(), head.manifest()), list(dict.fromkeys(verdicts))
 
 
 def render(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from cloudcost.diff.manifest import (
     Manifest,
@@ -180,11 +179,3 @@ def compare_contracts(
                         )
                     )
     return changes
-
-
-def describe(changes: list[ContractChange]) -> dict[str, Any]:
-    """Counts for a summary line."""
-    return {
-        "breaking": sum(1 for change in changes if change.breaking),
-        "other": sum(1 for change in changes if not change.breaking),
-    }

@@ -90,123 +90,97 @@ def _differences(columns: list[str], before: Row, after: Row) -> list[str]:
     return changed
 
 
+ADVICE = (
+    "Rows on the base are history: leave the row as it is (you may set its empty valid_to) "
+    "and add a new row with a new valid_from."
+)
+
+
+@dataclass
+class _Matcher:
+    """Pairs each base row with the working tree's row that keeps it (unchanged, or closed)."""
+
+    path: str
+    base: SeedTable
+    head: SeedTable
+    ref: str
+
+    def __post_init__(self) -> None:
+        self.extra = [column for column in self.head.columns if column not in self.base.columns]
+        self.compared = [c for c in self.base.columns if c != VALID_TO and c not in TEXT_ONLY_COLUMNS]
+        self.text = [column for column in self.base.columns if column in TEXT_ONLY_COLUMNS]
+        self.available: dict[int, Row] = dict(self.head.rows)
+        self.findings: list[SeedFinding] = []
+
+    def keeps(self, base_row: Row, head_row: Row, closing: bool) -> bool:
+        """Same rule (new columns left empty); ``closing`` allows an empty valid_to to be set."""
+        if any(head_row.get(column) != base_row.get(column) for column in self.compared):
+            return False
+        if any(head_row.get(column) is not None for column in self.extra):
+            return False
+        if closing:
+            return base_row.get(VALID_TO) is None and head_row.get(VALID_TO) is not None
+        return head_row.get(VALID_TO) == base_row.get(VALID_TO)
+
+    def take(self, base_row: Row, closing: bool) -> tuple[int, Row] | None:
+        for number, head_row in self.available.items():
+            if self.keeps(base_row, head_row, closing):
+                return number, self.available.pop(number)
+        return None
+
+    def note(self, message: str, violation: bool = False) -> None:
+        self.findings.append(SeedFinding(self.path, message, violation))
+
+    def run(self) -> list[SeedFinding]:
+        unmatched: list[tuple[int, Row]] = []
+        for number, row in self.base.rows:  # pass 1: rows kept as they were
+            kept = self.take(row, closing=False)
+            if kept is None:
+                unmatched.append((number, row))
+            elif reworded := _differences(self.text, row, kept[1]):
+                self.note(f"row {number}: text edited ({'; '.join(reworded)})")
+        for number, row in unmatched:  # pass 2: open rows closed by setting valid_to, or edited in place
+            identity = _describe_identity(_identity(self.base.columns, row))
+            closed = self.take(row, closing=True) if VALID_TO in self.base.columns else None
+            if closed is not None:
+                self.note(f"row {number} ({identity}) closed: valid_to {closed[1].get(VALID_TO)}")
+            else:
+                self.edited_or_deleted(number, row)
+        for number, row in sorted(self.available.items()):
+            self.note(f"row {number} added ({_describe_identity(_identity(self.head.columns, row))})")
+        return self.findings
+
+    def edited_or_deleted(self, number: int, row: Row) -> None:
+        identity = _identity(self.base.columns, row)
+        described = f"row {number} on {self.ref} ({_describe_identity(identity)})"
+        for head_number, head_row in self.available.items():
+            if all(head_row.get(column) == value for column, value in identity.items()):
+                changes = _differences([*self.base.columns, *self.extra], row, head_row)
+                del self.available[head_number]
+                self.note(
+                    f"{described} was edited in place (now row {head_number}): {'; '.join(changes)}. {ADVICE}",
+                    violation=True,
+                )
+                return
+        self.note(f"{described} was deleted. {ADVICE}", violation=True)
+
+
 def compare_seed(relative_path: str, base: SeedTable, head: SeedTable | None, ref: str) -> list[SeedFinding]:
     """Findings for one effective-dated seed present on the base ref."""
     if head is None:
-        return [
-            SeedFinding(
-                relative_path,
-                f"the seed was deleted; its {len(base.rows)} rows on {ref} are history. "
-                "Close rules with valid_to instead of removing the file.",
-                True,
-            )
-        ]
-    findings: list[SeedFinding] = []
+        message = (
+            f"the seed was deleted; its {len(base.rows)} rows on {ref} are history. "
+            "Close rules with valid_to instead of removing the file."
+        )
+        return [SeedFinding(relative_path, message, True)]
     missing_columns = [column for column in base.columns if column not in head.columns]
     if missing_columns:
-        findings.append(
-            SeedFinding(
-                relative_path,
-                f"column(s) {', '.join(missing_columns)} removed; rows on {ref} lose their meaning. "
-                "Keep the columns (a new column may be added, empty on existing rows).",
-                True,
-            )
+        message = (
+            f"column(s) {', '.join(missing_columns)} removed; rows on {ref} lose their meaning. "
+            "Keep the columns (a new column may be added, empty on existing rows)."
         )
-        return findings
-    extra_columns = [column for column in head.columns if column not in base.columns]
-    compared = [column for column in base.columns if column != VALID_TO and column not in TEXT_ONLY_COLUMNS]
-    text_columns = [column for column in base.columns if column in TEXT_ONLY_COLUMNS]
-
-    def signature(row: Row) -> tuple[Any, ...]:
-        values = tuple(row.get(column) for column in compared)
-        extras = tuple(row.get(column) for column in extra_columns)
-        return (values, extras, row.get(VALID_TO))
-
-    available = dict(head.rows)
-    unmatched: list[tuple[int, Row]] = []
-    # pass 1: rows kept exactly (new columns empty)
-    by_signature: dict[tuple[Any, ...], list[int]] = {}
-    for number, row in head.rows:
-        by_signature.setdefault(signature(row), []).append(number)
-    for number, row in base.rows:
-        wanted = (tuple(row.get(c) for c in compared), tuple(None for _ in extra_columns), row.get(VALID_TO))
-        candidates = [n for n in by_signature.get(wanted, []) if n in available]
-        if candidates:
-            kept = available.pop(candidates[0])
-            reworded = _differences(text_columns, row, kept)
-            if reworded:
-                findings.append(SeedFinding(relative_path, f"row {number}: text edited ({'; '.join(reworded)})", False))
-        else:
-            unmatched.append((number, row))
-    # pass 2: open rows closed by setting valid_to
-    still_unmatched: list[tuple[int, Row]] = []
-    for number, row in unmatched:
-        closing = None
-        if VALID_TO in base.columns and row.get(VALID_TO) is None:
-            for head_number, head_row in available.items():
-                if (
-                    head_row.get(VALID_TO) is not None
-                    and all(head_row.get(c) == row.get(c) for c in compared)
-                    and all(head_row.get(c) is None for c in extra_columns)
-                ):
-                    closing = head_number
-                    break
-        if closing is not None:
-            findings.append(
-                SeedFinding(
-                    relative_path,
-                    f"row {number} ({_describe_identity(_identity(base.columns, row))}) closed: "
-                    f"valid_to {available[closing].get(VALID_TO)}",
-                    False,
-                )
-            )
-            del available[closing]
-        else:
-            still_unmatched.append((number, row))
-    # what is left on the base side was edited or deleted in place
-    for number, row in still_unmatched:
-        identity = _identity(base.columns, row)
-        edited = next(
-            (
-                (head_number, head_row)
-                for head_number, head_row in available.items()
-                if all(head_row.get(column) == value for column, value in identity.items())
-            ),
-            None,
-        )
-        advice = (
-            "Rows on the base are history: leave the row as it is (you may set its empty valid_to) "
-            "and add a new row with a new valid_from."
-        )
-        if edited is not None:
-            head_number, head_row = edited
-            changes = _differences([*base.columns, *extra_columns], row, head_row)
-            findings.append(
-                SeedFinding(
-                    relative_path,
-                    f"row {number} on {ref} ({_describe_identity(identity)}) was edited in place "
-                    f"(now row {head_number}): {'; '.join(changes)}. {advice}",
-                    True,
-                )
-            )
-            del available[head_number]
-        else:
-            findings.append(
-                SeedFinding(
-                    relative_path,
-                    f"row {number} on {ref} ({_describe_identity(identity)}) was deleted. {advice}",
-                    True,
-                )
-            )
-    for head_number, head_row in sorted(available.items()):
-        findings.append(
-            SeedFinding(
-                relative_path,
-                f"row {head_number} added ({_describe_identity(_identity(head.columns, head_row))})",
-                False,
-            )
-        )
-    return findings
+        return [SeedFinding(relative_path, message, True)]
+    return _Matcher(relative_path, base, head, ref).run()
 
 
 def effective_dated(table: SeedTable) -> bool:

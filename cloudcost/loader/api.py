@@ -31,9 +31,7 @@ def open_target(settings: Settings) -> Target:
     return DuckDBTarget(settings)
 
 
-def load_paths(
-    paths: Sequence[str | Path], settings: Settings | None = None, progress: bool = True
-) -> LoadReport:
+def load_paths(paths: Sequence[str | Path], settings: Settings | None = None, progress: bool = True) -> LoadReport:
     """Load CUR files (legacy CSV/CSV.gz, legacy Parquet, CUR 2.0 CSV/Parquet) or folders of them.
 
     Raises ``CurLoadError`` (nothing written) when a file or a delivery cannot be loaded.

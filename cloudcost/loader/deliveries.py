@@ -249,9 +249,7 @@ def _check_currencies(groups: Sequence[tuple], existing: Sequence[ExistingDelive
             )
 
 
-def _status(
-    fingerprint: str, period: date, payer: str, existing: Sequence[ExistingDelivery]
-) -> tuple[str, str | None]:
+def _status(fingerprint: str, period: date, payer: str, existing: Sequence[ExistingDelivery]) -> tuple[str, str | None]:
     for delivery in existing:
         if delivery.delivery_id == fingerprint:
             if delivery.superseded_at is None:
@@ -265,9 +263,7 @@ def _status(
     current = [
         delivery
         for delivery in existing
-        if delivery.billing_period == period
-        and delivery.payer_account_id == payer
-        and delivery.superseded_at is None
+        if delivery.billing_period == period and delivery.payer_account_id == payer and delivery.superseded_at is None
     ]
     if current:
         return REPLACED, current[0].delivery_id

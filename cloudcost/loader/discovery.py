@@ -56,9 +56,7 @@ def discover(paths: Sequence[str | Path]) -> Discovered:
         else:
             _classify(path, found, seen, explicit=True)
     if not found.data_files:
-        raise CurLoadError(
-            f"No CUR data files (.csv, .csv.gz, .parquet) found in {', '.join(map(str, paths))}."
-        )
+        raise CurLoadError(f"No CUR data files (.csv, .csv.gz, .parquet) found in {', '.join(map(str, paths))}.")
     return found
 
 
@@ -81,9 +79,7 @@ def _classify(path: Path, found: Discovered, seen: set[Path], explicit: bool) ->
         found.manifest_files.append(resolved)
         return
     if name.endswith(_ZIP_SUFFIXES):
-        raise CurLoadError(
-            f"{path} is a ZIP archive, which DuckDB cannot read: unzip it (or export as GZIP)."
-        )
+        raise CurLoadError(f"{path} is a ZIP archive, which DuckDB cannot read: unzip it (or export as GZIP).")
     if not explicit and not name.endswith(_DATA_SUFFIXES):
         found.ignored.append(resolved)
         return
@@ -93,8 +89,6 @@ def _classify(path: Path, found: Discovered, seen: set[Path], explicit: bool) ->
     with resolved.open("rb") as handle:
         head = handle.read(4)
     if head == _ZIP_MAGIC:
-        raise CurLoadError(
-            f"{path} is a ZIP archive, which DuckDB cannot read: unzip it (or export as GZIP)."
-        )
+        raise CurLoadError(f"{path} is a ZIP archive, which DuckDB cannot read: unzip it (or export as GZIP).")
     file_format: FileFormat = "parquet" if head == _PARQUET_MAGIC or name.endswith(".parquet") else "csv"
     found.data_files.append(DataFile(resolved, file_format, size))

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import duckdb
-from tqdm import tqdm
 
 from cloudcost.loader.deliveries import (
     ExistingDelivery,
@@ -59,6 +58,7 @@ class DuckDBTarget:
         return [ExistingDelivery(*row) for row in self._con.execute(EXISTING_DELIVERIES_SQL).fetchall()]
 
     def write(self, planned: Sequence[PlannedDelivery], loaded_at: datetime, progress: bool) -> None:
+        """One transaction; DuckDB's own progress bar (set while staging) covers the long insert."""
         to_write = [delivery for delivery in planned if delivery.to_write]
         if not to_write:
             return
@@ -81,18 +81,10 @@ class DuckDBTarget:
                 f"{delivery_totals_sql()}"
             )
             columns = [column.name for column in RAW_LINE_ITEM_COLUMNS]
-            with tqdm(
-                total=sum(d.row_count for d in to_write),
-                unit=" rows",
-                unit_scale=True,
-                desc=f"writing {self.path.name}",
-                disable=None if progress else True,
-            ) as bar:
-                con.execute(
-                    f"insert into {RAW_SCHEMA}.{LINE_ITEMS} ({', '.join(columns)})\n"
-                    f"{lines_to_write_sql(columns, loaded_at)}"
-                )
-                bar.update(sum(d.row_count for d in to_write))
+            con.execute(
+                f"insert into {RAW_SCHEMA}.{LINE_ITEMS} ({', '.join(columns)})\n"
+                f"{lines_to_write_sql(columns, loaded_at)}"
+            )
             con.execute("commit")
         except BaseException:
             con.execute("rollback")

@@ -12,9 +12,7 @@ from cloudcost.loader.errors import CurLoadError
 from cloudcost.loader.naming import sql_string
 
 # Column names only FOCUS exports have (FOCUS 1.x, as written by AWS Data Exports).
-_FOCUS_MARKERS = frozenset(
-    {"billedcost", "chargecategory", "chargetype", "effectivecost", "billingaccountid"}
-)
+_FOCUS_MARKERS = frozenset({"billedcost", "chargecategory", "chargetype", "effectivecost", "billingaccountid"})
 # Map columns only CUR 2.0 has (legacy exports flatten them into one column per key).
 CUR2_MAP_COLUMNS = frozenset({"resource_tags", "cost_category", "discount", "product"})
 

@@ -62,9 +62,7 @@ def _shared_tail(path: Path, key: str) -> int:
 def group_files(data_files: Sequence[DataFile], manifest_files: Sequence[Path]) -> Grouping:
     manifests = [m for m in (read_manifest(path) for path in manifest_files) if m is not None]
     notes = [
-        f"{path} is not a CUR manifest; ignored."
-        for path in manifest_files
-        if path not in {m.path for m in manifests}
+        f"{path} is not a CUR manifest; ignored." for path in manifest_files if path not in {m.path for m in manifests}
     ]
     assembly_of: dict[Path, str | None] = {}
     matched_keys: dict[str, set[str]] = {}

@@ -28,9 +28,7 @@ from cloudcost.schema import CUR_COLUMNS, SQL_TYPES, RawColumn
 RAW_COLUMN_NAMES = frozenset(column.name for column in CUR_COLUMNS)
 # Product attributes with a raw column of their own, by their key in a product map ("instance_type").
 PRODUCT_COLUMN_KEYS = {
-    column.name.removeprefix("product_"): column.name
-    for column in CUR_COLUMNS
-    if column.name.startswith("product_")
+    column.name.removeprefix("product_"): column.name for column in CUR_COLUMNS if column.name.startswith("product_")
 }
 # The legacy `product/region` attribute holds the region code when `product/regionCode` is absent.
 REGION_FALLBACK_KEY = "region"
@@ -222,10 +220,7 @@ class _PlanBuilder:
         if not columns:
             return "cast(null as varchar)" if is_discount else "'{}'"
         if is_discount:
-            values = {
-                key: self.first_of([self.double(c, "discount") for c in group])
-                for key, group in columns.items()
-            }
+            values = {key: self.first_of([self.double(c, "discount") for c in group]) for key, group in columns.items()}
             return self.json_from_columns(values, number_values=True)
         values = {key: self.first_of([self.text(c) for c in group]) for key, group in columns.items()}
         return self.json_from_columns(values)
@@ -239,9 +234,7 @@ class _PlanBuilder:
         consumed_list = "[" + ", ".join(sql_string(key) for key in consumed) + "]"
         extra_entries = (
             "["
-            + ", ".join(
-                f"{{'key': {sql_string(key)}, 'value': {value}}}" for key, value in from_columns.items()
-            )
+            + ", ".join(f"{{'key': {sql_string(key)}, 'value': {value}}}" for key, value in from_columns.items())
             + "]"
         )
         map_entries = (
@@ -262,9 +255,7 @@ class _PlanBuilder:
         product_key = raw.name.removeprefix("product_") if raw.name.startswith("product_") else None
         has_product_map = bool(self.groups.get("product"))
         if product_key is not None and has_product_map:
-            candidates.append(
-                f"nullif({quote_identifier(_PRODUCT_MAP_COLUMN)}[{sql_string(product_key)}], '')"
-            )
+            candidates.append(f"nullif({quote_identifier(_PRODUCT_MAP_COLUMN)}[{sql_string(product_key)}], '')")
         if raw.name == "product_region_code":
             candidates += [self.text(column) for column in self.groups.get("product_region", [])]
             if has_product_map:

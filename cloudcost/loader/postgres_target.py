@@ -142,15 +142,11 @@ class PostgresTarget:
         self._pg.rollback()
         return existing
 
-    def _copy(
-        self, cur: Any, table: str, columns: str, query: str, on_rows: Callable[[int], None] | None
-    ) -> None:
+    def _copy(self, cur: Any, table: str, columns: str, query: str, on_rows: Callable[[int], None] | None) -> None:
         reader = self._duck.sql(query).to_arrow_reader(BATCH_ROWS)
         stream = CsvStream(iter(reader), on_rows)
         try:
-            cur.copy_expert(
-                f"copy {RAW_SCHEMA}.{table} ({columns}) from stdin with (format csv)", stream, size=1 << 20
-            )
+            cur.copy_expert(f"copy {RAW_SCHEMA}.{table} ({columns}) from stdin with (format csv)", stream, size=1 << 20)
         finally:
             stream.close()
 
@@ -171,9 +167,7 @@ class PostgresTarget:
                     f"values ({', '.join('%s' for _ in DELIVERY_COLUMNS)})",
                     delivery_rows(to_write, loaded_at),
                 )
-                self._copy(
-                    cur, DELIVERY_TOTALS, column_list(DELIVERY_TOTAL_COLUMNS), delivery_totals_sql(), None
-                )
+                self._copy(cur, DELIVERY_TOTALS, column_list(DELIVERY_TOTAL_COLUMNS), delivery_totals_sql(), None)
                 columns = [column.name for column in RAW_LINE_ITEM_COLUMNS]
                 with tqdm(
                     total=sum(d.row_count for d in to_write),

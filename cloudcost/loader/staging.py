@@ -46,6 +46,8 @@ def stage_files(
     Every file is checked before anything is read: readable, a CUR flavour we know, required columns there.
     """
     con.execute("set TimeZone = 'UTC'")
+    # DuckDB's own bar shows progress inside one long statement (a big file, the final insert)
+    con.execute(f"set enable_progress_bar = {'true' if progress else 'false'}")
     plans: list[FilePlan] = []
     for index, data_file in enumerate(data_files):
         plan = plan_file(inspect(con, data_file), index)
@@ -98,9 +100,7 @@ def _explain(con: duckdb.DuckDBPyConnection, plan: FilePlan, error: duckdb.Error
                 if bad_count:
                     value = found[2 * position + 1]
                     column = conversion.source_column
-                    where = (
-                        column if column == conversion.raw_column else f"{column} ({conversion.raw_column})"
-                    )
+                    where = column if column == conversion.raw_column else f"{column} ({conversion.raw_column})"
                     return CurLoadError(
                         f"{path}: column {where} has {bad_count} value(s) that are not "
                         f"{conversion.expected}, e.g. {value!r}."

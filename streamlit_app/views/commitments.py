@@ -13,123 +13,141 @@ COVERAGE = "fct_commitment_coverage"
 UTILIZATION = "fct_commitment_utilization"
 COMMITMENTS = "dim_commitment"
 HINT = "run `cloudcost build` on a CUR that has reserved instances or Savings Plans"
+FILTERS = ("service_code", "instance_family", "region", "payer_account_id")
 
-# coverage measure -> (numerator column, denominator columns): recomputed from sums over the chosen days,
-# exactly as DESIGN §3.5 defines them (a ratio of sums, never an average of daily ratios)
-COVERAGES: dict[str, tuple[str, tuple[str, ...], str]] = {
+# coverage -> (label, numerator parts, denominator parts), summed over the chosen days and slices: a ratio
+# of sums, exactly as the mart defines each day's figure (never an average of daily ratios)
+COVERAGES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "ri_coverage": (
-        "ri_covered_units",
+        "RI coverage (units)",
+        ("ri_covered_units",),
         ("ri_covered_units", "sp_covered_units", "on_demand_units"),
-        "RI coverage",
     ),
-    "sp_coverage": ("sp_covered_cost", ("sp_covered_cost", "sp_eligible_on_demand_cost"), "SP coverage"),
+    "sp_coverage": (
+        "SP coverage (cost)",
+        ("sp_covered_list_cost",),
+        ("sp_covered_list_cost", "sp_eligible_on_demand_list_cost"),
+    ),
     "commitment_coverage": (
-        "commitment_covered_cost",
-        ("commitment_covered_cost", "eligible_on_demand_cost"),
-        "Commitment coverage",
+        "Commitment coverage (cost)",
+        ("ri_covered_list_cost", "sp_covered_list_cost"),
+        ("ri_covered_list_cost", "sp_covered_list_cost", "on_demand_list_cost"),
     ),
 }
+PARTS = (
+    "ri_covered_units",
+    "sp_covered_units",
+    "on_demand_units",
+    "spot_units",
+    "ri_covered_list_cost",
+    "sp_covered_list_cost",
+    "on_demand_list_cost",
+    "sp_eligible_on_demand_list_cost",
+)
 
 
 def coverage_sums(selection: filters.Selection, by: list[str]) -> pd.DataFrame:
-    """Σ of each coverage's numerator and denominator parts over the chosen days, grouped ``by``."""
-    parts = sorted({c for numerator, denominator, _ in COVERAGES.values() for c in (numerator, *denominator)})
+    """Σ of the coverage parts over the chosen days, grouped ``by``, with each coverage recomputed."""
     where = data.where(COVERAGE, selection.values, "usage_date", selection.dates)
-    frame = data.aggregate(COVERAGE, by, [("sum", part, part) for part in parts], where, order_by=by)
-    for name, (numerator, denominator, _) in COVERAGES.items():
-        if numerator in frame and all(c in frame for c in denominator):
-            total = sum(frame[c].fillna(0) for c in denominator)
-            frame[name] = frame[numerator].fillna(0) / total.where(total != 0)
+    frame = data.aggregate(COVERAGE, by, [("sum", part, part) for part in PARTS], where, order_by=by)
+    for name, (_, numerator, denominator) in COVERAGES.items():
+        if all(c in frame for c in (*numerator, *denominator)):
+            top = sum(frame[c].fillna(0) for c in numerator)
+            bottom = sum(frame[c].fillna(0) for c in denominator)
+            frame[name] = top / bottom.where(bottom != 0)
     return frame
 
 
-def targets(selection: filters.Selection, by: list[str]) -> pd.DataFrame:
-    """The latest target in the range per (metric, by...), when the mart carries targets."""
-    target = data.pick(COVERAGE, "target_coverage", "coverage_target", "target")
-    metric = data.pick(COVERAGE, "target_metric", "metric")
-    if not target or not metric:
+def targets_in_force(selection: filters.Selection, by: list[str], measure: str) -> pd.DataFrame:
+    """The target of ``measure`` on the last day of the range, per slice (targets are effective-dated)."""
+    target = f"{measure}_target"
+    if target not in data.mart_columns(COVERAGE):
         return pd.DataFrame()
     where = data.where(COVERAGE, selection.values, "usage_date", selection.dates)
-    return data.aggregate(COVERAGE, [metric, *by], [("max", target, "target")], where).rename(
-        columns={metric: "target_metric"}
-    )
+    last = data.aggregate(COVERAGE, [], [("max", "usage_date", "last_day")], where)
+    if last.empty or pd.isna(last.iloc[0]["last_day"]):
+        return pd.DataFrame()
+    day = last.iloc[0]["last_day"]
+    on_last_day = data.where(COVERAGE, selection.values, "usage_date", (day, day))
+    return data.aggregate(COVERAGE, by, [("max", target, "target")], on_last_day)
 
 
 def render_coverage(selection: filters.Selection) -> None:
     ui.heading("Coverage against target", "commitment_coverage", "ri_coverage", "sp_coverage")
     overall = coverage_sums(selection, [])
-    if overall.empty:
+    shown = [name for name in COVERAGES if name in overall]
+    if overall.empty or not shown or overall[shown].isna().all(axis=None):
         ui.missing("coverage", COVERAGE, HINT)
         return
-    shown = [name for name in COVERAGES if name in overall]
     cols = st.columns(max(len(shown), 1))
     for column, name in zip(cols, shown, strict=False):
-        column.metric(COVERAGES[name][2], ui.percent(overall.iloc[0][name]), help=ui.term(name))
+        column.metric(COVERAGES[name][0], ui.percent(overall.iloc[0][name]), help=ui.term(name))
 
     by = [c for c in ("service_code", "instance_family") if c in data.mart_columns(COVERAGE)]
     detail = coverage_sums(selection, by)
-    goal = targets(selection, by)
     measure = ui.choose(
         "Coverage measure",
         shown,
         "coverage_measure",
-        "RI coverage in normalized units; SP and commitment coverage in public on-demand cost.",
+        "RI coverage in xlarge-normalized units; SP and commitment coverage in public on-demand cost.",
+        format_func=lambda name: COVERAGES[name][0],
     )
-    if measure and not detail.empty:
-        chart_rows = detail.copy()
-        chart_rows["slice"] = chart_rows[by].astype(str).agg(" · ".join, axis=1) if by else "all"
-        target_column = None
-        if not goal.empty:
-            chart_rows = chart_rows.merge(
-                goal[goal["target_metric"] == measure].drop(columns=["target_metric"]), on=by, how="left"
-            )
-            target_column = "target"
-            chart_rows["gap_to_target"] = chart_rows[measure] - chart_rows["target"]
-        st.altair_chart(
-            charts.coverage_vs_target(chart_rows, "slice", measure, target_column, COVERAGES[measure][2]),
-            width="stretch",
-        )
-        st.caption("Bars: coverage over the chosen days; red ticks: the target in force (from the targets seed).")
-        ui.table(chart_rows.drop(columns=["slice"]), "coverage by service and family")
+    if not measure or detail.empty:
+        return
+    detail = detail[detail[measure].notna()].copy()
+    goal = targets_in_force(selection, by, measure)
+    target_column = None
+    if not goal.empty:
+        detail = detail.merge(goal, on=by, how="left")
+        detail["gap_to_target"] = detail[measure] - detail["target"]
+        target_column = "target"
+    detail["slice"] = detail[by].fillna("").astype(str).agg(" · ".join, axis=1) if by else "all"
+    st.altair_chart(
+        charts.coverage_vs_target(detail, "slice", measure, target_column, COVERAGES[measure][0]),
+        width="stretch",
+    )
+    st.caption("Bars: coverage over the chosen days. Red ticks: the target in force on the last day (targets seed).")
+    ui.table(detail.drop(columns=["slice"]), "coverage by service and family")
 
 
 def render_utilization(selection: filters.Selection) -> None:
-    ui.heading("Utilization", "ri_utilization", "sp_utilization")
+    ui.heading("Utilization", "utilization")
     if not data.has_mart(UTILIZATION):
         ui.missing("utilization", UTILIZATION, HINT)
         return
     where = data.where(UTILIZATION, selection.values, "usage_date", selection.dates)
-    by = [
-        c
-        for c in ("commitment_id", "commitment_type", "service_code", "instance_family")
-        if c in data.mart_columns(UTILIZATION)
-    ]
-    parts = ["reserved_units", "used_units", "committed_cost", "used_commitment_cost", "unused_cost"]
-    frame = data.aggregate(UTILIZATION, by, [("sum", p, p) for p in parts], where, order_by=by)
+    by = ["commitment_id", "commitment_type", "service_code", "instance_family", "region"]
+    parts = ["reserved_units", "used_units", "committed_cost", "used_cost", "unused_cost", "net_savings"]
+    frame = data.aggregate(
+        UTILIZATION,
+        by,
+        [("sum", p, p) for p in parts] + [("max", "commitment_end_at", "commitment_end_at")],
+        where,
+        order_by=["commitment_type", "service_code", "commitment_id"],
+    )
     if frame.empty:
         ui.missing("utilization", UTILIZATION, HINT)
         return
-    if {"reserved_units", "used_units"} <= set(frame):
-        frame["ri_utilization"] = frame["used_units"] / frame["reserved_units"].where(frame["reserved_units"] != 0)
-    if {"committed_cost", "used_commitment_cost"} <= set(frame):
-        frame["sp_utilization"] = frame["used_commitment_cost"] / frame["committed_cost"].where(
-            frame["committed_cost"] != 0
-        )
+    reserved = frame["commitment_type"] == "reserved_instance"
+    units = frame["used_units"] / frame["reserved_units"].where(frame["reserved_units"] != 0)
+    dollars = frame["used_cost"] / frame["committed_cost"].where(frame["committed_cost"] != 0)
+    frame.insert(len(by), "utilization", units.where(reserved, dollars))
     cols = st.columns(3)
-    if {"reserved_units", "used_units"} <= set(frame) and frame["reserved_units"].sum():
+    ri = frame[reserved]
+    sp = frame[~reserved]
+    if ri["reserved_units"].sum():
         cols[0].metric(
-            "RI utilization",
-            ui.percent(frame["used_units"].sum() / frame["reserved_units"].sum()),
-            help=ui.term("ri_utilization"),
+            "RI utilization (units)",
+            ui.percent(ri["used_units"].sum() / ri["reserved_units"].sum()),
+            help=ui.term("utilization"),
         )
-    if {"committed_cost", "used_commitment_cost"} <= set(frame) and frame["committed_cost"].sum():
+    if sp["committed_cost"].sum():
         cols[1].metric(
-            "SP utilization",
-            ui.percent(frame["used_commitment_cost"].sum() / frame["committed_cost"].sum()),
-            help=ui.term("sp_utilization"),
+            "SP utilization (commitment)",
+            ui.percent(sp["used_cost"].sum() / sp["committed_cost"].sum()),
+            help=ui.term("utilization"),
         )
-    if "unused_cost" in frame:
-        cols[2].metric("Unused commitment cost", ui.money(frame["unused_cost"].sum()), help=ui.term("unused_cost"))
+    cols[2].metric("Unused commitment cost", ui.money(frame["unused_cost"].sum()), help=ui.term("layer_ri_unused"))
     ui.table(frame, "utilization by commitment")
 
 
@@ -138,23 +156,21 @@ def render_expiring(selection: filters.Selection) -> None:
     if not data.has_mart(COMMITMENTS):
         ui.missing("commitments", COMMITMENTS, HINT)
         return
-    end = data.pick(COMMITMENTS, "end_date", "commitment_end", "end_at", "ends_at")
-    if not end:
-        st.info("The commitments mart has no end date.")
-        return
-    days = st.slider("Expiring within (days)", 30, 365, 90, step=15, key="expiring_days")
-    as_of = data.date_bounds(COMMITMENTS, end)[0]
-    if data.has_mart("fct_cost_daily"):
-        as_of = data.date_bounds("fct_cost_daily", "usage_date")[1] or as_of
+    days = st.slider("Expiring within (days)", 30, 730, 180, step=30, key="expiring_days")
+    as_of = data.date_bounds(COMMITMENTS, "as_of_date")[1]
     if as_of is None:
         ui.missing("commitments", COMMITMENTS, HINT)
         return
-    kept = {k: v for k, v in selection.values.items() if k in ("service_code", "instance_family", "region")}
-    where = data.where(COMMITMENTS, kept, end, (as_of, as_of + timedelta(days=days)))
-    frame = data.rows(COMMITMENTS, None, where, order_by=[end])
-    st.caption(
-        f"Commitments ending between {as_of:%Y-%m-%d} (data through) and {as_of + timedelta(days=days):%Y-%m-%d}."
-    )
+    kept = {k: v for k, v in selection.values.items() if k in FILTERS}
+    until = as_of + timedelta(days=days)
+    where = data.where(COMMITMENTS, kept, "commitment_end_at", (as_of, until))
+    columns = (
+        "commitment_id", "commitment_type", "service_code", "region", "instance_type", "instance_family",
+        "payment_option", "term", "offering_class", "number_of_reservations", "normalized_units_per_hour",
+        "hourly_commitment", "commitment_start_at", "commitment_end_at", "days_to_expiry",
+    )  # fmt: skip
+    frame = data.rows(COMMITMENTS, columns, where, order_by=["commitment_end_at"])
+    st.caption(f"Commitments ending between {as_of:%Y-%m-%d} (data as of) and {until:%Y-%m-%d}.")
     if frame.empty:
         st.success("Nothing expires in that window.", icon=":material/check_circle:")
         return
@@ -168,7 +184,7 @@ def render() -> None:
         ui.missing("commitment data", COVERAGE, "run `cloudcost build`")
         return
     mart = COVERAGE if data.has_mart(COVERAGE) else UTILIZATION
-    selection = filters.sidebar(mart, ("service_code", "instance_family", "region", "account_id"), "usage_date")
+    selection = filters.sidebar(mart, FILTERS, "usage_date")
     render_coverage(selection)
     render_utilization(selection)
     render_expiring(selection)

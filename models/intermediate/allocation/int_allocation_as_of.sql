@@ -7,7 +7,11 @@
                    mapping_change_to_date, when set (for the mapping-change report). -#}
 
 {%- set scenario_dates = {} -%}
-{%- for scenario, var_name in [('compare_from', 'mapping_change_from_date'), ('compare_to', 'mapping_change_to_date')] -%}
+{%- set scenario_vars = [
+    ('compare_from', 'mapping_change_from_date'),
+    ('compare_to', 'mapping_change_to_date'),
+] -%}
+{%- for scenario, var_name in scenario_vars -%}
     {%- set value = var(var_name) | string | trim -%}
     {%- if value and value != 'None' -%}
         {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value) -%}

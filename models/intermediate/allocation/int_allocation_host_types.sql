@@ -54,7 +54,7 @@ final as (
         as_of.allocation_key,
         as_of.mapping_scenario,
         coalesce(rule_matches.host_type, allocation_keys.usage_instance_family, allocation_keys.service_code)
-        as host_type,
+            as host_type,
         case
             when rule_matches.host_type is not null then 'rule'
             when allocation_keys.usage_instance_family is not null then 'instance_family'

@@ -65,7 +65,9 @@ rule_candidates as (
     inner join functional_group_rules
         on
             {{ rule_is_valid('functional_group_rules', 'keyed.as_of_date') }}
-            and (functional_group_rules.service_code is null or functional_group_rules.service_code = keyed.service_code)
+            and (
+                functional_group_rules.service_code is null or functional_group_rules.service_code = keyed.service_code
+            )
             and (
                 functional_group_rules.usage_type_pattern is null
                 or keyed.usage_type like functional_group_rules.usage_type_pattern

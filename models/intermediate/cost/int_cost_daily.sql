@@ -42,7 +42,7 @@ daily as (
         pricing_model,
         allocation_key,
         {%- for layer in cost_layer_names() %}
-        sum({{ layer }}) as {{ layer }},
+            sum({{ layer }}) as {{ layer }},
         {%- endfor %}
         sum(amortized_cost) as amortized_cost,
         sum(unblended_cost) as unblended_cost,
@@ -51,7 +51,7 @@ daily as (
         sum(ri_sp_trueup) as ri_sp_trueup,
         sum(ri_sp_upfront_fees) as ri_sp_upfront_fees,
         sum(case when list_cost_source = 'unblended_fallback' then on_demand else 0 end)
-        as on_demand_from_unblended_fallback,
+            as on_demand_from_unblended_fallback,
         count(*) as line_count
     from cost_lines
     group by

@@ -37,7 +37,7 @@ unpivoted as (
         cost_layers.layer,
         case cost_layers.layer
             {%- for layer in cost_layer_names() %}
-            when '{{ layer }}' then cost_lines.{{ layer }}
+                when '{{ layer }}' then cost_lines.{{ layer }}
             {%- endfor %}
         end as amount
     from cost_lines

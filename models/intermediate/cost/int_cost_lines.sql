@@ -9,9 +9,6 @@
     the cash-only amounts of the cash bridge, and the attributes the marts slice by. Built incrementally:
     only billing periods with a new or restated delivery are rebuilt. -#}
 
-{%- set discount_map_layers = var('discount_map_layers') -%}
-{%- set net_discount_default_layer = var('net_discount_default_layer') -%}
-{%- set discount_layers = ['edp_discount', 'private_rate_discount', 'other_discount'] -%}
 
 with
 
@@ -39,7 +36,7 @@ typed_lines as (
         line_item_types.line_item_type is not null as is_known_line_item_type,
         coalesce(line_item_types.is_discount_line, false) as is_discount_line,
         {{ usage_instance_family('staged_lines.line_item_type', 'staged_lines.instance_family') }}
-        as usage_instance_family
+            as usage_instance_family
     from staged_lines
     left join line_item_types
         on staged_lines.line_item_type = line_item_types.line_item_type
@@ -73,7 +70,7 @@ flagged as (
             false
         ) as is_savings_plan_cancellation_refund,
         coalesce(typed_lines.line_item_type = 'Fee' and typed_lines.reservation_arn is not null, false)
-        as is_reservation_upfront_fee,
+            as is_reservation_upfront_fee,
         coalesce(
             typed_lines.line_item_type = 'Usage'
             and coalesce(typed_lines.public_on_demand_cost, 0) = 0
@@ -149,9 +146,9 @@ gross_layers as (
             else 0
         end as sp_unused,
         case when flagged.line_item_type = 'EdpDiscount' then flagged.unblended_cost else 0 end
-        as gross_edp_discount,
+            as gross_edp_discount,
         case when flagged.line_item_type = 'PrivateRateDiscount' then flagged.unblended_cost else 0 end
-        as gross_private_rate_discount,
+            as gross_private_rate_discount,
         case
             when
                 flagged.line_item_type in (
@@ -205,33 +202,33 @@ gross_layers as (
             else 0
         end as net_discount,
         -- net mode: the part of it the discount map names, by layer
-        {%- for layer in discount_layers %}
         case
             when flagged.discount_mode <> 'net' or flagged.is_split_cost_child then 0
-            else 0
-                {%- for key, key_layer in discount_map_layers.items() if key_layer == layer %}
-                + coalesce({{ json_get_number('flagged.discount', "'" ~ key ~ "'") }}, 0)
-                {%- endfor %}
-        end as mapped_net_{{ layer }}{{ "," if not loop.last }}
-        {%- endfor %}
+            else {{ discount_map_amount('flagged.discount', 'edp_discount') }}
+        end as mapped_net_edp_discount,
+        case
+            when flagged.discount_mode <> 'net' or flagged.is_split_cost_child then 0
+            else {{ discount_map_amount('flagged.discount', 'private_rate_discount') }}
+        end as mapped_net_private_rate_discount,
+        case
+            when flagged.discount_mode <> 'net' or flagged.is_split_cost_child then 0
+            else {{ discount_map_amount('flagged.discount', 'other_discount') }}
+        end as mapped_net_other_discount
     from flagged
 ),
 
 layered as (
     select
         gross_layers.*,
-        {%- for layer in discount_layers %}
-        gross_layers.gross_{{ layer }}
-        + gross_layers.mapped_net_{{ layer }}
-        {%- if layer == net_discount_default_layer %}
-        + (
-            gross_layers.net_discount
-            {%- for mapped_layer in discount_layers %}
-            - gross_layers.mapped_net_{{ mapped_layer }}
-            {%- endfor %}
-        )
-        {%- endif %} as {{ layer }},
-        {%- endfor %}
+        gross_layers.gross_edp_discount
+        + gross_layers.mapped_net_edp_discount
+        + {{ unmapped_net_discount('gross_layers', 'edp_discount') }} as edp_discount,
+        gross_layers.gross_private_rate_discount
+        + gross_layers.mapped_net_private_rate_discount
+        + {{ unmapped_net_discount('gross_layers', 'private_rate_discount') }} as private_rate_discount,
+        gross_layers.gross_other_discount
+        + gross_layers.mapped_net_other_discount
+        + {{ unmapped_net_discount('gross_layers', 'other_discount') }} as other_discount,
         -- cash bridge: amortized cost + true-up + upfront fees = billed cost
         case
             when gross_layers.line_item_type = 'RIFee' and gross_layers.discount_mode = 'net'
@@ -307,7 +304,7 @@ final as (
         layered.public_on_demand_cost,
         layered.billed_cost,
         {%- for layer in cost_layer_names() %}
-        layered.{{ layer }},
+            layered.{{ layer }},
         {%- endfor %}
         {% for layer in cost_layer_names() -%}
             layered.{{ layer }}{{ " + " if not loop.last }}

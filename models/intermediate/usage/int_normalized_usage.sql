@@ -25,7 +25,7 @@ cost_lines as (
     where
         line_item_type in ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')
         and not is_split_cost_child
-        {%- if is_incremental() %}
+    {%- if is_incremental() %}
         and billing_period in (select periods_to_build.billing_period from periods_to_build)
         {%- endif %}
 ),
@@ -61,9 +61,13 @@ sized as (
             when instance_hours.instance_size = 'metal' then metal_sizes.size_factor
             when size_factors.size_factor is not null then size_factors.size_factor
             when {{ regexp_matches('instance_hours.instance_size', '^[0-9]+xlarge$') }}
-                then 8 * cast({{ regexp_capture('instance_hours.instance_size', '^([0-9]+)xlarge$') }} as double precision)
+                then 8
+                    * cast({{ regexp_capture('instance_hours.instance_size', '^([0-9]+)xlarge$') }} as double precision)
             when {{ regexp_matches('instance_hours.instance_size', '^metal-[0-9]+xl$') }}
-                then 8 * cast({{ regexp_capture('instance_hours.instance_size', '^metal-([0-9]+)xl$') }} as double precision)
+                then 8
+                    * cast(
+                        {{ regexp_capture('instance_hours.instance_size', '^metal-([0-9]+)xl$') }} as double precision
+                    )
         end
         * case when instance_hours.is_multi_az then 2 else 1 end as size_table_factor
     from instance_hours

@@ -44,7 +44,7 @@ summed as (
         host_type,
         functional_group,
         {%- for layer in cost_layer_names() %}
-        sum({{ layer }}) as {{ layer }},
+            sum({{ layer }}) as {{ layer }},
         {%- endfor %}
         sum(on_demand) as public_on_demand_cost,
         sum(amortized_cost) as amortized_cost,
@@ -93,7 +93,7 @@ select
     host_type,
     functional_group,
     {%- for layer in cost_layer_names() %}
-    {{ layer }},
+        {{ layer }},
     {%- endfor %}
     public_on_demand_cost,
     amortized_cost,

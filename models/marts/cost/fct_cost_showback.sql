@@ -26,15 +26,15 @@ amounts as (
         cost_layers.layer_order,
         cost_layers.is_shared
         {%- if support_service_codes %}
-        or cost_daily.service_code in (
-            {%- for service_code in support_service_codes %}
-            '{{ service_code }}'{{ "," if not loop.last }}
-            {%- endfor %}
-        )
+            or cost_daily.service_code in (
+                {%- for service_code in support_service_codes %}
+                    '{{ service_code }}'{{ "," if not loop.last }}
+                {%- endfor %}
+            )
         {%- endif %} as is_shared_amount,
         case cost_layers.layer
             {%- for layer in cost_layer_names() %}
-            when '{{ layer }}' then cost_daily.{{ layer }}
+                when '{{ layer }}' then cost_daily.{{ layer }}
             {%- endfor %}
         end as amount
     from cost_daily

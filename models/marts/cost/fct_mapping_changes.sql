@@ -66,22 +66,22 @@ compared as (
 
 moves as (
     {%- for dimension in ['team', 'host_type', 'functional_group'] %}
-    select
-        billing_period,
-        payer_account_id,
-        currency,
-        '{{ dimension }}' as dimension,
-        from_{{ dimension }} as from_value,
-        to_{{ dimension }} as to_value,
-        from_as_of_date,
-        to_as_of_date,
-        amortized_cost,
-        public_on_demand_cost
-    from compared
-    where from_{{ dimension }} <> to_{{ dimension }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            billing_period,
+            payer_account_id,
+            currency,
+            '{{ dimension }}' as dimension,
+            from_{{ dimension }} as from_value,
+            to_{{ dimension }} as to_value,
+            from_as_of_date,
+            to_as_of_date,
+            amortized_cost,
+            public_on_demand_cost
+        from compared
+        where from_{{ dimension }} <> to_{{ dimension }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 
@@ -111,7 +111,7 @@ summed as (
 
 select
     {{ row_key(['billing_period', 'payer_account_id', 'currency', 'dimension', 'from_value', 'to_value']) }}
-    as mapping_change_key,
+        as mapping_change_key,
     billing_period,
     payer_account_id,
     currency,

@@ -27,7 +27,7 @@ latest_payers as (
         payer_account_id,
         row_number() over (
             partition by account_id
-            order by billing_period desc, payer_account_id
+            order by billing_period desc, payer_account_id asc
         ) as payer_rank
     from allocation_keys
 ),
@@ -38,8 +38,8 @@ account_teams as (
 
 current_default_teams as (
     select
-        account_id,
-        team
+        account_teams.account_id,
+        account_teams.team
     from account_teams
     where {{ rule_is_valid('account_teams', 'cast(' ~ dbt.current_timestamp() ~ ' as date)') }}
 )

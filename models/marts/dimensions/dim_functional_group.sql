@@ -13,11 +13,11 @@ functional_group_rules as (
 
 current_rule_counts as (
     select
-        functional_group,
+        functional_group_rules.functional_group,
         count(*) as rule_count
     from functional_group_rules
     where {{ rule_is_valid('functional_group_rules', 'cast(' ~ dbt.current_timestamp() ~ ' as date)') }}
-    group by functional_group
+    group by functional_group_rules.functional_group
 )
 
 select

@@ -60,9 +60,9 @@ renamed as (
         product_instance_type,
         {{ cur_instance_type('product_instance_type', 'line_item_usage_type') }} as instance_type,
         {{ cur_instance_family(cur_instance_type('product_instance_type', 'line_item_usage_type')) }}
-        as instance_family,
+            as instance_family,
         {{ cur_instance_size(cur_instance_type('product_instance_type', 'line_item_usage_type')) }}
-        as instance_size,
+            as instance_size,
         product_operating_system as operating_system,
         product_tenancy as tenancy,
         product_license_model as license_model,
@@ -110,7 +110,7 @@ renamed as (
         reservation_net_effective_cost,
         reservation_net_amortized_upfront_fee_for_billing_period as reservation_net_amortized_upfront_fee,
         reservation_net_unused_amortized_upfront_fee_for_billing_period
-        as reservation_net_unused_amortized_upfront_fee,
+            as reservation_net_unused_amortized_upfront_fee,
         reservation_net_unused_recurring_fee,
         reservation_net_upfront_value,
 
@@ -131,7 +131,7 @@ renamed as (
         savings_plan_amortized_upfront_commitment_for_billing_period as savings_plan_amortized_upfront_commitment,
         savings_plan_recurring_commitment_for_billing_period as savings_plan_recurring_commitment,
         savings_plan_net_amortized_upfront_commitment_for_billing_period
-        as savings_plan_net_amortized_upfront_commitment,
+            as savings_plan_net_amortized_upfront_commitment,
         savings_plan_net_recurring_commitment_for_billing_period as savings_plan_net_recurring_commitment,
 
         -- split cost allocation
