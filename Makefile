@@ -22,9 +22,12 @@ demo: setup ## generate sample data, load it into DuckDB, build and test everyth
 
 test: setup lint pytest ## the whole test suite
 
-lint: setup ## ruff for Python, sqlfluff for SQL
+lint: setup ## ruff for Python, sqlfluff (dbt templater) for SQL
 	$(BIN)/ruff check cloudcost tests streamlit_app
-	$(BIN)/sqlfluff lint models macros analyses snapshots data-tests
+	@mkdir -p target
+	DBT_PROFILES_DIR=$$($(BIN)/python -c "from cloudcost.dbt_runner import profiles_dir; print(profiles_dir())") \
+	CLOUDCOST_TARGET=duckdb CLOUDCOST_DUCKDB_PATH=target/lint.duckdb \
+	$(BIN)/sqlfluff lint --processes 2 models macros analyses snapshots data-tests
 
 pytest: setup
 	$(BIN)/pytest

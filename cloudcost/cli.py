@@ -12,6 +12,7 @@ from cloudcost import __version__
 COMMANDS: dict[str, str] = {
     "generate": "cloudcost.generator.command:generate",
     "load": "cloudcost.loader.command:load",
+    "load-finance": "cloudcost.finance.command:load_finance",
     "build": "cloudcost.commands.build:build",
     "demo": "cloudcost.commands.demo:demo",
     "docs": "cloudcost.commands.docs:docs",
@@ -24,6 +25,7 @@ COMMANDS: dict[str, str] = {
 SHORT_HELP: dict[str, str] = {
     "generate": "Write a realistic synthetic CUR (legacy CSV, legacy Parquet or CUR 2.0) with finance files.",
     "load": "Load CUR files or folders into the warehouse, replacing each billing period atomically.",
+    "load-finance": "Load invoices, general ledger, business volumes, close calendar and sign-offs (CSV).",
     "build": "Run dbt seed and dbt build (models, tests, snapshots) on the configured target.",
     "demo": "Generate sample data, load it, build everything, then open the dashboard.",
     "docs": "Generate the dbt docs as one static HTML file.",

@@ -233,6 +233,23 @@ def publish_postgres(settings: Settings, marts: Sequence[str]) -> PublishResult:
     return PublishResult("postgres", location, published_at, copied, missing)
 
 
+BUILT_RESOURCES = {"model", "seed", "snapshot"}
+
+
+def publish_after_build(settings: Settings, results: Sequence[object]) -> PublishResult | None:
+    """Publish after `dbt build` unless a model, seed or snapshot errored (returns None then).
+
+    Failing data tests do not stop publishing: dbt only swaps a relation in when it was built, so the marts
+    are consistent, and a failing check (e.g. a closed period that does not reconcile) must not hide the
+    data that explains it. The build itself still fails."""
+    for result in results:
+        node = getattr(result, "node", None)
+        status = str(getattr(result, "status", "")).lower()
+        if getattr(node, "resource_type", None) in BUILT_RESOURCES and status == "error":
+            return None
+    return publish(settings)
+
+
 def main() -> None:
     """`python -m cloudcost.publish`: publish after a build run by hand (e.g. plain `dbt build`)."""
     print(publish().summary())

@@ -90,7 +90,7 @@ expected as (
         billing_period,
         payer_account_id,
         currency,
-        sum(amortized_cost) as expected_amortized_cost,
+        sum(cast(amortized_cost as decimal(38, 10))) as expected_amortized_cost,
         0 as layered_amortized_cost
     from cid_amortized
     group by billing_period, payer_account_id, currency
@@ -102,7 +102,7 @@ layered as (
         payer_account_id,
         currency,
         0 as expected_amortized_cost,
-        sum(amount) as layered_amortized_cost
+        sum(cast(amount as decimal(38, 10))) as layered_amortized_cost
     from {{ ref('fct_cost_layers') }}
     group by billing_period, payer_account_id, currency
 ),

@@ -34,7 +34,12 @@ def waterfall(frame: pd.DataFrame, currency: str) -> alt.Chart:
     axis = MONEY_AXIS if currency == "USD" else alt.Axis(format=",.0f", title=f"{currency}")
     colors = alt.Scale(domain=["total", "decrease", "increase"], range=["#4c78a8", "#54a24b", "#e45756"])
     base = alt.Chart(frame).encode(
-        x=alt.X("step:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelAngle=-35, labelLimit=180)),
+        x=alt.X(
+            "step:N",
+            sort=alt.SortField("order"),
+            title=None,
+            axis=alt.Axis(labelAngle=-35, labelLimit=180, labelOverlap=False),
+        ),
     )
     bars = base.mark_bar().encode(
         y=alt.Y("start:Q", title=f"cost ({symbol.strip()})", axis=axis),
@@ -80,7 +85,7 @@ def grouped_bars(
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X(f"{x}:N", title=x_title, sort=list(x_sort) if x_sort else "ascending"),
+            x=alt.X(f"{x}:N", title=x_title, sort=list(x_sort) if x_sort else "ascending", axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset(f"{color}:N"),
             y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format)),
             color=alt.Color(f"{color}:N", title=color.replace("_", " ")),
@@ -116,7 +121,7 @@ def fan(vintages: pd.DataFrame, actuals: pd.DataFrame, value_title: str) -> alt.
                 .mark_area(opacity=0.08)
                 .encode(
                     x=alt.X("target_date:T", title="target date"),
-                    y=alt.Y("lower:Q", title=value_title),
+                    y=alt.Y("lower:Q", title=value_title, scale=alt.Scale(zero=False), axis=alt.Axis(format=",.1f")),
                     y2="upper:Q",
                     color=alt.Color("vintage:O", scale=scale, legend=None),
                     detail="vintage:O",
@@ -127,7 +132,7 @@ def fan(vintages: pd.DataFrame, actuals: pd.DataFrame, value_title: str) -> alt.
             .mark_line(strokeWidth=1.5)
             .encode(
                 x=alt.X("target_date:T", title="target date"),
-                y=alt.Y("forecast:Q", title=value_title),
+                y=alt.Y("forecast:Q", title=value_title, scale=alt.Scale(zero=False), axis=alt.Axis(format=",.1f")),
                 color=alt.Color("vintage:O", scale=scale, title="vintage (generated at)"),
                 tooltip=[
                     alt.Tooltip("vintage:O", title="generated at"),
@@ -142,7 +147,7 @@ def fan(vintages: pd.DataFrame, actuals: pd.DataFrame, value_title: str) -> alt.
             .mark_line(color="black", strokeWidth=2.5, point=True)
             .encode(
                 x=alt.X("target_date:T", title="target date"),
-                y=alt.Y("actual:Q", title=value_title),
+                y=alt.Y("actual:Q", title=value_title, scale=alt.Scale(zero=False), axis=alt.Axis(format=",.1f")),
                 tooltip=[
                     alt.Tooltip("target_date:T", title="date"),
                     alt.Tooltip("actual:Q", title="actual", format=",.1f"),
@@ -155,7 +160,7 @@ def fan(vintages: pd.DataFrame, actuals: pd.DataFrame, value_title: str) -> alt.
 def coverage_vs_target(frame: pd.DataFrame, x: str, coverage: str, target: str | None, title: str) -> alt.Chart:
     base = alt.Chart(frame)
     bars = base.mark_bar().encode(
-        x=alt.X(f"{x}:N", title=None, sort="-y", axis=alt.Axis(labelAngle=-30, labelLimit=200)),
+        x=alt.X(f"{x}:N", title=None, sort="-y", axis=alt.Axis(labelAngle=-35, labelLimit=220, labelOverlap=False)),
         y=alt.Y(f"{coverage}:Q", title=title, axis=PERCENT_AXIS, scale=alt.Scale(domain=[0, 1])),
         tooltip=[alt.Tooltip(f"{x}:N"), alt.Tooltip(f"{coverage}:Q", title=title, format=".1%")]
         + ([alt.Tooltip(f"{target}:Q", title="target", format=".0%")] if target else []),

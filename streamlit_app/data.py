@@ -89,10 +89,13 @@ def _pg_dsn() -> str:
 
 @contextmanager
 def reader(source: Source) -> Iterator[Any]:
-    """A short-lived read-only connection to ``source``."""
+    """A short-lived read-only connection to ``source`` (the published DuckDB copy, or a read-only
+    Postgres session as the reader role)."""
     if source.kind == "duckdb":
         import duckdb
 
+        # per query, never held: DuckDB keeps one instance per path while any connection to it is open,
+        # so a held connection would keep serving the replaced file after a new publication
         con = duckdb.connect(source.location, read_only=True)
     else:
         import psycopg2
@@ -437,11 +440,24 @@ def _as_date(value: Any) -> date | None:
 # --- freshness ---------------------------------------------------------------------------------------
 
 
+_PUBLISHED_AT: dict[tuple[Source, str], datetime | None] = {}
+
+
 def publication_time(source: Source | None = None) -> datetime | None:
     """When the marts were published (the end of the build that made them), UTC."""
     source = source or current_source()
     if not source.available:
         return None
+    if source.kind == "duckdb":
+        key = (source, data_version(source))
+        if key not in _PUBLISHED_AT:
+            _PUBLISHED_AT.clear()
+            _PUBLISHED_AT[key] = _read_publication_time(source)
+        return _PUBLISHED_AT[key]
+    return _read_publication_time(source)
+
+
+def _read_publication_time(source: Source) -> datetime | None:
     try:
         if source.kind == "duckdb":
             with reader(source) as con:

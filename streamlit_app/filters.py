@@ -60,12 +60,15 @@ def persisted(name: str) -> Any:
     return st.session_state.get(PERSISTED.format(name))
 
 
-def multiselect(name: str, options: Sequence[str], container: Any = None) -> tuple[str, ...]:
-    """A persisted multiselect over ``options`` (empty = everything)."""
+def multiselect(name: str, options: Sequence[str], container: Any = None, scope: str = "") -> tuple[str, ...]:
+    """A persisted multiselect over ``options`` (empty = everything).
+
+    The widget is per ``scope`` (the mart its options come from): the same filter on another page is
+    another widget, seeded from the kept choice when drawn (a widget whose options change would reset)."""
     container = container or st.sidebar
     kept = [str(value) for value in (persisted(name) or [])]
     choices = sorted(set(options) | set(kept))
-    widget_key = WIDGET.format(name)
+    widget_key = WIDGET.format(f"{name}__{scope}" if scope else name)
     if widget_key not in st.session_state:
         st.session_state[widget_key] = kept
     label, terms = LABELS.get(name, (name.replace("_", " ").capitalize(), (name,)))
@@ -87,7 +90,9 @@ def date_range(bounds: tuple[date | None, date | None], container: Any = None) -
     if first is None or last is None:
         return None, None
     kept = persisted("dates")
-    widget_key = WIDGET.format("dates")
+    # one widget per data range: a page's default (its data's whole range) never leaks into another page;
+    # only a range the user chose is kept across pages
+    widget_key = WIDGET.format(f"dates_{first:%Y%m%d}_{last:%Y%m%d}")
     if widget_key not in st.session_state:
         st.session_state[widget_key] = tuple(kept) if kept else (first, last)
     value = container.date_input(
@@ -125,7 +130,7 @@ def sidebar(
         source_mart = (option_mart or {}).get(name, mart)
         if name not in columns:
             continue
-        values[name] = multiselect(name, data.distinct_values(source_mart, name))
+        values[name] = multiselect(name, data.distinct_values(source_mart, name), scope=source_mart)
     return Selection(values, start, end)
 
 

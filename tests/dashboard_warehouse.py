@@ -1,12 +1,14 @@
 """A small DuckDB warehouse with the dashboard's marts built by dbt, for the dashboard tests.
 
-Built once per test process: the trimmed real CUR files in ``tests/fixtures/cur`` are loaded with the
-loader, dbt builds the models the dashboard reads (with their parents; data tests are left to the dbt test
-suite), and ``cloudcost.publish`` publishes them the way ``cloudcost build`` does.
+Built once per test process: the trimmed real CUR files in ``tests/fixtures/cur`` and a small generated
+company (with its finance files and forecasts) are loaded with the project's loaders, dbt builds the
+models the dashboard reads (with their parents; data tests are left to the dbt test suite), and
+``cloudcost.publish`` publishes them the way ``cloudcost build`` does.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -19,6 +21,8 @@ from cloudcost.settings import PROJECT_ROOT, load_settings
 
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "cur"
 APP = PROJECT_ROOT / "streamlit_app" / "app.py"
+# a small generated company: three months, the last one open
+GENERATED = ("--rows", "3000", "--months", "3", "--seed", "5")
 
 # the dashboard's modules are imported as `streamlit_app.*` (the app itself adds the project root too)
 if str(PROJECT_ROOT) not in sys.path:
@@ -81,6 +85,39 @@ def run_build(folder: Path, env: dict[str, str], target: str = "duckdb") -> subp
     )
 
 
+def cli(*args: str, env: dict[str, str]) -> None:
+    """Run one `cloudcost` command in a child process; fail with its output."""
+    result = subprocess.run(
+        [sys.executable, "-m", "cloudcost.cli", *args],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"cloudcost {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+
+
+def load_generated(folder: Path, env: dict[str, str]) -> None:
+    """A small generated company (every line item type, invoices, ledger, volumes, forecasts), loaded with
+    the project's own commands; finance files and forecasts only where those commands exist."""
+    from cloudcost.cli import COMMANDS
+    from cloudcost.generator import latest_deliveries
+
+    generated = folder / "generated"
+    cli("generate", "--out", str(generated), *GENERATED, env=env)
+    cli("load", "--quiet", *(str(path) for path in latest_deliveries(generated)), env=env)
+    if "load-finance" in COMMANDS and (generated / "finance").is_dir():
+        cli("load-finance", str(generated / "finance"), env=env)
+    elif importlib.util.find_spec("cloudcost.finance") is not None and (generated / "finance").is_dir():
+        from cloudcost.finance import load_finance_paths
+
+        load_finance_paths([generated / "finance"], load_settings("duckdb"))
+    if "load-forecasts" in COMMANDS and (generated / "forecasts").is_dir():
+        cli("load-forecasts", str(generated / "forecasts"), env=env)
+
+
 def build_warehouse(folder: Path) -> Warehouse:
     from cloudcost.loader.api import load_paths
 
@@ -92,6 +129,7 @@ def build_warehouse(folder: Path) -> Warehouse:
     try:
         settings = load_settings("duckdb")
         load_paths([FIXTURES], settings, progress=False)
+        load_generated(folder, env)
         result = run_build(folder, env)
         if result.returncode != 0:
             raise RuntimeError(f"dbt build for the dashboard tests failed:\n{result.stdout[-4000:]}")
@@ -106,10 +144,34 @@ def build_warehouse(folder: Path) -> Warehouse:
 
 
 _BUILT: dict[str, Warehouse] = {}
+_FAILED: dict[str, str] = {}
+
+
+def existing_warehouse(source: Path, folder: Path) -> Warehouse:
+    """A copy of a warehouse built elsewhere (e.g. by `cloudcost demo`), published into ``folder``."""
+    import shutil
+
+    from cloudcost.publish import publish_duckdb
+
+    folder.mkdir(parents=True, exist_ok=True)
+    warehouse = Warehouse(folder, folder / "cloudcost.duckdb", folder / "published" / "cloudcost.duckdb")
+    shutil.copyfile(source, warehouse.source)
+    publish_duckdb(warehouse.source, warehouse.published, DASHBOARD_MARTS)
+    return warehouse
 
 
 def shared_warehouse(folder: Path) -> Warehouse:
-    """The warehouse of this test process (built in ``folder`` the first time)."""
+    """The warehouse of this test process (built in ``folder`` the first time).
+
+    ``CLOUDCOST_DASHBOARD_TEST_WAREHOUSE`` names an already built DuckDB file to test against instead
+    (e.g. the one `cloudcost demo` made: every page then has data)."""
+    if "duckdb" in _FAILED:  # build once: every test reports the same failure without rebuilding
+        raise RuntimeError(f"the dashboard test warehouse could not be built: {_FAILED['duckdb']}")
     if "duckdb" not in _BUILT:
-        _BUILT["duckdb"] = build_warehouse(folder)
+        existing = os.environ.get("CLOUDCOST_DASHBOARD_TEST_WAREHOUSE")
+        try:
+            _BUILT["duckdb"] = existing_warehouse(Path(existing), folder) if existing else build_warehouse(folder)
+        except Exception as error:
+            _FAILED["duckdb"] = str(error)[-3000:]
+            raise
     return _BUILT["duckdb"]

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,6 @@ class DbtWorkspace:
     root: Path
     settings: Settings
     copied: tuple[str, ...] = ()
-    extra_env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def create(cls, root: Path, settings: Settings, copied: Iterable[str] = ()) -> DbtWorkspace:
@@ -81,7 +80,6 @@ class DbtWorkspace:
                 "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             }
         )
-        environment.update(self.extra_env)
         return environment
 
     def _run(self, executable: str, args: Sequence[str]) -> str:
@@ -89,7 +87,9 @@ class DbtWorkspace:
         completed = subprocess.run(command, cwd=self.root, env=self.env(), capture_output=True, text=True, check=False)
         output = completed.stdout + completed.stderr
         if completed.returncode != 0:
-            raise DbtCommandError(f"`{' '.join(command[1:])}` failed (exit {completed.returncode}):\n{output[-6000:]}")
+            raise DbtCommandError(
+                f"`{' '.join(command[1:])}` failed (exit {completed.returncode}):\n{failure_summary(output)}"
+            )
         return output
 
     def dbt(self, *args: str) -> str:
@@ -141,6 +141,16 @@ class DbtWorkspace:
         rows = self.query(sql)
         assert len(rows) == 1 and len(rows[0]) == 1, f"expected one value from: {sql}\ngot: {rows}"
         return rows[0][0]
+
+
+def failure_summary(output: str, limit: int = 8000) -> str:
+    """The part of a dbt / mf output that says what failed: from dbt's closing summary on, else the end."""
+    lines = [line for line in output.splitlines() if "Warning" not in line and "warnings.warn" not in line]
+    for marker in ("Completed with", "Encountered an error", "Error"):
+        found = [index for index, line in enumerate(lines) if marker in line]
+        if found:
+            return "\n".join(lines[found[0] :])[:limit]
+    return "\n".join(lines)[-limit:]
 
 
 def reset_postgres_schemas(settings: Settings, schemas: Iterable[str]) -> None:

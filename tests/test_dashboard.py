@@ -52,6 +52,12 @@ def money(text: str) -> float:
     return float(re.sub(r"[^0-9.\-]", "", text.replace("−", "-")))
 
 
+def sidebar_filter(at: AppTest, label: str):  # noqa: ANN201
+    """The sidebar multiselect with this label (its key depends on the page's mart)."""
+    (found,) = [widget for widget in at.sidebar.multiselect if widget.label == label]
+    return found
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     return {metric.label: metric.value for metric in at.metric}
 
@@ -174,7 +180,7 @@ def test_account_filter_changes_the_numbers_and_matches_the_mart(dashboard_env: 
     at = open_page(PAGES[0].path)
     at.selectbox(key="sel_cost_month").set_value(month).run()
     unfiltered = shown_cost_figures(at)
-    at.multiselect(key="w_account_id").set_value([account]).run()
+    sidebar_filter(at, "Account").set_value([account]).run()
     assert not at.exception
     filtered = shown_cost_figures(at)
     assert filtered == pytest.approx(cost_figures(dashboard_env, month, (account,)), abs=0.005)
@@ -185,19 +191,19 @@ def test_account_filter_changes_the_numbers_and_matches_the_mart(dashboard_env: 
 def test_filters_persist_across_pages(dashboard_env: Warehouse) -> None:
     account = published(dashboard_env, "select min(account_id) from marts.fct_cost_daily")[0][0]
     at = open_page(PAGES[0].path)
-    at.multiselect(key="w_account_id").set_value([account]).run()
+    sidebar_filter(at, "Account").set_value([account]).run()
     for page in PAGES[1:]:
         at.switch_page(page.path).run()
         assert not at.exception
     at.switch_page(PAGES[0].path).run()
-    assert at.multiselect(key="w_account_id").value == [account]
+    assert sidebar_filter(at, "Account").value == [account]
     assert at.session_state["flt_account_id"] == [account]
 
 
 def test_a_filter_value_with_sql_in_it_is_only_a_value(dashboard_env: Warehouse) -> None:
     at = open_page(PAGES[0].path, {"flt_account_id": [INJECTION]})
     assert not at.exception, [e.value for e in at.exception]
-    assert at.multiselect(key="w_account_id").value == [INJECTION]
+    assert sidebar_filter(at, "Account").value == [INJECTION]
     assert not at.metric, "the injected value matched rows"
     assert any("No cost data for these filters" in info.value for info in at.info)
 
@@ -223,7 +229,7 @@ def test_date_filter_limits_the_months(dashboard_env: Warehouse) -> None:
         row[0] for row in published(dashboard_env, "select distinct billing_period from marts.fct_cost_daily")
     )
     at = open_page(PAGES[0].path)
-    at.date_input(key="w_dates").set_value((months[-1], months[-1].replace(day=28))).run()
+    at.sidebar.date_input[0].set_value((months[-1], months[-1].replace(day=28))).run()
     assert not at.exception
     assert list(at.dataframe[0].value["month"]) == [months[-1]]
     at.switch_page(PAGES[1].path).run()
@@ -295,3 +301,109 @@ def test_exposure_lists_every_dashboard_mart_that_exists() -> None:
     assert set(refs) <= models, f"the exposure refs marts that do not exist: {sorted(set(refs) - models)}"
     missing = sorted(set(DASHBOARD_MARTS) & models - set(refs))
     assert not missing, f"add these marts to {path.name}: {missing}"
+
+
+# -- the other pages: figures equal their marts --------------------------------------------------------
+
+
+def page_of(title: str):  # noqa: ANN201
+    return next(page for page in PAGES if page.title == title)
+
+
+def require_rows(warehouse: Warehouse, mart: str) -> None:
+    if not mart_exists(warehouse, mart) or not published(warehouse, f"select count(*) from marts.{mart}")[0][0]:
+        pytest.skip(f"{mart} is not built (or empty) in this project yet")
+
+
+def percent_value(text: str) -> float:
+    return float(text.replace("%", "").strip()) / 100
+
+
+def test_commitment_coverage_equals_the_mart_and_follows_the_service_filter(dashboard_env: Warehouse) -> None:
+    require_rows(dashboard_env, "fct_commitment_coverage")
+    sql = (
+        "select sum(ri_covered_units) / nullif(sum(ri_covered_units + sp_covered_units + on_demand_units), 0), "
+        "sum(sp_covered_list_cost) / nullif(sum(sp_covered_list_cost + sp_eligible_on_demand_list_cost), 0) "
+        "from marts.fct_commitment_coverage"
+    )
+    at = open_page(page_of("Commitments").path)
+    assert not at.exception, [e.value for e in at.exception]
+    ri, sp = published(dashboard_env, sql)[0]
+    shown = metrics(at)
+    if ri is not None:
+        assert percent_value(shown["RI coverage (units)"]) == pytest.approx(ri, abs=0.0005)
+    if sp is not None:
+        assert percent_value(shown["SP coverage (cost)"]) == pytest.approx(sp, abs=0.0005)
+    service = published(
+        dashboard_env,
+        "select service_code from marts.fct_commitment_coverage group by 1 "
+        "having sum(ri_covered_units + sp_covered_units + on_demand_units) > 0 order by 1 limit 1",
+    )[0][0]
+    sidebar_filter(at, "Service").set_value([service]).run()
+    assert not at.exception
+    ri_service = published(dashboard_env, sql + " where service_code = ?", [service])[0][0]
+    assert percent_value(metrics(at)["RI coverage (units)"]) == pytest.approx(ri_service, abs=0.0005)
+
+
+def test_forecast_accuracy_equals_the_mart(dashboard_env: Warehouse) -> None:
+    require_rows(dashboard_env, "fct_forecast_accuracy")
+    at = open_page(page_of("Forecast accuracy").path)
+    assert not at.exception, [e.value for e in at.exception]
+    measure = at.selectbox(key="sel_accuracy_measure").value
+    grain = at.selectbox(key="sel_accuracy_grain").value
+    member = at.selectbox(key="sel_accuracy_member").value
+    expected = {
+        (source, bucket): (wape, bias)
+        for source, bucket, wape, bias in published(
+            dashboard_env,
+            "select forecast_source, horizon_bucket, sum(sum_absolute_error) / nullif(sum(sum_actual), 0), "
+            "(sum(sum_forecast) - sum(sum_actual)) / nullif(sum(sum_actual), 0) from marts.fct_forecast_accuracy "
+            "where measure = ? and forecast_grain = ? and grain_member = ? group by all",
+            [measure, grain, member],
+        )
+    }
+    table = at.dataframe[0].value
+    assert len(table) == len(expected)
+    for _, row in table.iterrows():
+        wape, bias = expected[(row["forecast_source"], row["horizon_bucket"])]
+        assert row["wape"] == pytest.approx(wape, rel=1e-9, nan_ok=True)
+        assert row["bias"] == pytest.approx(bias, rel=1e-9, nan_ok=True)
+
+
+def test_reconciliation_status_counts_equal_the_mart(dashboard_env: Warehouse) -> None:
+    require_rows(dashboard_env, "fct_invoice_reconciliation")
+    at = open_page(page_of("Invoice reconciliation").path)
+    assert not at.exception, [e.value for e in at.exception]
+    counts = dict(published(dashboard_env, "select status, count(*) from marts.fct_invoice_reconciliation group by 1"))
+    shown = metrics(at)
+    assert int(shown["Invoice rows"].replace(",", "")) == sum(counts.values())
+    for status, count in counts.items():
+        assert int(shown[status.replace("_", " ").capitalize()].replace(",", "")) == count
+    status = sorted(counts)[0]
+    sidebar_filter(at, "Status").set_value([status]).run()
+    assert len(at.dataframe[0].value) == counts[status]
+
+
+def test_unit_cost_table_equals_the_mart(dashboard_env: Warehouse) -> None:
+    require_rows(dashboard_env, "fct_unit_cost")
+    at = open_page(page_of("Unit cost").path)
+    assert not at.exception, [e.value for e in at.exception]
+    grain = at.selectbox(key="sel_unit_cost_grain").value
+    expected = published(
+        dashboard_env,
+        "select count(*), sum(fully_loaded_amortized_unit_cost) from marts.fct_unit_cost where period_grain = ?",
+        [grain],
+    )[0]
+    table = at.dataframe[0].value
+    assert len(table) == expected[0]
+    assert table["fully_loaded_amortized_unit_cost"].sum() == pytest.approx(expected[1] or 0.0, rel=1e-9)
+
+
+def test_savings_opportunities_are_ranked_and_total_like_the_mart(dashboard_env: Warehouse) -> None:
+    require_rows(dashboard_env, "fct_savings_opportunities")
+    at = open_page(page_of("Savings opportunities").path)
+    assert not at.exception, [e.value for e in at.exception]
+    total = published(dashboard_env, "select sum(estimated_monthly_savings) from marts.fct_savings_opportunities")
+    assert money(metrics(at)["Estimated monthly savings (list)"]) == pytest.approx(total[0][0], abs=0.005)
+    ranks = list(at.dataframe[0].value["savings_rank"])
+    assert ranks == sorted(ranks)

@@ -172,6 +172,10 @@ def test_page_renders_in_headless_chromium(served: str, browser, info) -> None: 
             assert page.locator('[data-testid="stDataFrame"]').count() >= 1, f"{info.title}: no table drawn"
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shot = SCREENSHOTS / f"dashboard-{info.url_path}.png"
+        # the app scrolls inside its main block: grow the window to the page's height for a whole picture
+        height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+        page.set_viewport_size({"width": 1440, "height": min(max(int(height), 1000), 4000)})
+        wait_rendered(page, info.title)
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 10_000
         if os.environ.get("CLOUDCOST_UPDATE_SCREENSHOTS") == "1":

@@ -13,7 +13,14 @@ import pytest
 from dashboard_warehouse import APP, Warehouse, dbt_command, shared_warehouse
 from streamlit.testing.v1 import AppTest
 
-from cloudcost.publish import DASHBOARD_MARTS, PublishError, publish, publish_duckdb, published_path
+from cloudcost.publish import (
+    DASHBOARD_MARTS,
+    PublishError,
+    publish,
+    publish_after_build,
+    publish_duckdb,
+    published_path,
+)
 from cloudcost.settings import PROJECT_ROOT, load_settings
 
 
@@ -108,7 +115,8 @@ def test_publish_right_after_an_in_process_dbt_run(
     settings = load_settings("duckdb")
     outcome = run_dbt(["run", "--select", "fct_cash_bridge"], settings, target_path=tmp_path / "target")
     assert outcome.success, outcome.exception
-    result = publish(settings)
+    result = publish_after_build(settings, outcome.results)
+    assert result is not None
     assert "fct_cash_bridge" in result.marts and "fct_cost_daily" in result.marts
     assert query(copy.published, "select count(*) from marts.fct_cash_bridge") == query(
         warehouse.published, "select count(*) from marts.fct_cash_bridge"
@@ -124,7 +132,17 @@ def test_dashboard_keeps_working_while_dbt_build_runs(
         monkeypatch.setenv(name, value)
     expected = query(copy.published, "select published_at from cloudcost_meta.publication")[0][0]
     build = subprocess.Popen(
-        dbt_command(tmp_path, "build", "--full-refresh", "--select", "fct_cost_daily fct_cash_bridge"),
+        dbt_command(
+            tmp_path,
+            "build",
+            "--full-refresh",
+            "--select",
+            "+fct_cost_daily +fct_cash_bridge",
+            "--exclude-resource-type",
+            "test",
+            "--exclude-resource-type",
+            "unit_test",
+        ),
         cwd=PROJECT_ROOT,
         env={**os.environ, **copy.env()},
         stdout=subprocess.PIPE,

@@ -8,6 +8,8 @@ not reloaded), that every dbt data test holds, and that a full refresh gives exa
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -17,7 +19,7 @@ from typing import Any
 import pytest
 from dbt_harness import WAREHOUSE_SCHEMAS, DbtWorkspace, reset_postgres_schemas
 
-from cloudcost.generator import Options, deliveries, deliveries_as_of, generate, latest_deliveries
+from cloudcost.generator import Delivery, Options, deliveries, deliveries_as_of, generate, latest_deliveries
 from cloudcost.generator.timeline import parse_month
 from cloudcost.loader import load_paths
 from cloudcost.settings import Settings, load_settings
@@ -45,8 +47,10 @@ REBUILT_TABLES = (
 class GeneratedHistory:
     out: Path
     restated_period: str  # YYYY-MM-01
-    first_period: str
+    untouched_period: str  # a closed month whose delivery does not change after the first build
     unmapped_account: str  # an account with no default team in the project's seed
+    first_period: str
+    rule_change_date: str  # the second billing period: a functional-group rule changes from then on
 
 
 @pytest.fixture(scope="session")
@@ -70,13 +74,41 @@ def generated_history(tmp_path_factory: pytest.TempPathFactory) -> GeneratedHist
     accounts = (Path(__file__).resolve().parent.parent / "seeds" / "map_account_teams.csv").read_text()
     candidates = [row[0] for row in load_generation_accounts(out) if row[1] is None and row[0] not in accounts]
     assert candidates, "the generated company should have an account without a default team"
-    first = min(d.billing_period for d in deliveries(out))
+    before_restatement = {d.billing_period: d.delivery_id for d in history_before_restatement(out)}
+    latest = {d.billing_period: d.delivery_id for d in deliveries(out) if d.latest}
+    untouched = sorted(period for period, delivery in before_restatement.items() if latest[period] == delivery)
+    assert untouched, "some month should keep its delivery after the restatement"
+    periods = sorted(latest)
     return GeneratedHistory(
         out=out,
         restated_period=f"{restated[0].billing_period}-01",
-        first_period=f"{first}-01",
+        untouched_period=f"{untouched[0]}-01",
         unmapped_account=candidates[0],
+        first_period=f"{periods[0]}-01",
+        rule_change_date=f"{periods[1]}-01",
     )
+
+
+def history_before_restatement(out: Path) -> list[Delivery]:
+    """The deliveries the CUR held the day before the restatement was delivered."""
+    restated = next(d for d in deliveries(out) if d.kind == "restated")
+    return deliveries_as_of(out, restated.delivered_on - timedelta(days=1))
+
+
+def supersede_platform_rule(path: Path, change_date: str) -> None:
+    """End the rule that puts the platform team in the platform group, and count it as engineering
+    productivity from change_date on (a re-org, recorded as a new row, not an edit)."""
+    rows = list(csv.DictReader(io.StringIO(path.read_text())))
+    rule = next(row for row in rows if row["rule_id"] == "team_platform")
+    successor = dict(rule, valid_from=change_date, functional_group="engineering_productivity")
+    successor["description"] = "Platform counted as engineering productivity after a re-org"
+    rule["valid_to"] = change_date
+    rows.insert(rows.index(rule) + 1, successor)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue())
 
 
 def load_generation_accounts(out: Path) -> list[tuple[str, str | None]]:
@@ -128,17 +160,16 @@ def incremental_run(
     workspace = DbtWorkspace.create(root / "project", settings, copied=("seeds",))
 
     # 1. the history as it stood the day before the restatement, built from scratch
-    restated = next(d for d in deliveries(history.out) if d.kind == "restated")
-    earlier = deliveries_as_of(history.out, restated.delivered_on - timedelta(days=1))
-    load_paths([d.path for d in earlier], settings, progress=False)
-    workspace.dbt_cost_models("seed")
-    workspace.dbt_cost_models("run")
+    load_paths([d.path for d in history_before_restatement(history.out)], settings, progress=False)
+    workspace.dbt_cost_models("build", "--resource-type", "seed", "--resource-type", "model")
     restated_period = history.restated_period
     before = {
         "restated_billed": workspace.scalar(
             f"select billed_cost from marts.fct_cash_bridge where billing_period = cast('{restated_period}' as date)"
         ),
-        "teams": team_of_account(workspace, "marts.fct_cost_layers", history.first_period, history.unmapped_account),
+        "teams": team_of_account(
+            workspace, "marts.fct_cost_layers", history.untouched_period, history.unmapped_account
+        ),
     }
 
     # 2. the restatement and newer deliveries arrive, and the account gets a default team in the mapping seed
@@ -147,9 +178,8 @@ def incremental_run(
     seed.write_text(
         seed.read_text() + f"{history.unmapped_account},platform,2015-01-01,,account given to Platform in a test\n"
     )
-    workspace.dbt_cost_models("seed")
-    workspace.dbt_cost_models("run")
-    workspace.dbt_cost_models("test")
+    supersede_platform_rule(workspace.root / "seeds" / "map_functional_group_rules.csv", history.rule_change_date)
+    workspace.dbt_cost_models("build")
     after_incremental = {table: table_contents(workspace, table) for table in INCREMENTAL_TABLES + REBUILT_TABLES}
 
     # 3. the same from scratch
@@ -175,10 +205,30 @@ def test_restated_month_is_rebuilt(incremental_run: IncrementalRun) -> None:
 def test_mapping_change_reaches_an_old_month_that_was_not_reloaded(incremental_run: IncrementalRun) -> None:
     workspace = incremental_run.workspace
     history = incremental_run.history
-    assert history.first_period != history.restated_period
+    assert history.untouched_period != history.restated_period
     assert incremental_run.before["teams"] == {"unallocated"}
     for table in ("marts.fct_cost_layers", "marts.fct_cost_daily"):
-        assert team_of_account(workspace, table, history.first_period, history.unmapped_account) == {"platform"}
+        assert team_of_account(workspace, table, history.untouched_period, history.unmapped_account) == {"platform"}
+
+
+def test_mapping_change_report_shows_the_cost_a_re_org_would_move(incremental_run: IncrementalRun) -> None:
+    workspace = incremental_run.workspace
+    first = incremental_run.history.first_period
+    moves = workspace.query(
+        "select billing_period, from_value, to_value, amortized_cost_moved from marts.fct_mapping_changes "
+        "where dimension = 'functional_group'"
+    )
+    assert {(str(row[0])[:10], row[1], row[2]) for row in moves} == {(first, "platform", "engineering_productivity")}
+    platform_before_the_change = workspace.scalar(
+        "select sum(amortized_cost) from marts.fct_cost_daily "
+        f"where billing_period = cast('{first}' as date) and functional_group = 'platform'"
+    )
+    assert float(moves[0][3]) == pytest.approx(float(platform_before_the_change), abs=1e-6)
+    later_platform_rows = workspace.scalar(
+        "select count(*) from marts.fct_cost_daily "
+        f"where billing_period > cast('{first}' as date) and functional_group = 'platform'"
+    )
+    assert later_platform_rows == 0
 
 
 def test_incremental_run_equals_full_refresh(incremental_run: IncrementalRun) -> None:

@@ -179,6 +179,10 @@ def test_diff_reports_exactly_the_glue_cost_that_moved(mapping_diff: dict[str, A
         assert f"| {period} | USD | research_and_development |" in markdown
     assert "| 2018-10 |" not in markdown
     assert "| `map_functional_group_rules` | seed | modified |" in markdown
+    assert f"closed: valid_to {CHANGE_DATE}" in markdown
+    assert f"added (rule_id=analytics_glue, valid_from={CHANGE_DATE})" in markdown
+    assert "mapping_change_from_date: 2018-12-31, mapping_change_to_date: 2019-01-01" in markdown
+    assert "The monthly totals of `fct_cost_daily` did not change" in markdown
 
 
 def test_diff_moves_equal_the_mapping_change_report(mapping_diff: dict[str, Any], raw_duckdb: Settings) -> None:

@@ -562,6 +562,29 @@ def test_forecast_files(generated: dict[str, Path]) -> None:
     assert {f["pricing_model"] for f in finance} >= {"on_demand", "reserved", "savings_plan", "spot"}
 
 
+def test_a_new_generation_replaces_the_previous_one(tmp_path: Path) -> None:
+    out = tmp_path / "data"
+    for flavour in ("legacy_parquet", "cur2_parquet"):
+        result = CliRunner().invoke(
+            generate,
+            [
+                "--out",
+                str(out),
+                "--rows",
+                "100",
+                "--months",
+                "1",
+                "--format",
+                flavour,
+                "--no-month-to-date",
+                "--no-restate",
+            ],
+        )
+        assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["acme-cur2", "finance", "forecasts", "generation.json"]
+    assert read_generation(out)["format"] == "cur2_parquet"
+
+
 def test_cli_rejects_a_foreign_folder(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("not generated")
     result = CliRunner().invoke(generate, ["--out", str(tmp_path), "--rows", "10"])

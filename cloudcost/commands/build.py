@@ -6,6 +6,7 @@ import click
 
 from cloudcost.commands.options import settings_for, target_option
 from cloudcost.dbt_runner import DbtOutcome, run_dbt
+from cloudcost.finance.close_check import describe_close_failures
 from cloudcost.settings import Settings
 
 
@@ -34,7 +35,8 @@ def build_all(settings: Settings, full_refresh: bool = False, select: str | None
         build_args += ["--select", select]
     outcome = run_dbt(build_args, settings)
     if not outcome.success:
-        failures = describe_failures(outcome)
+        # a closed billing period that fails reconciliation is a leaf test: everything else is built
+        failures = describe_failures(outcome) + describe_close_failures(outcome, settings)
         detail = "\n  ".join(failures) if failures else str(outcome.exception or "see the dbt log above")
         raise click.ClickException(f"dbt build failed:\n  {detail}")
     return outcome

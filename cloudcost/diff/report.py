@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from datetime import date, timedelta
 
 from cloudcost.diff.metrics import KeyedChanges, MetricTable, Move
 from cloudcost.diff.result import DiffResult, NodeChange
@@ -120,6 +121,28 @@ def _unchanged_metrics(tables: list[MetricTable]) -> list[str]:
     return lines
 
 
+def _seed_section(result: DiffResult) -> list[str]:
+    lines = ["### Effective-dated seed rows (mappings, targets)", ""]
+    for finding in result.seed_findings:
+        flag = "**rewrites history** " if finding.violation else ""
+        lines.append(f"- {flag}`{finding.path}`: {finding.message}")
+    lines.append("")
+    starts = sorted({f.added_valid_from for f in result.seed_findings if f.added_valid_from and not f.violation})
+    if result.moves and starts:
+        for start in starts:
+            try:
+                day_before = (date.fromisoformat(start[:10]) - timedelta(days=1)).isoformat()
+            except ValueError:
+                continue
+            lines.append(
+                f"The mapping-change report shows the moves of rules starting {start} for the months from then on: "
+                f"`dbt build -s +fct_mapping_changes --vars '{{mapping_change_from_date: {day_before}, "
+                f"mapping_change_to_date: {start}}}'`."
+            )
+        lines.append("")
+    return lines
+
+
 def plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
@@ -198,13 +221,17 @@ def render_markdown(result: DiffResult, top: int = 20) -> str:
         lines.append("")
     lines.append("### Key metrics (largest movers first)")
     lines.append("")
-    if not result.metric_tables:
+    if not result.base_has_project:
+        lines += ["Nothing to compare with on the base side.", ""]
+    elif not result.metric_tables:
         lines += ["No key metric mart was rebuilt by this change.", ""]
     for table in (table for table in result.metric_tables if table.rows):
         lines += _metric_table(table, top)
     lines += _unchanged_metrics(result.metric_tables)
     if result.moves:
         lines += _moves_table(result.moves, top)
+    if result.seed_findings:
+        lines += _seed_section(result)
     if result.keyed:
         lines += _keyed_section(result.keyed)
     lines.append("### Changed models, seeds and snapshots")

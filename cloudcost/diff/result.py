@@ -7,6 +7,7 @@ from typing import Any
 
 from cloudcost.diff.metrics import KeyedChanges, MetricTable, Move
 from cloudcost.guard.contracts import ContractChange
+from cloudcost.guard.seed_history import SeedFinding
 
 
 @dataclass
@@ -43,6 +44,7 @@ class DiffResult:
     moves: list[Move] = field(default_factory=list)
     keyed: list[KeyedChanges] = field(default_factory=list)
     failed_tests: list[str] = field(default_factory=list)
+    seed_findings: list[SeedFinding] = field(default_factory=list)
 
     @property
     def unchanged(self) -> bool:
@@ -87,4 +89,5 @@ class DiffResult:
                 for changes in self.keyed
             ],
             "failed_tests": self.failed_tests,
+            "seed_findings": [asdict(finding) for finding in self.seed_findings],
         }

@@ -40,6 +40,7 @@ from cloudcost.diff.result import DiffResult, NodeChange
 from cloudcost.diff.schema_prefix import check_schemas, install_schema_prefix
 from cloudcost.diff.workspace import Workspace
 from cloudcost.guard.contracts import compare_contracts
+from cloudcost.guard.seed_history import check_seed_history
 from cloudcost.settings import Settings
 
 NO_TESTS = ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
@@ -342,6 +343,7 @@ def run_diff(
         selection = select_changes(workspace, sides, settings.target, show)
         if not selection.changed and not selection.removed:
             return result
+        result.seed_findings = check_seed_history(workspace.project_dir, workspace.commit, workspace.ref)
         plan_base_build(selection, with_tests)
         result.failed_tests = build_sides(workspace, settings, sides, selection, with_tests, show)
         _echo(show, "comparing row counts, contracts and key metrics")

@@ -52,7 +52,10 @@ def copy_raw_duckdb(source: Path, destination: Path) -> None:
     destination.unlink(missing_ok=True)
     con = duckdb.connect(str(destination))
     try:
-        con.execute(f"attach {_sql_text(str(source))} as source_warehouse (read_only)")
+        try:
+            con.execute(f"attach {_sql_text(str(source))} as source_warehouse (read_only)")
+        except duckdb.Error as error:
+            raise WarehouseError(f"cannot read the DuckDB warehouse {source}: {error}") from error
         tables = _duckdb_raw_tables(con, "source_warehouse")
         if not tables:
             raise WarehouseError(f"{source} has no tables in schema {RAW_SCHEMA}: run cloudcost load first")
@@ -120,7 +123,10 @@ def count_raw_duckdb(source: Path) -> list[tuple[str, int]]:
 
     if not source.exists():
         raise WarehouseError(f"no DuckDB warehouse at {source}: load CUR files first (cloudcost load)")
-    con = duckdb.connect(str(source), read_only=True)
+    try:
+        con = duckdb.connect(str(source), read_only=True)
+    except duckdb.Error as error:  # e.g. another process holds the file for writing
+        raise WarehouseError(f"cannot read the DuckDB warehouse {source}: {error}") from error
     try:
         catalog = con.execute("select current_database()").fetchone()
         tables = _duckdb_raw_tables(con, str(catalog[0]) if catalog else "")

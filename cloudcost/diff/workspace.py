@@ -57,6 +57,8 @@ def open_workspace(
     project_dir: Path, ref: str, work_dir: Path | None, keep: bool, label: str, show_progress: bool = True
 ) -> Workspace:
     """Resolve the ref, then export it and copy the working tree into a fresh scratch folder."""
+    if not (project_dir / "dbt_project.yml").exists():
+        raise click.UsageError(f"no dbt project at {project_dir}: pass --project-dir (a clone of the project)")
     commit = resolve_ref(project_dir, ref)
     if work_dir is None:
         root = Path(tempfile.mkdtemp(prefix=f"cloudcost-{label}-"))

@@ -223,19 +223,24 @@ def _delivered_at(seed: int, planned: PlannedDelivery) -> datetime:
     return to_datetime(planned.delivered_on) + timedelta(hours=6, seconds=minute)
 
 
+SCRATCH = ".generator-scratch"
+
+
 def _prepare_out(out: Path) -> None:
-    generation = out / GENERATION_FILE
-    if generation.exists():
-        previous = json.loads(generation.read_text())
-        for relative in previous.get("owned_paths", []):
-            target = out / relative
-            if target.is_dir():
-                shutil.rmtree(target)
-            elif target.exists():
-                target.unlink()
-        generation.unlink()
-    elif out.exists() and any(out.iterdir()):
-        raise FileExistsError(f"{out} is not empty and holds no {GENERATION_FILE}: choose an empty --out folder")
+    """Make `out` ready: empty, or holding only what an earlier (possibly interrupted) generation wrote."""
+    owned = {GENERATION_FILE, SCRATCH, "finance", "forecasts", *REPORT_NAMES.values()}
+    if out.exists():
+        foreign = sorted(p.name for p in out.iterdir() if p.name not in owned)
+        if foreign:
+            raise FileExistsError(
+                f"{out} is not empty and holds files the generator did not write ({', '.join(foreign[:5])}): "
+                "choose an empty --out folder"
+            )
+        for entry in out.iterdir():
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
     out.mkdir(parents=True, exist_ok=True)
 
 
@@ -272,7 +277,7 @@ class _Run:
         self.total_steps = sum(len(c) for c in self.chunks.values()) + len(self.planned)
         self.done = 0
         self.actuals = Actuals(self.company)
-        self.scratch = options.out / ".generator-scratch"
+        self.scratch = options.out / SCRATCH
         self.records: list[dict] = []
         self.finals: list[tuple[Period, dict[str, list[float]], InvoiceIds]] = []
         self.rows_written = 0

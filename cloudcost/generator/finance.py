@@ -151,6 +151,7 @@ def write_finance(
                         "billing_entity": inv.billing_entity,
                         "amount": inv.total,
                         "ledger_period": ledger_start.strftime("%Y-%m"),
+                        "expected_status": "missing_in_ledger",
                         "description": "Refund credit memo issued in the billing period but booked in the ledger of "
                         "the following period",
                     }

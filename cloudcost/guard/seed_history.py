@@ -32,6 +32,7 @@ class SeedFinding:
     path: str
     message: str
     violation: bool
+    added_valid_from: str | None = None  # set on rows added with a valid_from
 
     def line(self) -> str:
         return f"{self.path}: {self.message}"
@@ -128,8 +129,8 @@ class _Matcher:
                 return number, self.available.pop(number)
         return None
 
-    def note(self, message: str, violation: bool = False) -> None:
-        self.findings.append(SeedFinding(self.path, message, violation))
+    def note(self, message: str, violation: bool = False, added_valid_from: str | None = None) -> None:
+        self.findings.append(SeedFinding(self.path, message, violation, added_valid_from))
 
     def run(self) -> list[SeedFinding]:
         unmatched: list[tuple[int, Row]] = []
@@ -147,7 +148,8 @@ class _Matcher:
             else:
                 self.edited_or_deleted(number, row)
         for number, row in sorted(self.available.items()):
-            self.note(f"row {number} added ({_describe_identity(_identity(self.head.columns, row))})")
+            identity = _describe_identity(_identity(self.head.columns, row))
+            self.note(f"row {number} added ({identity})", added_valid_from=row.get(VALID_FROM))
         return self.findings
 
     def edited_or_deleted(self, number: int, row: Row) -> None:

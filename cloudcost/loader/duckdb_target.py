@@ -7,13 +7,7 @@ from datetime import datetime
 
 import duckdb
 
-from cloudcost.loader.deliveries import (
-    ExistingDelivery,
-    PlannedDelivery,
-    delivery_rows,
-    delivery_totals_sql,
-    lines_to_write_sql,
-)
+from cloudcost.loader.deliveries import ExistingDelivery, PlannedDelivery
 from cloudcost.loader.errors import CurLoadError
 from cloudcost.loader.flavour import first_line
 from cloudcost.loader.target import (
@@ -23,6 +17,9 @@ from cloudcost.loader.target import (
     LINE_ITEMS,
     column_list,
     create_raw_tables_sql,
+    delivery_rows,
+    delivery_totals_sql,
+    lines_to_write_sql,
     replace_period_sql,
 )
 from cloudcost.schema import DELIVERY_COLUMNS, DELIVERY_TOTAL_COLUMNS, RAW_LINE_ITEM_COLUMNS

@@ -10,6 +10,7 @@ left as they are, so the rule can be applied to every flavour.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 _CAPITAL = re.compile(r"([A-Z])")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -35,3 +36,8 @@ def quote_identifier(name: str) -> str:
 def sql_string(value: str) -> str:
     """A SQL string literal."""
     return "'" + value.replace("'", "''") + "'"
+
+
+def period_label(billing_period: date) -> str:
+    """A billing period the way people say it: ``2018-10``."""
+    return billing_period.strftime("%Y-%m")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cloudcost.loader.deliveries import ALREADY_LOADED, PlannedDelivery, period_label
+from cloudcost.loader.deliveries import ALREADY_LOADED, PlannedDelivery
+from cloudcost.loader.naming import period_label
 
 
 @dataclass

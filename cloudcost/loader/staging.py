@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,10 @@ from cloudcost.loader.normalize import FilePlan, diagnose_sql, plan_file
 from cloudcost.schema import CUR_COLUMNS, SQL_TYPES
 
 STAGED_LINES = "cloudcost_load_lines"
+# The staging table of a big load is larger than memory: DuckDB spills it to disk past this share of RAM
+# (its own default, 80 %, starves everything else on a shared machine).
+MEMORY_SHARE = 0.25
+MIN_MEMORY_BYTES = 2 << 30
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ def stage_files(
     Every file is checked before anything is read: readable, a CUR flavour we know, required columns there.
     """
     con.execute("set TimeZone = 'UTC'")
+    con.execute(f"set memory_limit = '{memory_limit_bytes() // (1 << 20)}MB'")
     # DuckDB's own bar shows progress inside one long statement (a big file, the final insert)
     con.execute(f"set enable_progress_bar = {'true' if progress else 'false'}")
     plans: list[FilePlan] = []
@@ -75,6 +81,15 @@ def stage_files(
             staged.append(StagedFile(plan, row_count))
             bar.update(plan.inspected.data_file.size)
     return staged
+
+
+def memory_limit_bytes() -> int:
+    """A quarter of physical memory, at least 2 GiB."""
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return MIN_MEMORY_BYTES
+    return max(MIN_MEMORY_BYTES, int(physical * MEMORY_SHARE))
 
 
 def _stage_one(con: duckdb.DuckDBPyConnection, plan: FilePlan) -> int:

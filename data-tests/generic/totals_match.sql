@@ -1,4 +1,6 @@
 {#- Money is never lost: the model's sums equal another relation's sums, group by group, within a tolerance.
+    Sums are taken in decimal(38, 10) (CUR values carry at most 10 decimals), so the comparison does not depend on
+    the order in which millions of doubles are added (a double sum of a 10M-line month drifts by ~1e-6).
     group_by / measures are SQL expressions on the model; compare_group_by / compare_measures are the matching
     expressions on compare_to (default: the same text). Failing rows show the group and both sums. -#}
 {% test totals_match(
@@ -24,7 +26,7 @@ model_totals as (
         {{ expression }} as group_{{ loop.index }},
         {%- endfor %}
         {%- for expression in measures %}
-        coalesce(sum({{ expression }}), 0) as model_total_{{ loop.index }},
+        coalesce(sum(cast({{ expression }} as decimal(38, 10))), 0) as model_total_{{ loop.index }},
         0 as compare_total_{{ loop.index }}{{ "," if not loop.last }}
         {%- endfor %}
     from {{ model }}
@@ -39,7 +41,7 @@ compare_totals as (
         {%- endfor %}
         {%- for expression in compare_measures %}
         0 as model_total_{{ loop.index }},
-        coalesce(sum({{ expression }}), 0) as compare_total_{{ loop.index }}{{ "," if not loop.last }}
+        coalesce(sum(cast({{ expression }} as decimal(38, 10))), 0) as compare_total_{{ loop.index }}{{ "," if not loop.last }}
         {%- endfor %}
     from {{ compare_to }}
     where {{ compare_filter }}

@@ -64,6 +64,7 @@ def render_accuracy(selection: filters.Selection) -> None:
             default + [m for m in measures if m not in default],
             "accuracy_measure",
             ui.term("forecast_measure"),
+            format_func=lambda name: str(name).replace("_", " "),
         )
     grains = data.distinct_values(ACCURACY, "forecast_grain", data.where(ACCURACY, {"measure": (measure,)}))
     with middle:
@@ -129,12 +130,20 @@ def render_fan(selection: filters.Selection) -> None:
     sources = selection.get("forecast_source") or tuple(
         data.distinct_values(VINTAGES, "forecast_source", data.where(VINTAGES, usage))
     )
-    host_types = data.distinct_values(
-        VINTAGES, "host_type", data.where(VINTAGES, {**usage, "forecast_source": sources})
+    volumes = data.aggregate(
+        VINTAGES,
+        ["host_type"],
+        [("sum", "normalized_units", "units")],
+        data.where(VINTAGES, {**usage, "forecast_source": sources}),
+        order_by=["units"],
+        descending=True,
     )
+    host_types = [str(h) for h in volumes["host_type"].dropna()] if not volumes.empty else []
     left, right = st.columns(2)
     with left:
-        host_type = ui.choose("Host type", host_types, "fan_host_type", ui.term("host_type"))
+        host_type = ui.choose(
+            "Host type", host_types, "fan_host_type", "Largest first. " + (ui.term("host_type") or "")
+        )
     with right:
         source = ui.choose("Forecast source", list(sources), "fan_source", ui.term("forecast_source"))
     if host_type is None or source is None:

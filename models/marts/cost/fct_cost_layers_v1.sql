@@ -89,11 +89,12 @@ final as (
         cost_layers.list_cost_source,
         cost_layers.discount_mode,
         cost_layers.allocation_key,
-        allocation_mapping.team,
-        allocation_mapping.team_source,
-        allocation_mapping.host_type,
-        allocation_mapping.functional_group,
-        cost_layers.layer,
+        -- text, whatever type the mapping seeds were loaded with, so incremental runs keep the contract
+        cast(allocation_mapping.team as text) as team,
+        cast(allocation_mapping.team_source as text) as team_source,
+        cast(allocation_mapping.host_type as text) as host_type,
+        cast(allocation_mapping.functional_group as text) as functional_group,
+        cast(cost_layers.layer as text) as layer,
         cost_layers.amount
     from cost_layers
     inner join allocation_mapping

@@ -1,0 +1,100 @@
+"""Write staged finance tables to the warehouse in one transaction, replacing what they cover.
+
+A kind with a replace key (e.g. invoices by billing period) replaces the rows already loaded with the same
+key values; a kind without one (sign-offs, a register kept whole) replaces its table. Loading the same
+files twice therefore leaves the raw tables as they were.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from datetime import datetime
+
+import duckdb
+import pyarrow.csv as pacsv
+
+from cloudcost.finance.reader import sql_string
+from cloudcost.finance.schema import FILE_KINDS, FinanceFileKind, create_table_sql, raw_columns
+from cloudcost.settings import RAW_SCHEMA, Settings
+
+
+def _select_for_raw(kind: FinanceFileKind, staged_table: str, loaded_at: datetime) -> str:
+    columns = [name for name, _ in raw_columns(kind) if name != "loaded_at"]
+    return (
+        f"select {', '.join(columns)}, cast({sql_string(loaded_at.isoformat(sep=' '))} as timestamp) "
+        f"as loaded_at from {staged_table}"
+    )
+
+
+def _column_list(kind: FinanceFileKind) -> str:
+    return ", ".join(name for name, _ in raw_columns(kind))
+
+
+def write_duckdb(
+    con: duckdb.DuckDBPyConnection, settings: Settings, staged: Mapping[str, str], loaded_at: datetime
+) -> None:
+    """Attach the warehouse file to the staging connection and write in one transaction."""
+    settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    con.execute(f"attach {sql_string(str(settings.duckdb_path))} as warehouse")
+    try:
+        con.execute("begin transaction")
+        try:
+            con.execute(f"create schema if not exists warehouse.{RAW_SCHEMA}")
+            for kind in FILE_KINDS:
+                if kind.name not in staged:
+                    continue
+                target = f"warehouse.{RAW_SCHEMA}.{kind.table}"
+                con.execute(create_table_sql("duckdb", f"warehouse.{RAW_SCHEMA}", kind))
+                table = staged[kind.name]
+                if kind.replace_key:
+                    matches = " and ".join(f"staged.{c} = {target}.{c}" for c in kind.replace_key)
+                    con.execute(f"delete from {target} where exists (select 1 from {table} as staged where {matches})")
+                else:
+                    con.execute(f"delete from {target}")
+                con.execute(f"insert into {target} ({_column_list(kind)}) {_select_for_raw(kind, table, loaded_at)}")
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    finally:
+        con.execute("detach warehouse")
+
+
+def write_postgres(
+    con: duckdb.DuckDBPyConnection, settings: Settings, staged: Mapping[str, str], loaded_at: datetime
+) -> None:
+    """Delete the replaced keys and COPY the new rows, in one Postgres transaction."""
+    import psycopg2
+
+    from cloudcost.warehouse import ensure_postgres_database
+
+    ensure_postgres_database(settings)
+    pg = psycopg2.connect(settings.pg_dsn)
+    try:
+        with pg.cursor() as cur:
+            cur.execute(f"create schema if not exists {RAW_SCHEMA}")
+            for kind in FILE_KINDS:
+                if kind.name not in staged:
+                    continue
+                table = staged[kind.name]
+                target = f"{RAW_SCHEMA}.{kind.table}"
+                cur.execute(create_table_sql("postgres", RAW_SCHEMA, kind))
+                if kind.replace_key:
+                    key = ", ".join(kind.replace_key)
+                    keys = con.execute(f"select distinct {key} from {table}").fetchall()
+                    condition = " and ".join(f"{column} = %s" for column in kind.replace_key)
+                    cur.executemany(f"delete from {target} where {condition}", keys)
+                else:
+                    cur.execute(f"delete from {target}")
+                rows = con.sql(_select_for_raw(kind, table, loaded_at)).to_arrow_table()
+                buffer = io.BytesIO()
+                pacsv.write_csv(rows, buffer, pacsv.WriteOptions(include_header=False))
+                buffer.seek(0)
+                cur.copy_expert(f"copy {target} ({_column_list(kind)}) from stdin with (format csv)", buffer)
+        pg.commit()
+    except BaseException:
+        pg.rollback()
+        raise
+    finally:
+        pg.close()
