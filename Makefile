@@ -6,6 +6,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ROWS ?= 1000000
+# SQL folders that exist (git keeps no empty folders)
+SQL_DIRS := $(wildcard models macros analyses snapshots data-tests)
 
 .PHONY: setup demo test lint pytest build docs bench dashboard diff clean
 
@@ -27,7 +29,7 @@ lint: setup ## ruff for Python, sqlfluff (dbt templater) for SQL
 	@mkdir -p target
 	DBT_PROFILES_DIR=$$($(BIN)/python -c "from cloudcost.dbt_runner import profiles_dir; print(profiles_dir())") \
 	CLOUDCOST_TARGET=duckdb CLOUDCOST_DUCKDB_PATH=target/lint.duckdb \
-	$(BIN)/sqlfluff lint --processes 2 models macros analyses snapshots data-tests
+	$(BIN)/sqlfluff lint --processes 2 $(SQL_DIRS)
 
 pytest: setup
 	$(BIN)/pytest

@@ -33,7 +33,17 @@ def build_all(settings: Settings, full_refresh: bool = False, select: str | None
         build_args.append("--full-refresh")
     if select:
         build_args += ["--select", select]
+    if settings.target == "postgres":
+        from cloudcost.pg_roles import ensure_reader_role
+
+        ensure_reader_role(settings)
     outcome = run_dbt(build_args, settings)
+    # the dashboard reads a published copy: publish unless a model, seed or snapshot failed to build
+    from cloudcost.publish import publish_after_build
+
+    published = publish_after_build(settings, outcome.results)
+    if published:
+        click.echo(f"cloudcost build: {published.summary()}")
     if not outcome.success:
         # a closed billing period that fails reconciliation is a leaf test: everything else is built
         failures = describe_failures(outcome) + describe_close_failures(outcome, settings)
