@@ -39,6 +39,7 @@ class DbtOutcome:
     success: bool
     results: list[Any]
     exception: BaseException | None
+    result: Any = None  # dbt's own result object (e.g. the Manifest of `parse`)
 
     def failures(self) -> list[Any]:
         """Nodes that errored or whose tests failed."""
@@ -57,8 +58,13 @@ def run_dbt(
     settings: Settings | None = None,
     target_path: Path | None = None,
     quiet: bool = False,
+    manifest: Any | None = None,
 ) -> DbtOutcome:
-    """Run one dbt command in-process (dbt's programmatic runner) from the project root."""
+    """Run one dbt command in-process (dbt's programmatic runner) from the project root.
+
+    Pass the Manifest of an earlier `parse` (its ``result``) as ``manifest`` to skip parsing: repeated runs
+    with different ``--vars`` then cost no re-parse.
+    """
     from dbt.cli.main import dbtRunner
 
     settings = settings or load_settings()
@@ -83,11 +89,13 @@ def run_dbt(
     cwd = Path.cwd()
     os.chdir(PROJECT_ROOT)
     try:
-        result = dbtRunner().invoke(full_args)
+        result = dbtRunner(manifest=manifest).invoke(full_args)
     finally:
         os.chdir(cwd)
     node_results = list(getattr(result.result, "results", []) or []) if result.result is not None else []
-    return DbtOutcome(success=bool(result.success), results=node_results, exception=result.exception)
+    return DbtOutcome(
+        success=bool(result.success), results=node_results, exception=result.exception, result=result.result
+    )
 
 
 def dbt_executable() -> str:

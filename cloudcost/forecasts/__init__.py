@@ -1,0 +1,1 @@
+"""Forecasts: loading submitted forecast files, and replaying generated history into forecast vintages."""

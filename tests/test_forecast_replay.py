@@ -1,0 +1,220 @@
+"""Replay of generated history into forecast vintages, on a small generation replayed in two steps.
+
+Covers: snapshot behaviour (a newer vintage closes the older row of the same target at the newer vintage's
+own generated_at; targets that drop out are closed, never deleted), vintage times taken from generated_at,
+horizon arithmetic, accuracy figures for every horizon bucket, the dbt unit tests of the forecast models
+(hand-made numbers), and determinism: the same seed gives the same accuracy table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from cloudcost.dbt_runner import run_dbt
+from cloudcost.forecasts.history import ReplayError, ReplaySummary, replay_history
+from cloudcost.generator import Options, generate
+from cloudcost.settings import Settings, load_settings
+
+pytestmark = pytest.mark.slow
+
+SEED = 11
+START_MONTH = date(2026, 5, 1)
+# three steps 22 days apart (their 35-day forecasts overlap): two month-to-date days, then the last delivery
+# (data through 2026-07-20)
+FIRST_DAY = date(2026, 6, 8)
+EVERY_DAYS = 22
+LAST_DAY = date(2026, 7, 21)
+VINTAGES = (datetime(2026, 6, 8), datetime(2026, 6, 30), datetime(2026, 7, 21))
+
+
+def _generate(out: Path) -> Path:
+    generate(Options(out=out, flavour="cur2_parquet", rows=6_000, months=3, start=START_MONTH, seed=SEED))
+    return out
+
+
+@pytest.fixture(scope="module")
+def replays(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Settings, ReplaySummary]]:
+    """The same seed generated twice, each replayed into its own warehouse."""
+    done = []
+    for name in ("first", "second"):
+        root = tmp_path_factory.mktemp(f"replay-{name}")
+        data = _generate(root / "data")
+        settings = replace(load_settings("duckdb"), duckdb_path=root / "warehouse.duckdb")
+        summary = replay_history(
+            data,
+            settings,
+            start=FIRST_DAY,
+            end=LAST_DAY,
+            every_days=EVERY_DAYS,
+            echo=lambda _line: None,
+            target_path=root / "target",
+        )
+        done.append((settings, summary))
+    return done
+
+
+def query(settings: Settings, sql: str) -> list[tuple]:
+    # not read-only: in-process dbt (dbt-duckdb) may still hold the file open with its default configuration
+    con = duckdb.connect(str(settings.duckdb_path))
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def submitted_vintages_seen(data: Path, file: str) -> int:
+    """How many distinct vintages of a generated forecast file the replay steps see (the latest on each day)."""
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    times = [
+        row[0]
+        for row in con.execute(
+            f"select distinct cast(cast(generated_at as timestamptz) as timestamp) from read_csv('{data / file}')"
+        ).fetchall()
+    ]
+    seen = {max((t for t in times if t.date() <= day.date()), default=None) for day in VINTAGES}
+    return len(seen - {None})
+
+
+def test_each_step_records_one_vintage_per_source(replays: list[tuple[Settings, ReplaySummary]]) -> None:
+    settings, summary = replays[0]
+    assert [step.day for step in summary.steps] == [v.date() for v in VINTAGES]
+    per_source = dict(
+        query(
+            settings,
+            "select forecast_source || '/' || forecast_kind, count(distinct generated_at) "
+            "from marts.fct_forecast_vintages group by all",
+        )
+    )
+    data = settings.duckdb_path.parent / "data" / "forecasts"
+    assert per_source == {
+        "baseline/usage": 3,
+        "naive_last_value/usage": 3,
+        "naive_seasonal/usage": 3,
+        "month_end_projection/cost": 3,
+        "naive_last_value/cost": 3,
+        "engineering/usage": submitted_vintages_seen(data, "usage_forecasts.csv"),
+        "finance/cost": submitted_vintages_seen(data, "finance_forecasts.csv"),
+    }
+    assert per_source["engineering/usage"] == 3
+
+
+def test_a_newer_vintage_closes_the_older_row_and_nothing_is_deleted(
+    replays: list[tuple[Settings, ReplaySummary]],
+) -> None:
+    settings, _ = replays[0]
+    rows = query(
+        settings,
+        "select forecast_key, host_type, generated_at, target_date, dbt_valid_from, dbt_valid_to "
+        "from snapshots.snp_usage_forecasts where forecast_source = 'baseline'",
+    )
+    by_vintage: dict[datetime, dict[str, tuple]] = {vintage: {} for vintage in VINTAGES}
+    host_types: dict[datetime, set[str]] = {vintage: set() for vintage in VINTAGES}
+    for key, host_type, generated_at, target, valid_from, valid_to in rows:
+        assert valid_from == generated_at  # recorded at the row's own generation time, not wall-clock
+        by_vintage[generated_at][key] = (target, valid_to)
+        host_types[generated_at].add(host_type)
+    # every vintage complete (35 targets per host type): nothing was deleted
+    for vintage in VINTAGES:
+        assert len(by_vintage[vintage]) == 35 * len(host_types[vintage]) > 0
+    assert len(rows) == sum(len(keys) for keys in by_vintage.values())
+    for older, newer in zip(VINTAGES, VINTAGES[1:], strict=False):
+        both = by_vintage[older].keys() & by_vintage[newer].keys()
+        assert both, "consecutive vintages forecast some of the same targets"
+        for key in both:  # forecast again by the newer vintage: closed at the newer vintage's own time
+            assert by_vintage[older][key][1] == newer
+        for key, (target, valid_to) in by_vintage[older].items():
+            if key not in both:  # no longer forecast (its day came): closed, still kept
+                assert target <= newer.date() and valid_to is not None
+    assert all(valid_to is None for _, valid_to in by_vintage[VINTAGES[-1]].values())
+
+
+def test_submitted_vintages_keep_their_own_generation_time_and_horizons(
+    replays: list[tuple[Settings, ReplaySummary]],
+) -> None:
+    settings, _ = replays[0]
+    vintages = query(
+        settings,
+        "select distinct generated_at from marts.fct_forecast_vintages where forecast_source = 'engineering' "
+        "order by 1",
+    )
+    assert [row[0] for row in vintages] == [
+        datetime(2026, 6, 8, 9),
+        datetime(2026, 6, 29, 9),
+        datetime(2026, 7, 20, 9),
+    ]
+    wrong = query(
+        settings,
+        "select count(*) from marts.fct_forecast_vintages "
+        "where horizon_days <> target_date - cast(generated_at as date)",
+    )
+    assert wrong == [(0,)]
+    finance = query(
+        settings,
+        "select min(horizon_days), max(horizon_bucket) from marts.fct_forecast_vintages "
+        "where forecast_source = 'finance' and forecast_month = date '2026-07-01' "
+        "and generated_at = '2026-06-20 16:00:00'",
+    )
+    assert finance == [(41, "36+")]  # 2026-06-20 to 2026-07-31
+
+
+def test_accuracy_has_figures_for_every_horizon_bucket(replays: list[tuple[Settings, ReplaySummary]]) -> None:
+    settings, _ = replays[0]
+    buckets = query(
+        settings,
+        "select horizon_bucket, sum(n_points), sum(sum_absolute_error) / sum(sum_actual) "
+        "from marts.fct_forecast_accuracy where forecast_source = 'baseline' and grain_member = '(all)' "
+        "group by 1 order by 1",
+    )
+    assert [row[0] for row in buckets] == ["1-7", "15-28", "29-35", "8-14"]
+    assert all(points > 0 and 0 <= wape < 1 for _, points, wape in buckets)
+
+
+def test_forecast_unit_tests_pass(replays: list[tuple[Settings, ReplaySummary]], tmp_path: Path) -> None:
+    settings, _ = replays[0]
+    models = (
+        "fct_forecast_accuracy",
+        "fct_forecast_vintages",
+        "int_forecasts__naive_usage",
+        "int_forecasts__baseline",
+    )
+    outcome = run_dbt(
+        ["test", "--select", *(f"{model},test_type:unit" for model in models)],
+        settings,
+        target_path=tmp_path / "target",
+        quiet=True,
+    )
+    assert outcome.success, [getattr(r, "message", r) for r in outcome.failures()]
+    assert len(outcome.results) == 4
+
+
+def test_the_same_seed_gives_the_same_accuracy_table(replays: list[tuple[Settings, ReplaySummary]]) -> None:
+    sql = (
+        "select forecast_source, forecast_grain, grain_member, measure, horizon_bucket, forecast_month, "
+        "n_points, n_points_with_interval, wape, bias, mape, interval_coverage "
+        "from marts.fct_forecast_accuracy order by all"
+    )
+    first, second = (query(settings, sql) for settings, _ in replays)
+    assert len(first) > 50
+    assert [row[:8] for row in first] == [row[:8] for row in second]
+    # the figures agree to summation order (the engine adds in parallel)
+    for one, other in zip(first, second, strict=True):
+        for value, again in zip(one[8:], other[8:], strict=True):
+            assert (value is None and again is None) or value == pytest.approx(again, rel=1e-9, abs=1e-12), one
+
+
+def test_replay_refuses_snapshots_that_already_hold_vintages(
+    replays: list[tuple[Settings, ReplaySummary]], tmp_path: Path
+) -> None:
+    settings, _ = replays[0]
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "generation.json").write_text('{"schema_version": 1, "deliveries": []}')
+    with pytest.raises(ReplayError, match="--reset"):
+        replay_history(data, settings, start=FIRST_DAY, end=LAST_DAY, echo=lambda _line: None)
+    assert query(settings, "select count(*) from snapshots.snp_usage_forecasts")[0][0] > 0
