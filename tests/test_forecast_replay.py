@@ -1,14 +1,15 @@
-"""Replay of generated history into forecast vintages, on a small generation replayed in two steps.
+"""Replay of generated history into forecast vintages, on a small generation replayed in three steps.
 
 Covers: snapshot behaviour (a newer vintage closes the older row of the same target at the newer vintage's
 own generated_at; targets that drop out are closed, never deleted), vintage times taken from generated_at,
 horizon arithmetic, accuracy figures for every horizon bucket, the dbt unit tests of the forecast models
-(hand-made numbers), and determinism: the same seed gives the same accuracy table.
+(hand-made numbers), and determinism: the same seed gives the same accuracy table, also when the replay is run
+again (--reset) over a warehouse that already holds a replay.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -37,25 +38,42 @@ def _generate(out: Path) -> Path:
     return out
 
 
+ACCURACY_SQL = (
+    "select forecast_source, forecast_grain, grain_member, measure, horizon_bucket, forecast_month, "
+    "n_points, n_points_with_interval, wape, bias, mape, interval_coverage "
+    "from marts.fct_forecast_accuracy order by all"
+)
+
+
+@dataclass
+class Replayed:
+    settings: Settings
+    data: Path
+    summary: ReplaySummary
+    accuracy: list[list[tuple]]  # the accuracy table after each replay
+
+
 @pytest.fixture(scope="module")
-def replays(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Settings, ReplaySummary]]:
-    """The same seed generated twice, each replayed into its own warehouse."""
-    done = []
+def replayed(tmp_path_factory: pytest.TempPathFactory) -> Replayed:
+    """The same seed generated twice, both replayed into one warehouse: the second with --reset over the first,
+    whose later months must not linger in the incremental models."""
+    root = tmp_path_factory.mktemp("replay")
+    settings = replace(load_settings("duckdb"), duckdb_path=root / "warehouse.duckdb")
+    accuracy = []
     for name in ("first", "second"):
-        root = tmp_path_factory.mktemp(f"replay-{name}")
-        data = _generate(root / "data")
-        settings = replace(load_settings("duckdb"), duckdb_path=root / "warehouse.duckdb")
+        data = _generate(root / name)
         summary = replay_history(
             data,
             settings,
             start=FIRST_DAY,
             end=LAST_DAY,
             every_days=EVERY_DAYS,
+            reset=name == "second",
             echo=lambda _line: None,
             target_path=root / "target",
         )
-        done.append((settings, summary))
-    return done
+        accuracy.append(query(settings, ACCURACY_SQL))
+    return Replayed(settings=settings, data=data, summary=summary, accuracy=accuracy)
 
 
 def query(settings: Settings, sql: str) -> list[tuple]:
@@ -81,8 +99,8 @@ def submitted_vintages_seen(data: Path, file: str) -> int:
     return len(seen - {None})
 
 
-def test_each_step_records_one_vintage_per_source(replays: list[tuple[Settings, ReplaySummary]]) -> None:
-    settings, summary = replays[0]
+def test_each_step_records_one_vintage_per_source(replayed: Replayed) -> None:
+    settings, summary = replayed.settings, replayed.summary
     assert [step.day for step in summary.steps] == [v.date() for v in VINTAGES]
     per_source = dict(
         query(
@@ -91,7 +109,7 @@ def test_each_step_records_one_vintage_per_source(replays: list[tuple[Settings, 
             "from marts.fct_forecast_vintages group by all",
         )
     )
-    data = settings.duckdb_path.parent / "data" / "forecasts"
+    data = replayed.data / "forecasts"
     assert per_source == {
         "baseline/usage": 3,
         "naive_last_value/usage": 3,
@@ -105,9 +123,9 @@ def test_each_step_records_one_vintage_per_source(replays: list[tuple[Settings, 
 
 
 def test_a_newer_vintage_closes_the_older_row_and_nothing_is_deleted(
-    replays: list[tuple[Settings, ReplaySummary]],
+    replayed: Replayed,
 ) -> None:
-    settings, _ = replays[0]
+    settings = replayed.settings
     rows = query(
         settings,
         "select forecast_key, host_type, generated_at, target_date, dbt_valid_from, dbt_valid_to "
@@ -135,9 +153,9 @@ def test_a_newer_vintage_closes_the_older_row_and_nothing_is_deleted(
 
 
 def test_submitted_vintages_keep_their_own_generation_time_and_horizons(
-    replays: list[tuple[Settings, ReplaySummary]],
+    replayed: Replayed,
 ) -> None:
-    settings, _ = replays[0]
+    settings = replayed.settings
     vintages = query(
         settings,
         "select distinct generated_at from marts.fct_forecast_vintages where forecast_source = 'engineering' "
@@ -163,8 +181,8 @@ def test_submitted_vintages_keep_their_own_generation_time_and_horizons(
     assert finance == [(41, "36+")]  # 2026-06-20 to 2026-07-31
 
 
-def test_accuracy_has_figures_for_every_horizon_bucket(replays: list[tuple[Settings, ReplaySummary]]) -> None:
-    settings, _ = replays[0]
+def test_accuracy_has_figures_for_every_horizon_bucket(replayed: Replayed) -> None:
+    settings = replayed.settings
     buckets = query(
         settings,
         "select horizon_bucket, sum(n_points), sum(sum_absolute_error) / sum(sum_actual) "
@@ -175,8 +193,8 @@ def test_accuracy_has_figures_for_every_horizon_bucket(replays: list[tuple[Setti
     assert all(points > 0 and 0 <= wape < 1 for _, points, wape in buckets)
 
 
-def test_forecast_unit_tests_pass(replays: list[tuple[Settings, ReplaySummary]], tmp_path: Path) -> None:
-    settings, _ = replays[0]
+def test_forecast_unit_tests_pass(replayed: Replayed, tmp_path: Path) -> None:
+    settings = replayed.settings
     models = (
         "fct_forecast_accuracy",
         "fct_forecast_vintages",
@@ -193,13 +211,8 @@ def test_forecast_unit_tests_pass(replays: list[tuple[Settings, ReplaySummary]],
     assert len(outcome.results) == 4
 
 
-def test_the_same_seed_gives_the_same_accuracy_table(replays: list[tuple[Settings, ReplaySummary]]) -> None:
-    sql = (
-        "select forecast_source, forecast_grain, grain_member, measure, horizon_bucket, forecast_month, "
-        "n_points, n_points_with_interval, wape, bias, mape, interval_coverage "
-        "from marts.fct_forecast_accuracy order by all"
-    )
-    first, second = (query(settings, sql) for settings, _ in replays)
+def test_the_same_seed_gives_the_same_accuracy_table(replayed: Replayed) -> None:
+    first, second = replayed.accuracy
     assert len(first) > 50
     assert [row[:8] for row in first] == [row[:8] for row in second]
     # the figures agree to summation order (the engine adds in parallel)
@@ -208,10 +221,8 @@ def test_the_same_seed_gives_the_same_accuracy_table(replays: list[tuple[Setting
             assert (value is None and again is None) or value == pytest.approx(again, rel=1e-9, abs=1e-12), one
 
 
-def test_replay_refuses_snapshots_that_already_hold_vintages(
-    replays: list[tuple[Settings, ReplaySummary]], tmp_path: Path
-) -> None:
-    settings, _ = replays[0]
+def test_replay_refuses_snapshots_that_already_hold_vintages(replayed: Replayed, tmp_path: Path) -> None:
+    settings = replayed.settings
     data = tmp_path / "data"
     data.mkdir()
     (data / "generation.json").write_text('{"schema_version": 1, "deliveries": []}')

@@ -6,7 +6,8 @@ parsed manifest, and each step builds only the models the snapshots need (no tes
 incremental month of CUR plus the small forecast models.
 
 The snapshots only move forward (timestamp strategy on ``generated_at``): replay needs empty snapshots and an
-empty raw CUR. ``reset`` empties both first (and the raw rows of the forecast sources it replays).
+empty raw CUR. ``reset`` empties both first (and the raw rows of the forecast sources it replays); the first
+step rebuilds the incremental models from scratch (``--full-refresh``) so no month of an earlier load lingers.
 """
 
 from __future__ import annotations
@@ -255,6 +256,9 @@ def replay_history(
             loaded |= set(new)
         last = index == len(days) - 1
         selection = f"{STEP_SELECTION} {FINAL_SELECTION}" if last and build_marts else STEP_SELECTION
+        # the first step rebuilds the incremental models from the raw CUR: a month that is not loaded yet
+        # (or was loaded by an earlier replay) must not linger in them
+        refresh = ["--full-refresh"] if index == 0 else []
         _dbt(
             [
                 "build",
@@ -266,6 +270,7 @@ def replay_history(
                 "snapshot",
                 "--vars",
                 json.dumps({"as_of_date": day.isoformat()}),
+                *refresh,
                 *FAST_FLAGS,
             ],
             settings,
