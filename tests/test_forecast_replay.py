@@ -25,12 +25,13 @@ pytestmark = pytest.mark.slow
 
 SEED = 11
 START_MONTH = date(2026, 5, 1)
-# three steps 22 days apart (their 35-day forecasts overlap): two month-to-date days, then the last delivery
-# (data through 2026-07-20)
+# three steps 24 days apart (their 35-day forecasts overlap): 2026-06-08 (a month-to-date delivery day),
+# 2026-07-02 (before July's first delivery: a replay rerun must not see the July of an earlier replay), then
+# the last delivery (data through 2026-07-20)
 FIRST_DAY = date(2026, 6, 8)
-EVERY_DAYS = 22
+EVERY_DAYS = 24
 LAST_DAY = date(2026, 7, 21)
-VINTAGES = (datetime(2026, 6, 8), datetime(2026, 6, 30), datetime(2026, 7, 21))
+VINTAGES = (datetime(2026, 6, 8), datetime(2026, 7, 2), datetime(2026, 7, 21))
 
 
 def _generate(out: Path) -> Path:
