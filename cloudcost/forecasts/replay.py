@@ -45,7 +45,12 @@ def parse_day(text: str | None) -> date | None:
     show_default=True,
     help="Output folder of `cloudcost generate` (its generation.json lists the deliveries).",
 )
-@click.option("--from", "start", default=None, help="First day to replay (default: first month-to-date delivery).")
+@click.option(
+    "--from",
+    "start",
+    default=None,
+    help="First day to replay, YYYY-MM-DD (default: 8 weeks before --to, not before the first month-to-date delivery).",
+)
 @click.option("--to", "end", default=None, help="Last day to replay (default: the last delivery, YYYY-MM-DD).")
 @click.option("--every", default="week", show_default=True, help="Step: day, week or a number of days.")
 @click.option(
