@@ -28,6 +28,7 @@ class PageTiming:
     cold_seconds: float
     warm_seconds: float
     errors: list[str]
+    empty_sections: int = 0  # "No … yet" / "No … for these filters" notices on the page
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -35,6 +36,7 @@ class PageTiming:
             "cold_seconds": round(self.cold_seconds, 3),
             "warm_seconds": round(self.warm_seconds, 3),
             "errors": self.errors,
+            "empty_sections": self.empty_sections,
         }
 
 
@@ -56,6 +58,10 @@ def _timed_run(at, page_path: str | None) -> tuple[float, list[str]]:  # type: i
     started = time.perf_counter()
     (at.switch_page(page_path) if page_path else at).run()
     return time.perf_counter() - started, [str(error.value) for error in at.exception]
+
+
+def _empty_sections(at) -> int:  # type: ignore[no-untyped-def]
+    return sum(1 for notice in at.info if str(notice.value).startswith("No "))
 
 
 def bench_pages(duckdb_path: Path, repeats: int = 3) -> list[PageTiming]:
@@ -93,16 +99,24 @@ def bench_pages(duckdb_path: Path, repeats: int = 3) -> list[PageTiming]:
                 warm.append(seconds)
                 errors += found
             timings.append(
-                PageTiming(page.title, statistics.median(cold), statistics.median(warm), sorted(set(errors)))
+                PageTiming(
+                    page.title,
+                    statistics.median(cold),
+                    statistics.median(warm),
+                    sorted(set(errors)),
+                    _empty_sections(at),
+                )
             )
     return timings
 
 
 def format_table(timings: list[PageTiming]) -> str:
-    lines = [f"{'page':<26}{'cold s':>9}{'warm s':>9}"]
+    lines = [f"{'page':<26}{'cold s':>9}{'warm s':>9}{'empty sections':>16}"]
     for timing in timings:
         flag = "  ERROR: " + "; ".join(timing.errors) if timing.errors else ""
-        lines.append(f"{timing.page:<26}{timing.cold_seconds:>9.3f}{timing.warm_seconds:>9.3f}{flag}")
+        lines.append(
+            f"{timing.page:<26}{timing.cold_seconds:>9.3f}{timing.warm_seconds:>9.3f}{timing.empty_sections:>16}{flag}"
+        )
     return "\n".join(lines)
 
 

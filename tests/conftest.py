@@ -96,10 +96,14 @@ def _reachable(host: str, port: int) -> bool:
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Settings:
-    """Postgres settings from PG* (host default 127.0.0.1); skips when no server answers."""
+    """Postgres settings from PG* (host default 127.0.0.1); skips when no server answers, except with
+    CLOUDCOST_REQUIRE_POSTGRES=1 (CI), where that fails."""
     settings = replace(load_settings("postgres"), pg_host=os.environ.get("PGHOST", "127.0.0.1"))
     if not _reachable(settings.pg_host, settings.pg_port):
-        pytest.skip(f"no PostgreSQL server at {settings.pg_host}:{settings.pg_port}")
+        message = f"no PostgreSQL server at {settings.pg_host}:{settings.pg_port}"
+        if os.environ.get("CLOUDCOST_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"CLOUDCOST_REQUIRE_POSTGRES=1 but {message}")
+        pytest.skip(message)
     return settings
 
 
@@ -114,6 +118,17 @@ def postgres_database(postgres_server: Settings) -> Callable[[str], Settings]:
         return settings
 
     return make
+
+
+@pytest.fixture(scope="session")
+def postgres_demo(
+    postgres_database: Callable[[str], Settings], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str]:
+    """`cloudcost demo --target postgres` (smaller generation) in its own database; the dashboard's
+    environment for reading it as the read-only role."""
+    from dashboard_warehouse import postgres_demo as build
+
+    return build(postgres_database("cloudcost_demo_test"), tmp_path_factory.mktemp("demo_pg"))
 
 
 # -- raw table contents --------------------------------------------------------------------------------

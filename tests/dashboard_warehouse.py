@@ -1,14 +1,12 @@
-"""A small DuckDB warehouse with the dashboard's marts built by dbt, for the dashboard tests.
+"""The warehouse the dashboard tests read: what `cloudcost demo --no-serve` makes, on a smaller generation.
 
-Built once per test process: the trimmed real CUR files in ``tests/fixtures/cur`` and a small generated
-company (with its finance files and forecasts) are loaded with the project's loaders, dbt builds the
-models the dashboard reads (with their parents; data tests are left to the dbt test suite), and
-``cloudcost.publish`` publishes them the way ``cloudcost build`` does.
+Built once per test process by the real command in a child process (generate, replay eight weeks into
+forecast vintages, load the finance files with their sign-offs, dbt seed + build with every test, publish),
+so every page has data. ``CLOUDCOST_DASHBOARD_TEST_WAREHOUSE`` names an already built DuckDB file instead.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -16,13 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cloudcost.dbt_runner import dbt_executable, profiles_dir
-from cloudcost.publish import DASHBOARD_MARTS, publish
-from cloudcost.settings import PROJECT_ROOT, load_settings
+from cloudcost.publish import DASHBOARD_MARTS
+from cloudcost.settings import PROJECT_ROOT, Settings
 
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "cur"
 APP = PROJECT_ROOT / "streamlit_app" / "app.py"
-# a small generated company: three months, the last one open
-GENERATED = ("--rows", "3000", "--months", "3", "--seed", "5")
+# the demo's sample company, smaller: six months (the last one open), ~50k line items
+DEMO = ("--rows", "20000", "--seed", "42")
+DEMO_READER = "cloudcost_reader_test"
 
 # the dashboard's modules are imported as `streamlit_app.*` (the app itself adds the project root too)
 if str(PROJECT_ROOT) not in sys.path:
@@ -85,10 +84,16 @@ def run_build(folder: Path, env: dict[str, str], target: str = "duckdb") -> subp
     )
 
 
-def cli(*args: str, env: dict[str, str]) -> None:
-    """Run one `cloudcost` command in a child process; fail with its output."""
+def demo_env(folder: Path) -> dict[str, str]:
+    """dbt's artifacts and logs of a demo run go to ``folder``, not the project's target/ and logs/."""
+    return {"DBT_TARGET_PATH": str(folder / "target"), "DBT_LOG_PATH": str(folder / "logs")}
+
+
+def run_demo(data: Path, env: dict[str, str], target: str = "duckdb") -> str:
+    """`cloudcost demo --no-serve` on a small generation in ``data`` (generated once, then reused): replay,
+    finance files with their sign-offs, dbt seed + build with every test, publish. Returns its output."""
     result = subprocess.run(
-        [sys.executable, "-m", "cloudcost.cli", *args],
+        [sys.executable, "-m", "cloudcost.cli", "demo", "--no-serve", "--target", target, "--data", str(data), *DEMO],
         cwd=PROJECT_ROOT,
         env={**os.environ, **env},
         capture_output=True,
@@ -96,56 +101,57 @@ def cli(*args: str, env: dict[str, str]) -> None:
         check=False,
     )
     if result.returncode != 0:
-        raise RuntimeError(f"cloudcost {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+        output = f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+        raise RuntimeError(f"cloudcost demo --target {target} failed:\n{output}")
+    return result.stdout
 
 
-def load_generated(folder: Path, env: dict[str, str]) -> None:
-    """A small generated company (every line item type, invoices, ledger, volumes, forecasts), loaded with
-    the project's own commands; finance files and forecasts only where those commands exist."""
-    from cloudcost.cli import COMMANDS
-    from cloudcost.generator import latest_deliveries
-
-    generated = folder / "generated"
-    cli("generate", "--out", str(generated), *GENERATED, env=env)
-    cli("load", "--quiet", *(str(path) for path in latest_deliveries(generated)), env=env)
-    if "load-finance" in COMMANDS and (generated / "finance").is_dir():
-        cli("load-finance", str(generated / "finance"), env=env)
-    elif importlib.util.find_spec("cloudcost.finance") is not None and (generated / "finance").is_dir():
-        from cloudcost.finance import load_finance_paths
-
-        load_finance_paths([generated / "finance"], load_settings("duckdb"))
-    if "load-forecasts" in COMMANDS and (generated / "forecasts").is_dir():
-        # loaded before the first build: dim_host_type does not exist yet, the build's data tests check host types
-        cli("load-forecasts", "--no-host-type-check", str(generated / "forecasts"), env=env)
+def demo_data(folder: Path) -> Path:
+    """The sample data every demo of this test process uses (the first demo generates it)."""
+    return folder.parent / "demo-sample-data"
 
 
 def build_warehouse(folder: Path) -> Warehouse:
-    from cloudcost.loader.api import load_paths
-
+    """What `cloudcost demo` makes, on a small generation: every page of the dashboard has data."""
     folder.mkdir(parents=True, exist_ok=True)
     warehouse = Warehouse(folder, folder / "cloudcost.duckdb", folder / "published" / "cloudcost.duckdb")
-    env = warehouse.env()
-    saved = {name: os.environ.get(name) for name in env}
-    os.environ.update(env)
-    try:
-        settings = load_settings("duckdb")
-        load_paths([FIXTURES], settings, progress=False)
-        load_generated(folder, env)
-        result = run_build(folder, env)
-        if result.returncode != 0:
-            raise RuntimeError(f"dbt build for the dashboard tests failed:\n{result.stdout[-4000:]}")
-        publish(settings)
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    env = {**warehouse.env(), **demo_env(folder)}
+    DEMO_OUTPUT["duckdb"] = run_demo(demo_data(folder), env)
     return warehouse
 
 
 _BUILT: dict[str, Warehouse] = {}
+DEMO_OUTPUT: dict[str, str] = {}  # target -> what its demo printed
 _FAILED: dict[str, str] = {}
+
+
+def postgres_demo(settings: Settings, folder: Path, reader: str = DEMO_READER) -> dict[str, str]:
+    """`cloudcost demo --target postgres` into ``settings``' database (once per test process); returns the
+    dashboard's environment: the reader role, and no owner credentials."""
+    if "postgres" not in DEMO_OUTPUT:
+        from cloudcost.warehouse import connect
+
+        with connect(settings) as con, con.cursor() as cur:  # a clean database: marts of this demo only
+            cur.execute("drop schema if exists marts cascade")
+            con.commit()
+        owner = {
+            "CLOUDCOST_TARGET": "postgres",
+            "PGHOST": settings.pg_host,
+            "PGPORT": str(settings.pg_port),
+            "PGUSER": settings.pg_user,
+            "PGPASSWORD": settings.pg_password,
+            "PGDATABASE": settings.pg_database,
+            "CLOUDCOST_READER_USER": reader,
+        }
+        folder.mkdir(parents=True, exist_ok=True)
+        DEMO_OUTPUT["postgres"] = run_demo(demo_data(folder), {**owner, **demo_env(folder)}, target="postgres")
+    return {
+        "CLOUDCOST_TARGET": "postgres",
+        "PGHOST": settings.pg_host,
+        "PGPORT": str(settings.pg_port),
+        "PGDATABASE": settings.pg_database,
+        "CLOUDCOST_READER_USER": reader,
+    }
 
 
 def existing_warehouse(source: Path, folder: Path) -> Warehouse:

@@ -1,4 +1,5 @@
-"""Every dashboard page in a real browser: `streamlit run` headless, opened in headless Chromium.
+"""Every dashboard page in a real browser, after `cloudcost demo`, on DuckDB and on Postgres (read-only role):
+`streamlit run` headless, each page opened in headless Chromium, rendered with data and without errors.
 
 Needs Debian's `chromium` (or $CLOUDCOST_CHROMIUM) and the `playwright` package (its own browser downloads
 are never used). Skips when either is missing, except with CLOUDCOST_REQUIRE_BROWSER=1 (CI), where that fails.
@@ -9,6 +10,7 @@ docs/images/ for the README.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -26,6 +28,7 @@ from streamlit_app.pages_index import PAGES
 
 SCREENSHOTS = PROJECT_ROOT / "test-output" / "screenshots"
 DOCS_IMAGES = PROJECT_ROOT / "docs" / "images"
+EMPTY_STATE = re.compile(r"No [^\n]{1,80}? (yet —|for these filters)")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]
 
 
@@ -74,13 +77,17 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 90
     raise TimeoutError(f"streamlit did not answer at {url} within {timeout:.0f} s")
 
 
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
-    return shared_warehouse(tmp_path_factory.mktemp("dashboard"))
+@pytest.fixture(scope="module", params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, str]]:
+    """The demo's warehouse on each engine, as the dashboard's environment (Postgres: the read-only role)."""
+    if request.param == "postgres":
+        return "postgres", request.getfixturevalue("postgres_demo")
+    warehouse: Warehouse = shared_warehouse(tmp_path_factory.mktemp("dashboard"))
+    return "duckdb", warehouse.env()
 
 
 @pytest.fixture(scope="module")
-def served(warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def served(backend: tuple[str, dict[str, str]], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     require_browser()
     port = free_port()
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
@@ -103,7 +110,7 @@ def served(warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> It
     ]
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env={**os.environ, **warehouse.env()}, stdout=sink, stderr=subprocess.STDOUT
+            command, cwd=PROJECT_ROOT, env={**os.environ, **backend[1]}, stdout=sink, stderr=subprocess.STDOUT
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -156,7 +163,7 @@ def wait_rendered(page, title: str) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("info", PAGES, ids=[page.url_path for page in PAGES])
-def test_page_renders_in_headless_chromium(served: str, browser, info) -> None:  # noqa: ANN001
+def test_page_renders_with_data_in_headless_chromium(backend, served: str, browser, info) -> None:  # noqa: ANN001
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -168,17 +175,19 @@ def test_page_renders_in_headless_chromium(served: str, browser, info) -> None: 
         assert page.locator('[data-testid="stSidebar"]').count() == 1
         assert not errors, errors
         body = page.locator('[data-testid="stMain"]').inner_text()
-        if "not built or not published" not in body:
-            assert page.locator('[data-testid="stDataFrame"]').count() >= 1, f"{info.title}: no table drawn"
+        # after `cloudcost demo` every page has data: no empty state ("No … yet", "No … for these filters")
+        assert not EMPTY_STATE.search(body), f"{info.title}: {EMPTY_STATE.search(body).group(0)}"
+        assert page.locator('[data-testid="stDataFrame"]').count() >= 1, f"{info.title}: no table drawn"
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        shot = SCREENSHOTS / f"dashboard-{info.url_path}.png"
+        suffix = "" if backend[0] == "duckdb" else f"-{backend[0]}"
+        shot = SCREENSHOTS / f"dashboard-{info.url_path}{suffix}.png"
         # the app scrolls inside its main block: grow the window to the page's height for a whole picture
         height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
         page.set_viewport_size({"width": 1440, "height": min(max(int(height), 1000), 4000)})
         wait_rendered(page, info.title)
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 10_000
-        if os.environ.get("CLOUDCOST_UPDATE_SCREENSHOTS") == "1":
+        if os.environ.get("CLOUDCOST_UPDATE_SCREENSHOTS") == "1" and backend[0] == "duckdb":
             DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(shot, DOCS_IMAGES / shot.name)
     finally:

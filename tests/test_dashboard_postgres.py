@@ -1,15 +1,15 @@
-"""The dashboard on Postgres: it connects as a read-only role that can read the marts and nothing else."""
+"""The dashboard on Postgres after `cloudcost demo --target postgres`: it connects as a read-only role that
+can read the marts and nothing else."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import psycopg2
 import pytest
-from dashboard_warehouse import APP, FIXTURES, run_build
+from dashboard_warehouse import APP, DEMO_READER
 from streamlit.testing.v1 import AppTest
 
 from cloudcost.pg_roles import ensure_reader_role
@@ -18,37 +18,14 @@ from cloudcost.settings import Settings
 
 pytestmark = pytest.mark.postgres
 
-DATABASE = "cloudcost_dashboard_test"
-ROLE = "cloudcost_reader_test"
+ROLE = DEMO_READER
 
 
 @pytest.fixture(scope="module")
-def built(postgres_database: Callable[[str], Settings], tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    from cloudcost.loader.api import load_paths
-    from cloudcost.warehouse import connect
-
-    settings = postgres_database(DATABASE)
-    with connect(settings) as con, con.cursor() as cur:  # a clean database: marts from this build only
-        cur.execute("drop schema if exists marts cascade")
-        con.commit()
-    folder = tmp_path_factory.mktemp("dashboard_pg")
-    env = {
-        "CLOUDCOST_TARGET": "postgres",
-        "PGHOST": settings.pg_host,
-        "PGPORT": str(settings.pg_port),
-        "PGUSER": settings.pg_user,
-        "PGPASSWORD": settings.pg_password,
-        "PGDATABASE": settings.pg_database,
-        "CLOUDCOST_READER_USER": ROLE,
-    }
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in env.items():
-            patch.setenv(name, value)
-        load_paths([FIXTURES], settings, progress=False)
-        ensure_reader_role(settings)  # before the build: default privileges cover the tables dbt creates
-        result = run_build(folder, env, target="postgres")
-        assert result.returncode == 0, result.stdout[-4000:]
-    return settings
+def built(postgres_demo: dict[str, str], postgres_server: Settings) -> Settings:
+    """The database `cloudcost demo --target postgres` built (the reader role was made before its build:
+    default privileges cover the tables dbt creates)."""
+    return replace(postgres_server, pg_database=postgres_demo["PGDATABASE"])
 
 
 def reader_dsn(settings: Settings) -> str:

@@ -1,6 +1,7 @@
 """On generated data, the reconciliation finds every deliberate discrepancy listed in generation.json, with the
 right status and explanation, and flags nothing else; the restated closed month fails the close check naming
-the period and the delta."""
+the period and the delta. With the generated sign-offs loaded too, every closed period passes the close check
+while the exceptions stay listed, signed off."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from test_finance_harness import build_reconciliation
 
 from cloudcost.finance import load_finance_paths
 from cloudcost.finance.close_check import failing_closed_periods
-from cloudcost.generator import Options, deliveries, generate, read_generation
+from cloudcost.generator import Options, deliveries, generate, latest_deliveries, read_generation
 from cloudcost.loader import load_paths
 from cloudcost.settings import Settings
 
@@ -131,3 +132,67 @@ def test_every_deliberate_discrepancy_is_found_and_nothing_else(
         "and contributor_type = 'line_item_type' and contributor_value = 'Credit'",
     )
     assert credit == [("Credit", pytest.approx(restatement["late_credit"], abs=1e-6))]
+
+
+@pytest.mark.slow
+def test_generated_sign_offs_accept_the_exceptions_and_keep_them_visible(
+    generated: Path,
+    duckdb_settings: Settings,
+    tmp_path: Path,
+    warehouse_query: Callable[[Settings, str], list[tuple[Any, ...]]],
+) -> None:
+    """The demo's load: the latest deliveries (after the final ones, so the restatement after close is one),
+    finance/ and sign_offs/. Every closed period passes the close check (accepted), while each deliberate
+    exception is still unmatched, now signed off with its note."""
+    settings = duckdb_settings
+    generation = read_generation(generated)
+    expected = discrepancies_by_kind(generated)
+    sign_offs = {item["kind"]: item for item in generation["sign_offs"]}
+    assert set(sign_offs) == set(expected) - {"rounding_difference_under_tolerance"}
+    # the deliveries in the order they came: each closed month's final one, then the latest of every period
+    # (the restated month replaces its final delivery after the close, as a replay loads it)
+    finals = [d.path for d in deliveries(generated) if d.kind == "final"]
+    load_paths(finals, settings, progress=False)
+    load_paths(latest_deliveries(generated), settings, progress=False)
+    load_finance_paths([generated / "finance", generated / "sign_offs"], settings)
+    build_reconciliation(DbtWorkspace.create(tmp_path / "dbt", settings))  # raises if a closed period fails
+    assert failing_closed_periods(settings) == []
+
+    exceptions = warehouse_query(
+        settings,
+        "select invoice_id, strftime(billing_period, '%Y-%m'), status, is_signed_off, is_accepted, sign_off_note, "
+        "has_stale_sign_off from marts.fct_invoice_reconciliation where not is_matched and is_period_closed "
+        "order by 1",
+    )
+    by_invoice = {row[0]: row for row in exceptions}
+    assert set(by_invoice) == {item["invoice_id"] for item in sign_offs.values()}
+    for kind, item in sign_offs.items():
+        _, period, status, signed_off, accepted, note, stale = by_invoice[item["invoice_id"]]
+        assert period == expected[kind]["billing_period"] == item["period"]
+        assert status == expected[kind]["expected_status"]
+        assert (signed_off, accepted, stale) == (True, True, False)
+        assert note == item["note"]
+    rounding = expected["rounding_difference_under_tolerance"]
+    assert warehouse_query(
+        settings,
+        "select status, is_signed_off from marts.fct_invoice_reconciliation "
+        f"where invoice_id = '{rounding['invoice_id']}'",
+    ) == [("matched", False)]
+
+    closes = dict(
+        warehouse_query(
+            settings,
+            "select strftime(billing_period, '%Y-%m'), close_status from marts.fct_period_close_status where is_closed",
+        )
+    )
+    exception_periods = {item["period"] for item in sign_offs.values()}
+    assert {period for period, status in closes.items() if status == "accepted"} == exception_periods
+    assert set(closes.values()) == {"accepted", "reconciled"}
+    restatement = expected["restatement_after_close"]
+    [(restated, delivery_signed_off, delivery_id)] = warehouse_query(
+        settings,
+        "select is_restated_after_close, is_delivery_signed_off, delivery_id from marts.fct_period_close_status "
+        f"where strftime(billing_period, '%Y-%m') = '{restatement['billing_period']}'",
+    )
+    assert restated and delivery_signed_off
+    assert delivery_id == sign_offs["restatement_after_close"]["delivery_id"]

@@ -11,14 +11,18 @@ import csv
 import hashlib
 import json
 from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
 import pytest
 from click.testing import CliRunner
 
+from cloudcost.finance.schema import SIGN_OFFS
 from cloudcost.generator import deliveries, deliveries_as_of, latest_deliveries, read_generation
 from cloudcost.generator.command import generate
+from cloudcost.generator.lines import cur_instance_family
 from cloudcost.schema import KNOWN_LINE_ITEM_TYPES
 
 FORMATS = ("legacy_csv", "legacy_parquet", "cur2_parquet")
@@ -560,6 +564,69 @@ def test_forecast_files(generated: dict[str, Path]) -> None:
     finance = _read_csv(out / gen["files"]["finance_forecasts"])
     assert finance and {f["source"] for f in finance} == {"finance"}
     assert {f["pricing_model"] for f in finance} >= {"on_demand", "reserved", "savings_plan", "spot"}
+    # Finance resubmits every Monday afternoon: a weekly replay sees a new vintage at every step
+    vintages = sorted({datetime.fromisoformat(f["generated_at"].replace("Z", "+00:00")) for f in finance})
+    assert len(vintages) >= 8
+    assert {(v.weekday(), v.time()) for v in vintages} == {(0, time(16))}
+    assert all(later - earlier == timedelta(days=7) for earlier, later in pairwise(vintages))
+    assert vintages[-1].date() > date.fromisoformat(gen["window"]["data_end"]) - timedelta(days=7)
+    # the base is the last month whose final CUR had arrived (on the 3rd): one base per submission month
+    for vintage in vintages:
+        months = sorted({f["month"] for f in finance if f["generated_at"].startswith(vintage.date().isoformat())})
+        assert months[0] == vintage.date().replace(day=1).isoformat() and len(months) == 4
+    # instance families as the semantic layer names them (macros/cur_instance.sql): db.* and cache.* prefixes
+    families = defaultdict(set)
+    for row in finance:
+        if row["instance_family"]:
+            families[row["service_code"]].add(row["instance_family"])
+    assert families["AmazonRDS"] and all(f.startswith("db.") for f in families["AmazonRDS"])
+    assert families["AmazonElastiCache"] and all(f.startswith("cache.") for f in families["AmazonElastiCache"])
+    assert families["AmazonEC2"] and not any("." in f for f in families["AmazonEC2"])
+
+
+def test_cur_instance_family_follows_the_semantic_layer() -> None:
+    assert cur_instance_family("db.r6g.large", "InstanceUsage:db.r6g.large") == "db.r6g"
+    assert cur_instance_family("cache.m6g.xlarge", "NodeUsage:cache.m6g.xlarge") == "cache.m6g"
+    assert cur_instance_family("m5.2xlarge", "BoxUsage:m5.2xlarge") == "m5"
+    assert cur_instance_family("r5.large.search", "ESInstance:r5.large") == "r5"
+    assert cur_instance_family("", "SpotUsage:c5.large") == "c5"
+    assert cur_instance_family("", "USE1-DataTransfer-Out-Bytes") == ""
+    assert cur_instance_family("", "EBS:VolumeUsage.gp3") == ""
+
+
+def test_sign_offs_accept_each_exception_of_a_closed_period(generated: dict[str, Path]) -> None:
+    out = generated["cur2_parquet"]
+    gen = read_generation(out)
+    assert gen["files"]["sign_offs"] == "sign_offs/sign_offs.csv"
+    rows = _read_csv(out / gen["files"]["sign_offs"])
+    recorded = gen["sign_offs"]
+    assert [r["kind"] for r in recorded] == [
+        d["kind"] for d in gen["discrepancies"] if d["kind"] != "rounding_difference_under_tolerance"
+    ]
+    latest = {d.billing_period: d for d in deliveries(out) if d.latest}
+    closed_on = {p["billing_period"]: p["closed_on"] for p in gen["window"]["periods"]}
+    for row, entry, discrepancy in zip(
+        rows,
+        recorded,
+        [d for d in gen["discrepancies"] if d["kind"] != "rounding_difference_under_tolerance"],
+        strict=True,
+    ):
+        assert list(row) == [column.file_column for column in SIGN_OFFS.columns]  # what load-finance reads
+        assert row == {key: entry[key] for key in row}
+        assert row["period"] == discrepancy["billing_period"]
+        assert row["invoice_id"] == discrepancy["invoice_id"]
+        assert row["billing_entity"] == discrepancy["billing_entity"]
+        assert row["payer_account_id"] == gen["payer_account_id"]
+        assert len(row["delivery_id"]) == 64 and row["note"].startswith("Accepted: ")
+        current = latest[row["period"]]
+        assert entry["generator_delivery_id"] == current.delivery_id
+        assert row["signed_off_on"] >= closed_on[row["period"]]
+        assert row["signed_off_on"] >= current.delivered_on.isoformat()
+        assert row["signed_off_on"] < gen["window"]["data_end"]
+    restated = next(r for r in recorded if r["kind"] == "restatement_after_close")
+    assert restated["generator_delivery_id"] == next(
+        d["delivery_id"] for d in gen["discrepancies"] if d["kind"] == "restatement_after_close"
+    )
 
 
 def test_a_new_generation_replaces_the_previous_one(tmp_path: Path) -> None:
@@ -581,8 +648,16 @@ def test_a_new_generation_replaces_the_previous_one(tmp_path: Path) -> None:
             ],
         )
         assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["acme-cur2", "finance", "forecasts", "generation.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "acme-cur2",
+        "finance",
+        "forecasts",
+        "generation.json",
+        "sign_offs",
+    ]
     assert read_generation(out)["format"] == "cur2_parquet"
+    # one month, nothing closed: no exception to sign off, an empty register
+    assert _read_csv(out / "sign_offs" / "sign_offs.csv") == [] and read_generation(out)["sign_offs"] == []
 
 
 def test_cli_rejects_a_foreign_folder(tmp_path: Path) -> None:

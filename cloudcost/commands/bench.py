@@ -1,8 +1,9 @@
-"""`cloudcost bench`: measure generation, load and build on N generated line items.
+"""`cloudcost bench`: measure generation, load, build and dashboard page renders on N generated line items.
 
 Each phase runs as its own process so that its wall time and peak memory (max RSS, from ``os.wait4``) are
 its own. The build is compared with the floor any pipeline must pay: one bare DuckDB scan-and-aggregate of
-the same raw files.
+the same raw files. The dashboard's pages are then rendered against the marts just built (cold and warm,
+see ``cloudcost.dashboard_bench``).
 """
 
 from __future__ import annotations
@@ -97,13 +98,27 @@ def parquet_files(folder: Path) -> list[Path]:
     help="Working folder (generated files, DuckDB file, logs).",
 )
 @click.option("--reuse/--no-reuse", default=True, show_default=True, help="Reuse generated files of a previous run.")
-@click.option("--restated/--no-restated", default=True, show_default=True,
-              help="Also time loading one restated month and the incremental rebuild it triggers.")
-def bench(rows: int, seed: int, out: Path, reuse: bool, restated: bool) -> None:
+@click.option(
+    "--restated/--no-restated",
+    default=True,
+    show_default=True,
+    help="Also time loading one restated month and the incremental rebuild it triggers.",
+)
+@click.option(
+    "--pages/--no-pages",
+    default=True,
+    show_default=True,
+    help="Also time every dashboard page against the marts built (cold and warm render).",
+)
+def bench(rows: int, seed: int, out: Path, reuse: bool, restated: bool, pages: bool) -> None:
     """Generate N line items (legacy Parquet), load them into a fresh DuckDB file, build, and print figures.
 
-    Prints rows/s for load and build, each phase's peak memory, and the ratio of build time to one bare
-    DuckDB scan-and-aggregate of the same raw Parquet files (the floor any pipeline must pay).
+    Prints rows/s for load and build, each phase's peak memory, the ratio of build time to one bare
+    DuckDB scan-and-aggregate of the same raw Parquet files (the floor any pipeline must pay), and the
+    median cold and warm render time of each dashboard page on the marts built.
+
+    The generated finance files are loaded with their sign-offs (as in `cloudcost demo`) so the finance
+    pages have data; forecast vintages need `cloudcost replay`, so the forecast pages show their empty state.
     """
     from cloudcost.generator import deliveries as list_deliveries
     from cloudcost.generator import latest_deliveries
@@ -124,8 +139,17 @@ def bench(rows: int, seed: int, out: Path, reuse: bool, restated: bool) -> None:
         phases.append(
             run_phase(
                 "generate",
-                ["generate", "--out", str(data), "--format", "legacy_parquet", "--rows", str(rows),
-                 "--seed", str(seed)],
+                [
+                    "generate",
+                    "--out",
+                    str(data),
+                    "--format",
+                    "legacy_parquet",
+                    "--rows",
+                    str(rows),
+                    "--seed",
+                    str(seed),
+                ],
                 env,
                 log,
             )
@@ -134,8 +158,12 @@ def bench(rows: int, seed: int, out: Path, reuse: bool, restated: bool) -> None:
     current_files = [f for path in current for f in (parquet_files(path) if path.is_dir() else [path])]
     loaded_rows = count_rows(current_files)
     load = run_phase("load", ["load", "--quiet", *map(str, current)], env, log)
+    phases.append(load)
+    finance_folders = [data / "finance", data / "sign_offs"]
+    if all(folder.is_dir() for folder in finance_folders):
+        phases.append(run_phase("load finance", ["load-finance", *map(str, finance_folders)], env, log))
     build = run_phase("build", ["build"], env, log)
-    phases += [load, build]
+    phases.append(build)
     floor = scan_floor_seconds(current_files)
 
     incremental: Phase | None = None
@@ -156,6 +184,13 @@ def bench(rows: int, seed: int, out: Path, reuse: bool, restated: bool) -> None:
     }
     if incremental is not None:
         summary["incremental_to_full_build_ratio"] = round(incremental.seconds / build.seconds, 2)
+    page_timings = []
+    if pages:
+        from cloudcost.dashboard_bench import bench_pages
+
+        click.echo("  pages: every dashboard page, cold and warm (median of 3)")
+        page_timings = bench_pages(folder / "bench.duckdb")
+        summary["pages"] = [timing.as_dict() for timing in page_timings]
     (folder / "bench.json").write_text(json.dumps(summary, indent=2))
 
     click.echo("")
@@ -170,4 +205,11 @@ def bench(rows: int, seed: int, out: Path, reuse: bool, restated: bool) -> None:
     click.echo(f"build / scan ratio          {summary['build_to_scan_ratio']}x")
     if incremental is not None:
         click.echo(f"incremental / full build    {summary['incremental_to_full_build_ratio']}x (one restated month)")
+    if page_timings:
+        from cloudcost.dashboard_bench import format_table
+
+        click.echo("")
+        click.echo(format_table(page_timings))
     click.echo(f"figures saved to {folder / 'bench.json'}")
+    if any(timing.errors for timing in page_timings):
+        raise click.ClickException("a dashboard page raised an error during the benchmark (see the table above)")

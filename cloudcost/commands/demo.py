@@ -1,17 +1,38 @@
-"""`cloudcost demo`: generate (or reuse) sample data, load it, build everything, then serve the dashboard."""
+"""`cloudcost demo`: generate (or reuse) sample data, replay its history, load its finance files, build
+everything, then serve the dashboard."""
 
 from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import click
 
 from cloudcost.commands.build import build_all
 from cloudcost.commands.options import settings_for, target_option
+from cloudcost.settings import Settings
 
 DEFAULT_SAMPLE_DIR = Path("sample-data")
+# the generated files the demo loads besides the CUR (keys of generation.json's `files`)
+FINANCE_FILE_KINDS = ("invoices", "general_ledger", "business_volumes", "close_calendar", "sign_offs")
+FORECAST_FILE_KINDS = ("usage_forecasts", "finance_forecasts")
+
+
+def _reusable(out: Path, seed: int, rows: int, fmt: str) -> str | None:
+    """None when ``out`` holds this generation with every file the demo loads; else why not."""
+    data = json.loads((out / "generation.json").read_text())
+    params = data.get("parameters", {})
+    if (params.get("seed"), params.get("rows"), params.get("format")) != (seed, rows, fmt):
+        return "it was generated with other parameters"
+    files = data.get("files", {})
+    missing = [
+        kind for kind in (*FINANCE_FILE_KINDS, *FORECAST_FILE_KINDS) if not (out / files.get(kind, "?")).is_file()
+    ]
+    if missing:
+        return f"it lacks {', '.join(missing)} (an earlier version of the generator)"
+    return None
 
 
 def ensure_sample_data(out: Path, seed: int, rows: int, fmt: str, regenerate: bool) -> None:
@@ -20,10 +41,11 @@ def ensure_sample_data(out: Path, seed: int, rows: int, fmt: str, regenerate: bo
 
     marker = out / "generation.json"
     if marker.exists() and not regenerate:
-        params = json.loads(marker.read_text()).get("parameters", {})
-        if params.get("seed") == seed and params.get("rows") == rows and params.get("format") == fmt:
+        reason = _reusable(out, seed, rows, fmt)
+        if reason is None:
             click.echo(f"cloudcost demo: reusing sample data in {out}")
             return
+        click.echo(f"cloudcost demo: not reusing {out}: {reason}")
     if out.exists() and any(out.iterdir()):
         if not marker.exists():
             raise click.ClickException(f"{out} is not empty and holds no earlier generation; choose another --data")
@@ -31,6 +53,49 @@ def ensure_sample_data(out: Path, seed: int, rows: int, fmt: str, regenerate: bo
     click.echo(f"cloudcost demo: generating {rows:,} line items ({fmt}, seed {seed}) in {out}")
     result = generate(Options(out=out, flavour=fmt, rows=rows, seed=seed))
     click.echo(f"cloudcost demo: wrote {result.rows_written:,} line items in {result.seconds:.1f} s")
+
+
+def generated_files(out: Path, kinds: tuple[str, ...]) -> list[Path]:
+    """The generated files of these kinds that exist (paths from generation.json's `files`)."""
+    files = json.loads((out / "generation.json").read_text()).get("files", {})
+    return [out / files[kind] for kind in kinds if kind in files and (out / files[kind]).is_file()]
+
+
+def load_history(data_dir: Path, settings: Settings, replay: bool) -> None:
+    """The CUR (replayed week by week into forecast vintages, or only its latest deliveries) and the
+    forecast files."""
+    if replay:
+        from cloudcost.forecasts.history import ReplayError, replay_history
+
+        click.echo(f"cloudcost demo: replaying the generated history into {settings.target} (one step a week)")
+        try:
+            summary = replay_history(data_dir, settings, reset=True, build_marts=False, echo=click.echo)
+        except ReplayError as error:
+            raise click.ClickException(f"replay: {error}") from error
+        click.echo(summary.describe())
+        return
+    from cloudcost.forecasts.loading import load_forecast_files
+    from cloudcost.generator import latest_deliveries
+    from cloudcost.loader.api import load_paths
+
+    current = latest_deliveries(data_dir)
+    click.echo(f"cloudcost demo: loading {len(current)} deliveries into {settings.target}")
+    click.echo(load_paths(current, settings).summary_table())
+    forecast_files = generated_files(data_dir, FORECAST_FILE_KINDS)
+    if forecast_files:
+        load_forecast_files(forecast_files, settings, check_host_types=False)
+
+
+def load_finance(data_dir: Path, settings: Settings) -> None:
+    """Invoices, ledger, business volumes, close calendar and the sign-offs of the deliberate exceptions."""
+    from cloudcost.finance import load_finance_paths
+
+    files = generated_files(data_dir, FINANCE_FILE_KINDS)
+    if not files:
+        return
+    report = load_finance_paths(files, settings)
+    loaded = ", ".join(f"{file.kind} {file.row_count:,}" for file in report.files)
+    click.echo(f"cloudcost demo: finance files loaded ({loaded} rows)")
 
 
 @click.command()
@@ -54,26 +119,40 @@ def ensure_sample_data(out: Path, seed: int, rows: int, fmt: str, regenerate: bo
     help="CUR flavour of the sample data.",
 )
 @click.option("--regenerate", is_flag=True, help="Generate again even if matching sample data exists.")
+@click.option(
+    "--replay/--no-replay",
+    default=True,
+    show_default=True,
+    help="Replay the last 8 weeks week by week so the forecast snapshots hold real vintages "
+    "(--no-replay loads only the latest deliveries: faster, but no forecast accuracy).",
+)
 @click.option("--serve/--no-serve", default=True, show_default=True, help="Serve the dashboard at the end.")
 def demo(
-    target: str | None, data_dir: Path, seed: int, rows: int, fmt: str, regenerate: bool, serve: bool
+    target: str | None,
+    data_dir: Path,
+    seed: int,
+    rows: int,
+    fmt: str,
+    regenerate: bool,
+    replay: bool,
+    serve: bool,
 ) -> None:
-    """Generate a realistic synthetic CUR, load it, run dbt seed + build, then open the dashboard.
+    """Generate a realistic synthetic company, replay its history, build everything, then open the dashboard.
 
-    With --no-serve it stops after building (CI uses this). Sample data is reused between runs.
+    Steps: generate the sample CUR with its finance and forecast files (reused between runs); replay the
+    last 8 weeks of CUR deliveries week by week, building and snapshotting the forecasts as of each week
+    (the warehouse's raw CUR and forecast snapshots are emptied first); load the finance files with the
+    sign-offs of the deliberate exceptions; run dbt seed + build with every test. With --no-serve it stops
+    after building (CI uses this).
     """
-    from cloudcost.generator import latest_deliveries
-    from cloudcost.loader.api import load_paths
-
     settings = settings_for(target)
+    started = time.perf_counter()
     ensure_sample_data(data_dir, seed, rows, fmt, regenerate)
-    current = latest_deliveries(data_dir)
-    click.echo(f"cloudcost demo: loading {len(current)} deliveries into {settings.target}")
-    report = load_paths(current, settings)
-    click.echo(report.summary_table())
+    load_history(data_dir, settings, replay)
+    load_finance(data_dir, settings)
     build_all(settings)
     click.echo("")
-    click.echo("cloudcost demo: done.")
+    click.echo(f"cloudcost demo: done in {time.perf_counter() - started:.0f} s.")
     where = settings.duckdb_path if settings.target == "duckdb" else f"postgres database {settings.pg_database}"
     click.echo(f"  warehouse: {where}")
     click.echo("  dashboard: .venv/bin/cloudcost dashboard   (then open http://localhost:8501)")

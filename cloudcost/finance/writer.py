@@ -34,31 +34,42 @@ def _column_list(kind: FinanceFileKind) -> str:
 def write_duckdb(
     con: duckdb.DuckDBPyConnection, settings: Settings, staged: Mapping[str, str], loaded_at: datetime
 ) -> None:
-    """Attach the warehouse file to the staging connection and write in one transaction."""
+    """Open the warehouse file and write the staged tables (handed over as Arrow) in one transaction.
+
+    The warehouse is opened with ``duckdb.connect`` rather than attached to the staging connection: a
+    process that already has the file open (e.g. dbt run in-process, as `cloudcost demo` does) shares that
+    database instance, where a second ``attach`` of the same file would be refused."""
     settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-    con.execute(f"attach {sql_string(str(settings.duckdb_path))} as warehouse")
+    warehouse = duckdb.connect(str(settings.duckdb_path))
     try:
-        con.execute("begin transaction")
+        for kind in FILE_KINDS:
+            if kind.name in staged:
+                warehouse.register(staged[kind.name], con.table(staged[kind.name]).to_arrow_table())
+        warehouse.execute("begin transaction")
         try:
-            con.execute(f"create schema if not exists warehouse.{RAW_SCHEMA}")
+            warehouse.execute(f"create schema if not exists {RAW_SCHEMA}")
             for kind in FILE_KINDS:
                 if kind.name not in staged:
                     continue
-                target = f"warehouse.{RAW_SCHEMA}.{kind.table}"
-                con.execute(create_table_sql("duckdb", f"warehouse.{RAW_SCHEMA}", kind))
+                target = f"{RAW_SCHEMA}.{kind.table}"
+                warehouse.execute(create_table_sql("duckdb", RAW_SCHEMA, kind))
                 table = staged[kind.name]
                 if kind.replace_key:
                     matches = " and ".join(f"staged.{c} = {target}.{c}" for c in kind.replace_key)
-                    con.execute(f"delete from {target} where exists (select 1 from {table} as staged where {matches})")
+                    warehouse.execute(
+                        f"delete from {target} where exists (select 1 from {table} as staged where {matches})"
+                    )
                 else:
-                    con.execute(f"delete from {target}")
-                con.execute(f"insert into {target} ({_column_list(kind)}) {_select_for_raw(kind, table, loaded_at)}")
-            con.execute("commit")
+                    warehouse.execute(f"delete from {target}")
+                warehouse.execute(
+                    f"insert into {target} ({_column_list(kind)}) {_select_for_raw(kind, table, loaded_at)}"
+                )
+            warehouse.execute("commit")
         except BaseException:
-            con.execute("rollback")
+            warehouse.execute("rollback")
             raise
     finally:
-        con.execute("detach warehouse")
+        warehouse.close()
 
 
 def write_postgres(

@@ -249,11 +249,12 @@ def replay_history(
     loaded: set[Path] = set()
     for index, day in enumerate(days):
         step_started = time.perf_counter()
-        current = deliveries_as_of(data_dir, day)
-        new = [delivery.path for delivery in current if delivery.path not in loaded]
-        if new:
-            load_paths(new, settings, progress=False)
-            loaded |= set(new)
+        # what arrived since the last step, in arrival order, each stamped with its own arrival time (a
+        # re-delivery after a period's close must look like one, not like everything arrived today)
+        new = [delivery for delivery in deliveries_as_of(data_dir, day) if delivery.path not in loaded]
+        for delivery in sorted(new, key=lambda delivery: delivery.sequence):
+            load_paths([delivery.path], settings, progress=False, loaded_at=delivery.delivered_at)
+            loaded.add(delivery.path)
         last = index == len(days) - 1
         selection = f"{STEP_SELECTION} {FINAL_SELECTION}" if last and build_marts else STEP_SELECTION
         # the first step rebuilds the incremental models from the raw CUR: a month that is not loaded yet

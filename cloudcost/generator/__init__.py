@@ -12,6 +12,7 @@
                           acme-cur2-00001.snappy.parquet
                       acme-cur2/metadata/BILLING_PERIOD=<yyyy-mm>/<same folder>/acme-cur2-Manifest.json
     OUT/finance/invoices.csv, general_ledger.csv, business_volumes.csv, close_calendar.csv
+    OUT/sign_offs/sign_offs.csv                 the controller's sign-offs of the deliberate exceptions
     OUT/forecasts/usage_forecasts.csv, finance_forecasts.csv
 
 Each *delivery* of a billing period is its own folder (a delivery larger than a million lines is split into
@@ -39,11 +40,18 @@ it), one ``final`` delivered on the 3rd of the next month with invoice ids, and 
 * ``discrepancies``: the deliberate finance exceptions (credit_memo_next_period,
   marketplace_invoice_missing_from_ledger, rounding_difference_under_tolerance, restatement_after_close) with
   billing_period, invoice_id, amounts and the expected reconciliation status;
+* ``sign_offs``: the rows of ``sign_offs/sign_offs.csv``, one per deliberate exception that would fail its
+  closed period (credit memo, missing Marketplace invoice, restatement after close): ``kind`` (the
+  discrepancy), ``period``, ``payer_account_id``, ``invoice_id``, ``billing_entity``, ``delivery_id`` (the
+  loader's content fingerprint of the period's latest delivery, as ``cloudcost load`` computes it),
+  ``generator_delivery_id`` (that delivery's ``delivery_id`` above), ``signed_off_by``, ``signed_off_on``,
+  ``note``. ``finance/`` alone fails the closed-period check by design; ``finance/`` and ``sign_offs/``
+  together pass it, the exceptions still listed and signed off;
 * ``scenarios``: ri_floor (family, floor units, purchase), commitments (every reservation and Savings Plan),
   step_changes, idle_nat_gateways, gp2_volumes, marketplace_product_code;
 * ``company``: accounts (12-digit string ids, default team, business unit), teams, host_types (team,
   functional_group, tagging, asg_name), tag_keys, business_metrics;
-* ``files`` (finance and forecast CSVs, relative to OUT), ``forecasts`` (row counts), ``owned_paths`` (what a
+* ``files`` (finance, sign-off and forecast CSVs, relative to OUT), ``forecasts`` (row counts), ``owned_paths`` (what a
   later run into the same OUT replaces).
 
 Load "everything current" with :func:`latest_deliveries`; replay "what the CUR held on day D" with

@@ -127,7 +127,8 @@ def generate_command(
         )
     click.echo(
         f"Finance files in {result.out / 'finance'} ({len(gen['discrepancies'])} deliberate discrepancies listed "
-        f"in generation.json), forecasts in {result.out / 'forecasts'}."
+        f"in generation.json), their sign-offs in {result.out / 'sign_offs'} ({len(gen['sign_offs'])}; load both "
+        f"with `cloudcost load-finance` for a passing close), forecasts in {result.out / 'forecasts'}."
     )
     click.echo(
         f"Deliveries are listed in {result.out / 'generation.json'}; load the latest of each period with "

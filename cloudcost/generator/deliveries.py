@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 GENERATION_FILE = "generation.json"
@@ -23,6 +23,7 @@ class Delivery:
     billing_period: str  # YYYY-MM
     kind: str  # month_to_date | final | restated
     delivered_on: date
+    delivered_at: datetime  # when AWS delivered it (naive UTC)
     as_of: date  # exclusive end of the usage it holds
     latest: bool  # the newest delivery of its billing period
     supersedes: str | None
@@ -56,6 +57,7 @@ def deliveries(out_dir: str | Path) -> list[Delivery]:
                 billing_period=entry["billing_period"],
                 kind=entry["kind"],
                 delivered_on=date.fromisoformat(entry["delivered_on"]),
+                delivered_at=datetime.fromisoformat(entry["delivered_at"]).astimezone(UTC).replace(tzinfo=None),
                 as_of=date.fromisoformat(entry["as_of"]),
                 latest=entry["latest"],
                 supersedes=entry.get("supersedes"),

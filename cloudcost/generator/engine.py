@@ -34,7 +34,7 @@ from .columns import COST_CATEGORIES
 from .commitments import build_commitments
 from .company import COST_CENTER_TAG_FROM_PERIOD, PAYER_NAME, Company, build_company
 from .deliveries import GENERATION_FILE, SCHEMA_VERSION
-from .finance import build_invoices, write_finance
+from .finance import SIGN_OFFS_FILE, build_invoices, write_finance, write_sign_offs
 from .forecasts import write_finance_forecasts, write_usage_forecasts
 from .formats import FORMATS, Converter
 from .lines import LINE_TYPES, PRICING_MODELS, Block, Context, TemplateRegistry, concat_blocks, materialize
@@ -228,7 +228,7 @@ SCRATCH = ".generator-scratch"
 
 def _prepare_out(out: Path) -> None:
     """Make `out` ready: empty, or holding only what an earlier (possibly interrupted) generation wrote."""
-    owned = {GENERATION_FILE, SCRATCH, "finance", "forecasts", *REPORT_NAMES.values()}
+    owned = {GENERATION_FILE, SCRATCH, "finance", "sign_offs", "forecasts", *REPORT_NAMES.values()}
     if out.exists():
         foreign = sorted(p.name for p in out.iterdir() if p.name not in owned)
         if foreign:
@@ -448,7 +448,7 @@ class _Run:
         if planned.kind == "restated":
             self.restated = {"period": period, "delivery_id": delivery.folder_id, "unblended": writer.totals.unblended}
 
-    def finance_and_forecasts(self) -> tuple[dict[str, str], list[dict], int, int]:
+    def finance_and_forecasts(self) -> tuple[dict[str, str], list[dict], list[dict], int, int]:
         out = self.options.out
         invoices = build_invoices(self.finals)
         files, discrepancies = write_finance(out, self.company, invoices, CREDIT_MEMO_KEY, self.rounding)
@@ -474,9 +474,11 @@ class _Run:
                     "books closed; the invoice and the ledger still hold the original amounts",
                 }
             )
+        sign_offs = write_sign_offs(out, self.company, discrepancies, self.records)
+        files["sign_offs"] = SIGN_OFFS_FILE
         usage_rows = write_usage_forecasts(out, self.company, self.actuals.host_units)
         finance_rows = write_finance_forecasts(out, self.company, self.actuals.monthly)
-        return files, discrepancies, usage_rows, finance_rows
+        return files, discrepancies, sign_offs, usage_rows, finance_rows
 
 
 def generate(options: Options, progress: Callable[[int, int], None] | None = None) -> Result:
@@ -491,9 +493,9 @@ def generate(options: Options, progress: Callable[[int, int], None] | None = Non
     _prepare_out(options.out)
     run = _Run(options, progress)
     run.run()
-    files, discrepancies, usage_rows, finance_rows = run.finance_and_forecasts()
+    files, discrepancies, sign_offs, usage_rows, finance_rows = run.finance_and_forecasts()
     generation = _generation_document(
-        options, run.company, run.window, run.records, files, discrepancies, usage_rows, finance_rows
+        options, run.company, run.window, run.records, files, discrepancies, sign_offs, usage_rows, finance_rows
     )
     (options.out / GENERATION_FILE).write_text(json.dumps(generation, indent=2) + "\n")
     return Result(options.out, generation, run.rows_written, time.perf_counter() - began, run.company)
@@ -514,6 +516,7 @@ def _generation_document(
     records: list[dict],
     finance_files: dict[str, str],
     discrepancies: list[dict],
+    sign_offs: list[dict],
     usage_rows: int,
     finance_rows: int,
 ) -> dict:
@@ -592,7 +595,7 @@ def _generation_document(
                 }
             )
     scenarios["step_changes"] = steps
-    owned = [report, "finance", "forecasts"]
+    owned = [report, "finance", "sign_offs", "forecasts"]
     return {
         "schema_version": SCHEMA_VERSION,
         "generator": "cloudcost generate",
@@ -632,6 +635,7 @@ def _generation_document(
         },
         "deliveries": records,
         "discrepancies": discrepancies,
+        "sign_offs": sign_offs,
         "scenarios": scenarios,
         "company": {
             "name": "acme",

@@ -9,6 +9,15 @@ cent; the ledger posts each invoice once, except for the deliberate discrepancie
 * ``rounding_difference_under_tolerance``: one invoice's CUR total differs from the invoice by less than a cent
   (AWS rounds the invoice; the CUR keeps ten decimals);
 * ``restatement_after_close`` (added by the engine): a closed month re-delivered with a late credit.
+
+``sign_offs/sign_offs.csv`` (a folder of its own, so ``finance/`` alone still fails the close check) is the
+controller's sign-off register in the format ``cloudcost load-finance`` reads: one row per deliberate
+exception that would otherwise fail its closed period (the credit memo, the missing Marketplace invoice, the
+restatement after close), naming the period, payer, invoice, billing entity and the delivery the loader sees
+as current for the period (its content fingerprint, :func:`cloudcost.loader.fingerprint.delivery_id` over the
+data files of the period's latest delivery), with a note saying what was accepted and why. A sign-off is dated
+at the close, or on the first business day after the current delivery arrived when that was after the close.
+Loaded with ``finance/``, every closed period is ``accepted`` and the exceptions stay visible, signed off.
 """
 
 from __future__ import annotations
@@ -20,10 +29,24 @@ from pathlib import Path
 
 import numpy as np
 
+from cloudcost.loader.fingerprint import delivery_id, file_sha256
+
 from .company import INVOICING_ENTITY, MARKETPLACE_SELLER, Company
 from .timeline import Period, business_day
 
 MARKETPLACE_MISSING_PERIOD = 3
+SIGN_OFFS_FILE = "sign_offs/sign_offs.csv"
+SIGNED_OFF_BY = "dana.whitfield@acme.example (Controller)"
+SIGN_OFF_COLUMNS = (
+    "period",
+    "payer_account_id",
+    "invoice_id",
+    "billing_entity",
+    "delivery_id",
+    "signed_off_by",
+    "signed_off_on",
+    "note",
+)
 
 
 @dataclass
@@ -228,3 +251,79 @@ def write_finance(
 def _next_label(period: Period) -> str:
     end = period.end
     return f"{end.year:04d}-{end.month:02d}"
+
+
+def write_sign_offs(out: Path, company: Company, discrepancies: list[dict], records: list[dict]) -> list[dict]:
+    """Write OUT/sign_offs/sign_offs.csv: one sign-off per deliberate exception that fails its closed period.
+
+    records: the deliveries as generation.json lists them (``latest`` set). Returns the rows written, each with
+    the exception's kind and the generator's id of the delivery it names.
+    """
+    periods = {p.label: p for p in company.window.periods}
+    latest = {r["billing_period"]: r for r in records if r["latest"]}
+    rows = []
+    for item in discrepancies:
+        note = _sign_off_note(item)
+        period = periods.get(item["billing_period"])
+        current = latest.get(item["billing_period"])
+        if note is None or period is None or period.closed_on is None or current is None:
+            continue
+        fingerprint = delivery_id(
+            period.start, company.payer_account_id, [file_sha256(out / f) for f in current["files"]]
+        )
+        delivered = date.fromisoformat(current["delivered_on"])
+        signed_on = period.closed_on if delivered <= period.closed_on else _next_business_day(delivered)
+        if current["kind"] == "restated" and item["kind"] != "restatement_after_close":
+            note += f" Signed off again for the {current['kind']} delivery of {current['delivered_on']}."
+        rows.append(
+            {
+                "kind": item["kind"],
+                "period": period.label,
+                "payer_account_id": company.payer_account_id,
+                "invoice_id": item["invoice_id"],
+                "billing_entity": item["billing_entity"],
+                "delivery_id": fingerprint,
+                "generator_delivery_id": current["delivery_id"],
+                "signed_off_by": SIGNED_OFF_BY,
+                "signed_off_on": signed_on.isoformat(),
+                "note": note,
+            }
+        )
+    path = out / SIGN_OFFS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(SIGN_OFF_COLUMNS)
+        for row in rows:
+            writer.writerow([row[column] for column in SIGN_OFF_COLUMNS])
+    return rows
+
+
+def _sign_off_note(item: dict) -> str | None:
+    """What the controller accepted and why; None for a discrepancy that needs no sign-off."""
+    kind = item["kind"]
+    if kind == "credit_memo_next_period":
+        return (
+            f"Accepted: refund credit memo {item['invoice_id']} ({item['amount']:.2f} USD) was booked in the "
+            f"{item['ledger_period']} ledger; timing difference only, no adjustment to {item['billing_period']}."
+        )
+    if kind == "marketplace_invoice_missing_from_ledger":
+        return (
+            f"Accepted: AWS Marketplace invoice {item['invoice_id']} ({item['amount']:.2f} USD) was not posted "
+            "by the close; the amount is accrued and accounts payable posts the invoice in the next open period."
+        )
+    if kind == "restatement_after_close":
+        return (
+            f"Accepted: the CUR re-delivered after the close on {item['closed_on']} carries a late AWS credit of "
+            f"{item['late_credit']:.2f} USD ({item['delta_unblended']:.2f} USD with the tax it changes) on "
+            f"invoice {item['invoice_id']}; the credit is recognised when received, in the current period, and "
+            f"{item['billing_period']} is not reopened."
+        )
+    return None
+
+
+def _next_business_day(day: date) -> date:
+    day += timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day

@@ -5,10 +5,15 @@
   trailing 28 days with their weekday profile and is optimistic: +5 % plus 4 % per 30 days of horizon,
   with noise growing with the horizon (3 % + 0.2 % per day); it does not foresee step changes. The 80 %
   interval is ±1.28 σ around the (biased) forecast with σ = 6 % + 0.3 % per day of horizon.
-* Finance (``finance_forecasts.csv``): on the 5th and the 20th of each month, for that month and the next
-  three, public on-demand cost per service × instance family × pricing model (on_demand, reserved,
-  savings_plan, spot) from the last complete month, grown 3 % a month, ±5 % noise, with the expected
-  discount rate of the base month ±2 points.
+* Finance (``finance_forecasts.csv``): a rolling forecast refreshed every Monday afternoon (16:00 UTC, ahead
+  of the weekly cost review), for the month of the submission and the next three: public on-demand cost per
+  service × instance family × pricing model (on_demand, reserved, savings_plan, spot) from the last complete
+  month (the last month whose final CUR, delivered on the 3rd of the next month, had arrived by the
+  submission), grown 3 % a month, ±5 % noise, with the expected discount rate of the base month ±2 points.
+  The submissions of one month share their base and differ by their noise (deterministic per seed); a replay
+  one step every 7 days sees a new Finance vintage at every step. Instance families are named as the
+  semantic layer names them (``db.r6g`` for RDS, ``cache.m6g`` for ElastiCache, ``m5`` for EC2), so every
+  forecast row can meet an itemized actual.
 """
 
 from __future__ import annotations
@@ -20,14 +25,15 @@ from pathlib import Path
 import numpy as np
 
 from .company import Company
-from .timeline import add_months
+from .timeline import FINAL_DELIVERY_DAY, Period, add_months
 
 ENGINEERING_BIAS = 0.05
 ENGINEERING_BIAS_PER_30_DAYS = 0.04
 HORIZON_DAYS = 35
 FINANCE_GROWTH = 0.03
 FINANCE_HORIZON_MONTHS = 3
-FINANCE_SUBMISSION_DAYS = (5, 20)  # Finance resubmits its forecast twice a month
+FINANCE_SUBMISSION_WEEKDAY = 0  # Finance resubmits its rolling forecast every Monday (date.weekday())
+FINANCE_SUBMISSION_TIME = "16:00:00Z"
 
 
 def write_usage_forecasts(out: Path, company: Company, host_units: np.ndarray) -> int:
@@ -106,12 +112,9 @@ def write_finance_forecasts(
                 "net_cost",
             ]
         )
-        submissions = [p.start + timedelta(days=d - 1) for p in window.periods for d in FINANCE_SUBMISSION_DAYS]
-        for generated in submissions:
-            if generated >= window.end:
-                continue
+        for generated in finance_submission_days(company):
             period = next(p for p in window.periods if p.start <= generated < p.end)
-            base_period = [p for p in closed.values() if p.end <= generated]
+            base_period = [p for p in closed.values() if _final_delivery(p) <= generated]
             if not base_period:
                 continue
             base = base_period[-1]
@@ -129,7 +132,7 @@ def write_finance_forecasts(
                     writer.writerow(
                         [
                             "finance",
-                            f"{generated.isoformat()}T16:00:00Z",
+                            f"{generated.isoformat()}T{FINANCE_SUBMISSION_TIME}",
                             month.isoformat(),
                             service,
                             family,
@@ -141,6 +144,22 @@ def write_finance_forecasts(
                     )
                     rows += 1
     return rows
+
+
+def finance_submission_days(company: Company) -> list[date]:
+    """Every Monday of the window before its data end: the days Finance submits its forecast."""
+    window = company.window
+    day = window.start + timedelta(days=(FINANCE_SUBMISSION_WEEKDAY - window.start.weekday()) % 7)
+    days = []
+    while day < window.end:
+        days.append(day)
+        day += timedelta(days=7)
+    return days
+
+
+def _final_delivery(period: Period) -> date:
+    """The day the period's final CUR (so its complete actuals) arrives."""
+    return period.end + timedelta(days=FINAL_DELIVERY_DAY - 1)
 
 
 def _days_in_month(month: date) -> int:

@@ -8,6 +8,7 @@ resource id, amounts) as numpy arrays. ``materialize`` turns a block into an Arr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,7 +45,7 @@ META_FIELDS: dict[str, int] = {
     "meta_invoice": -1,  # index into TemplateRegistry.invoice_keys
     "meta_line_type": -1,  # index into LINE_TYPES
     "meta_host_type": -1,  # index into company.host_types (instance usage only)
-    "meta_family": -1,  # index into TemplateRegistry.families
+    "meta_family": -1,  # index into TemplateRegistry.families (cur_instance_family: db.r6g, cache.m6g, m5)
     "meta_pricing_model": 0,  # index into PRICING_MODELS
     "meta_reservation": -1,
     "meta_plan": -1,
@@ -70,6 +71,25 @@ TEMPLATE_DEFAULTS: dict[str, str] = {
 EDP_LINE_TYPES: frozenset[str] = frozenset(
     {"Usage", "RIFee", "Fee", "SavingsPlanRecurringFee", "SavingsPlanUpfrontFee", "PrivateRateDiscount"}
 )
+
+
+# macros/cur_instance.sql: the instance type in a usage type (`SpotUsage:c5.large`, `InstanceUsage:db.r4.large`)
+_USAGE_TYPE_INSTANCE = re.compile(r":((?:db\.|cache\.)?[a-z][a-z0-9-]*\.[a-z0-9-]+)(?:\.search|\.elasticsearch)?$")
+
+
+def cur_instance_family(product_instance_type: str, usage_type: str) -> str:
+    """The instance family the semantic layer gives a line (macros/cur_instance.sql), '' when it has none.
+
+    The instance type is the product's (OpenSearch's `.search` suffix dropped) or, when that is empty, the one in
+    the usage type; the family is everything before its last dot, so RDS and ElastiCache keep their prefix:
+    `db.r6g.large` -> `db.r6g`, `cache.m6g.large` -> `cache.m6g`, `m5.2xlarge` -> `m5`.
+    """
+    instance_type = product_instance_type.replace(".elasticsearch", "").replace(".search", "")
+    if not instance_type:
+        match = _USAGE_TYPE_INSTANCE.search(usage_type)
+        instance_type = match.group(1) if match else ""
+    family, dot, size = instance_type.rpartition(".")
+    return family if dot and family and size else ""
 
 
 class TemplateRegistry:
@@ -124,7 +144,7 @@ class TemplateRegistry:
         row["meta_product"] = self._code(self.product_codes, str(row["line_item_product_code"]))
         row["meta_invoice"] = self._code(self.invoice_keys, str(row["invoice_key"]))
         row["meta_line_type"] = LINE_TYPES.index(str(row["line_item_line_item_type"]))
-        family = product.get("instance_type_family", "")
+        family = cur_instance_family(str(row["product_instance_type"]), str(row["line_item_usage_type"]))
         if family:
             row["meta_family"] = self._code(self.families, family)
         index = len(self.rows)

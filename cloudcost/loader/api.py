@@ -31,8 +31,17 @@ def open_target(settings: Settings) -> Target:
     return DuckDBTarget(settings)
 
 
-def load_paths(paths: Sequence[str | Path], settings: Settings | None = None, progress: bool = True) -> LoadReport:
+def load_paths(
+    paths: Sequence[str | Path],
+    settings: Settings | None = None,
+    progress: bool = True,
+    loaded_at: datetime | None = None,
+) -> LoadReport:
     """Load CUR files (legacy CSV/CSV.gz, legacy Parquet, CUR 2.0 CSV/Parquet) or folders of them.
+
+    ``loaded_at`` (naive UTC) is when the deliveries arrived in the warehouse; it defaults to now. Whether a
+    re-delivery came after its period's close is judged by it, so a replay of history passes each
+    delivery's own arrival time.
 
     Raises ``CurLoadError`` (nothing written) when a file or a delivery cannot be loaded.
     """
@@ -44,8 +53,7 @@ def load_paths(paths: Sequence[str | Path], settings: Settings | None = None, pr
     try:
         staged = stage_files(target.staging, found.data_files, progress=progress)
         planned = plan_deliveries(target.staging, staged, grouping, target.existing_deliveries())
-        loaded_at = datetime.now(UTC).replace(tzinfo=None)
-        target.write(planned, loaded_at, progress=progress)
+        target.write(planned, loaded_at or datetime.now(UTC).replace(tzinfo=None), progress=progress)
     finally:
         target.close()
     return LoadReport(

@@ -64,12 +64,15 @@ def render() -> None:
         return
     _, column, term_name = next(m for m in available if m[0] == label)
     chart_rows = frame.dropna(subset=[column]).copy()
-    chart_rows["series"] = (
-        chart_rows[["metric_name", "scope", "functional_group"]]
-        .fillna("")
-        .astype(str)
-        .agg(lambda parts: " · ".join(p for p in parts if p), axis=1)
-    )
+    if chart_rows.empty:  # rows exist, but none has this measure (e.g. no volume for the metric yet)
+        st.info(
+            f"No {label.lower()} figures yet: no business volume matches these rows — {HINT}.",
+            icon=":material/hourglass:",
+        )
+        ui.table(frame, "unit cost")
+        return
+    names = chart_rows[["metric_name", "scope", "functional_group"]].fillna("").astype(str)
+    chart_rows["series"] = [" · ".join(part for part in parts if part) for parts in names.itertuples(index=False)]
     chart_rows["period_start"] = pd.to_datetime(chart_rows["period_start"])
     latest = chart_rows.sort_values("period_start").groupby("series").tail(1)
     cols = st.columns(min(len(latest), 4) or 1)
