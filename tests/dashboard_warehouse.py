@@ -1,4 +1,4 @@
-"""The warehouse the dashboard tests read: what `cloudcost demo --no-serve` makes, on a smaller generation.
+"""The warehouse the dashboard tests read: what `cloudcost demo --no-serve` makes.
 
 Built once per test process by the real command in a child process (generate, replay eight weeks into
 forecast vintages, load the finance files with their sign-offs, dbt seed + build with every test, publish),
@@ -19,8 +19,9 @@ from cloudcost.settings import PROJECT_ROOT, Settings
 
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "cur"
 APP = PROJECT_ROOT / "streamlit_app" / "app.py"
-# the demo's sample company, smaller: six months (the last one open), ~50k line items
-DEMO = ("--rows", "20000", "--seed", "42")
+# the demo's own defaults (seed 42, ~470k line items over six months, the last one open): the tests check
+# exactly what `make demo` makes
+DEMO: tuple[str, ...] = ()
 DEMO_READER = "cloudcost_reader_test"
 
 # the dashboard's modules are imported as `streamlit_app.*` (the app itself adds the project root too)
@@ -90,7 +91,7 @@ def demo_env(folder: Path) -> dict[str, str]:
 
 
 def run_demo(data: Path, env: dict[str, str], target: str = "duckdb") -> str:
-    """`cloudcost demo --no-serve` on a small generation in ``data`` (generated once, then reused): replay,
+    """`cloudcost demo --no-serve` on the sample data in ``data`` (generated once, then reused): replay,
     finance files with their sign-offs, dbt seed + build with every test, publish. Returns its output."""
     result = subprocess.run(
         [sys.executable, "-m", "cloudcost.cli", "demo", "--no-serve", "--target", target, "--data", str(data), *DEMO],
