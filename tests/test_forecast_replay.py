@@ -173,13 +173,17 @@ def test_submitted_vintages_keep_their_own_generation_time_and_horizons(
         "where horizon_days <> target_date - cast(generated_at as date)",
     )
     assert wrong == [(0,)]
+    # Finance's monthly forecast for July: each vintage's horizon runs from its own Monday to July's last day
     finance = query(
         settings,
-        "select min(horizon_days), max(horizon_bucket) from marts.fct_forecast_vintages "
-        "where forecast_source = 'finance' and forecast_month = date '2026-07-01' "
-        "and generated_at = '2026-06-20 16:00:00'",
+        "select generated_at, min(horizon_days), max(horizon_bucket) from marts.fct_forecast_vintages "
+        "where forecast_source = 'finance' and forecast_month = date '2026-07-01' group by 1 order by 1",
     )
-    assert finance == [(41, "36+")]  # 2026-06-20 to 2026-07-31
+    assert finance
+    for generated_at, horizon, bucket in finance:
+        assert (generated_at.weekday(), generated_at.hour) == (0, 16)  # submitted on Mondays, 16:00 UTC
+        assert horizon == (date(2026, 7, 31) - generated_at.date()).days
+        assert (bucket == "36+") == (horizon > 35)
 
 
 def test_accuracy_has_figures_for_every_horizon_bucket(replayed: Replayed) -> None:
