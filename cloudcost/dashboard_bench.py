@@ -60,10 +60,6 @@ def _timed_run(at, page_path: str | None) -> tuple[float, list[str]]:  # type: i
     return time.perf_counter() - started, [str(error.value) for error in at.exception]
 
 
-def _empty_sections(at) -> int:  # type: ignore[no-untyped-def]
-    return sum(1 for notice in at.info if str(notice.value).startswith("No "))
-
-
 def bench_pages(duckdb_path: Path, repeats: int = 3) -> list[PageTiming]:
     """Median cold and warm render time of every page against the marts in ``duckdb_path``.
 
@@ -78,6 +74,7 @@ def bench_pages(duckdb_path: Path, repeats: int = 3) -> list[PageTiming]:
     if str(PROJECT_ROOT) not in sys.path:
         sys.path.insert(0, str(PROJECT_ROOT))
     from streamlit_app.pages_index import PAGES
+    from streamlit_app.ui import empty_states
 
     values = {"CLOUDCOST_TARGET": "duckdb", "CLOUDCOST_DUCKDB_PATH": str(Path(duckdb_path).resolve())}
     timings: list[PageTiming] = []
@@ -104,7 +101,7 @@ def bench_pages(duckdb_path: Path, repeats: int = 3) -> list[PageTiming]:
                     statistics.median(cold),
                     statistics.median(warm),
                     sorted(set(errors)),
-                    _empty_sections(at),
+                    sum(1 for notice in at.info if empty_states(str(notice.value))),
                 )
             )
     return timings

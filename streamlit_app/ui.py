@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -13,6 +14,8 @@ import streamlit as st
 from streamlit_app import data, glossary
 
 BUILD_HINT = "run `cloudcost build` (or `cloudcost demo`)"
+# every empty state the pages show starts so ("No … yet — …", "No … for these filters — …")
+EMPTY_STATE = re.compile(r"^No .+? (yet\b|for these filters)", re.MULTILINE)
 
 MONEY, UNITS, RATIO, COUNT, DATE, TEXT = "money", "units", "ratio", "count", "date", "text"
 
@@ -191,6 +194,11 @@ def missing(what: str, mart: str, hint: str = BUILD_HINT) -> None:
         st.info(f"No {what} for these filters — widen the dates or clear a filter.", icon=":material/filter_alt:")
     else:
         st.info(f"No {what} yet — {hint}. (`{mart}` is not built or not published.)", icon=":material/hourglass:")
+
+
+def empty_states(text: str) -> list[str]:
+    """The empty-state notices in ``text`` (a notice, or a page's whole text, one notice a line)."""
+    return [match.group(0) for match in EMPTY_STATE.finditer(text)]
 
 
 def column_config(frame: pd.DataFrame, currency: str | None = None) -> dict[str, Any]:

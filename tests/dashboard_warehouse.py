@@ -17,11 +17,7 @@ from cloudcost.dbt_runner import dbt_executable, profiles_dir
 from cloudcost.publish import DASHBOARD_MARTS
 from cloudcost.settings import PROJECT_ROOT, Settings
 
-FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "cur"
 APP = PROJECT_ROOT / "streamlit_app" / "app.py"
-# the demo's own defaults (seed 42, ~470k line items over six months, the last one open): the tests check
-# exactly what `make demo` makes
-DEMO: tuple[str, ...] = ()
 DEMO_READER = "cloudcost_reader_test"
 
 # the dashboard's modules are imported as `streamlit_app.*` (the app itself adds the project root too)
@@ -60,41 +56,17 @@ def dbt_command(folder: Path, *args: str, target: str = "duckdb") -> list[str]:
     ]
 
 
-def build_args() -> list[str]:
-    """dbt build of the dashboard's marts and everything upstream, without data tests."""
-    selection = " ".join(f"+{name}" for name in DASHBOARD_MARTS)
-    return [
-        "build",
-        "--select",
-        selection,
-        "--exclude-resource-type",
-        "test",
-        "--exclude-resource-type",
-        "unit_test",
-    ]
-
-
-def run_build(folder: Path, env: dict[str, str], target: str = "duckdb") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        dbt_command(folder, *build_args(), target=target),
-        cwd=PROJECT_ROOT,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 def demo_env(folder: Path) -> dict[str, str]:
     """dbt's artifacts and logs of a demo run go to ``folder``, not the project's target/ and logs/."""
     return {"DBT_TARGET_PATH": str(folder / "target"), "DBT_LOG_PATH": str(folder / "logs")}
 
 
 def run_demo(data: Path, env: dict[str, str], target: str = "duckdb") -> str:
-    """`cloudcost demo --no-serve` on the sample data in ``data`` (generated once, then reused): replay,
+    """`cloudcost demo --no-serve` with its defaults (what `make demo` makes), on the sample data in ``data``
+    (generated once, then reused): replay,
     finance files with their sign-offs, dbt seed + build with every test, publish. Returns its output."""
     result = subprocess.run(
-        [sys.executable, "-m", "cloudcost.cli", "demo", "--no-serve", "--target", target, "--data", str(data), *DEMO],
+        [sys.executable, "-m", "cloudcost.cli", "demo", "--no-serve", "--target", target, "--data", str(data)],
         cwd=PROJECT_ROOT,
         env={**os.environ, **env},
         capture_output=True,

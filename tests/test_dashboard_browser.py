@@ -10,7 +10,6 @@ docs/images/ for the README.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -25,10 +24,10 @@ from dashboard_warehouse import APP, Warehouse, shared_warehouse
 
 from cloudcost.settings import PROJECT_ROOT
 from streamlit_app.pages_index import PAGES
+from streamlit_app.ui import empty_states
 
 SCREENSHOTS = PROJECT_ROOT / "test-output" / "screenshots"
 DOCS_IMAGES = PROJECT_ROOT / "docs" / "images"
-EMPTY_STATE = re.compile(r"No [^\n]{1,80}? (yet —|for these filters)")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]
 
 
@@ -176,7 +175,7 @@ def test_page_renders_with_data_in_headless_chromium(backend, served: str, brows
         assert not errors, errors
         body = page.locator('[data-testid="stMain"]').inner_text()
         # after `cloudcost demo` every page has data: no empty state ("No … yet", "No … for these filters")
-        assert not EMPTY_STATE.search(body), f"{info.title}: {EMPTY_STATE.search(body).group(0)}"
+        assert not empty_states(body), f"{info.title}: {empty_states(body)}"
         assert page.locator('[data-testid="stDataFrame"]').count() >= 1, f"{info.title}: no table drawn"
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         suffix = "" if backend[0] == "duckdb" else f"-{backend[0]}"

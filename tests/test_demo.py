@@ -6,7 +6,6 @@ Postgres read through the read-only role (same figures as DuckDB)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import duckdb
@@ -16,6 +15,7 @@ from dashboard_warehouse import APP, DEMO_OUTPUT, Warehouse, shared_warehouse
 from streamlit.testing.v1 import AppTest
 
 from streamlit_app.pages_index import PAGES
+from streamlit_app.ui import empty_states
 
 BUCKETS = {"1-7", "8-14", "15-28", "29-35"}
 SOURCES = {
@@ -44,18 +44,16 @@ def query(warehouse: Warehouse, sql: str) -> list[tuple[Any, ...]]:
 
 def empty_notices(at: AppTest) -> list[str]:
     """The page's empty states ("No … yet", "No … for these filters")."""
-    return [str(notice.value) for notice in at.info if str(notice.value).startswith("No ")]
+    return [str(notice.value) for notice in at.info if empty_states(str(notice.value))]
 
 
-def open_every_page(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, AppTest]]:
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    for page in PAGES:
-        at = AppTest.from_file(str(APP), default_timeout=120)
-        at.run()
-        if not page.default:
-            at.switch_page(page.path).run()
-        yield page.title, at
+def render(page) -> AppTest:  # noqa: ANN001
+    """One page as a browser session would open it (the app's default page first)."""
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    if not page.default:
+        at.switch_page(page.path).run()
+    return at
 
 
 def test_demo_prints_its_replay_and_passes_every_test(demo: Warehouse) -> None:
@@ -143,10 +141,7 @@ def test_closed_periods_are_accepted_and_the_exceptions_stay_visible(demo: Wareh
 def test_every_page_has_data_after_the_demo(demo: Warehouse, monkeypatch: pytest.MonkeyPatch, page) -> None:  # noqa: ANN001
     for name, value in demo.env().items():
         monkeypatch.setenv(name, value)
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    at.run()
-    if not page.default:
-        at.switch_page(page.path).run()
+    at = render(page)
     assert not at.exception, [e.value for e in at.exception]
     assert not empty_notices(at), empty_notices(at)
     assert at.dataframe, f"{page.title}: no table"
@@ -176,8 +171,10 @@ def test_postgres_demo_equals_duckdb_and_every_page_has_data_as_the_reader(
         assert pg_row[4] == pytest.approx(duck_row[4], abs=1e-8), pg_row
         assert pg_row[5] == duck_row[5], pg_row
 
-    reader_env = {**postgres_demo, "PGUSER": "postgres-admin-must-not-be-used"}
-    for title, at in open_every_page(reader_env, monkeypatch):
-        assert not at.exception, (title, [e.value for e in at.exception])
-        assert not empty_notices(at), (title, empty_notices(at))
-        assert at.dataframe, f"{title}: no table"
+    for name, value in {**postgres_demo, "PGUSER": "postgres-admin-must-not-be-used"}.items():
+        monkeypatch.setenv(name, value)
+    for page in PAGES:
+        at = render(page)
+        assert not at.exception, (page.title, [e.value for e in at.exception])
+        assert not empty_notices(at), (page.title, empty_notices(at))
+        assert at.dataframe, f"{page.title}: no table"

@@ -12,12 +12,10 @@ import click
 
 from cloudcost.commands.build import build_all
 from cloudcost.commands.options import settings_for, target_option
+from cloudcost.generator.deliveries import FINANCE_FILES, FORECAST_FILES, generated_files
 from cloudcost.settings import Settings
 
 DEFAULT_SAMPLE_DIR = Path("sample-data")
-# the generated files the demo loads besides the CUR (keys of generation.json's `files`)
-FINANCE_FILE_KINDS = ("invoices", "general_ledger", "business_volumes", "close_calendar", "sign_offs")
-FORECAST_FILE_KINDS = ("usage_forecasts", "finance_forecasts")
 
 
 def _reusable(out: Path, seed: int, rows: int, fmt: str) -> str | None:
@@ -27,9 +25,7 @@ def _reusable(out: Path, seed: int, rows: int, fmt: str) -> str | None:
     if (params.get("seed"), params.get("rows"), params.get("format")) != (seed, rows, fmt):
         return "it was generated with other parameters"
     files = data.get("files", {})
-    missing = [
-        kind for kind in (*FINANCE_FILE_KINDS, *FORECAST_FILE_KINDS) if not (out / files.get(kind, "?")).is_file()
-    ]
+    missing = [kind for kind in (*FINANCE_FILES, *FORECAST_FILES) if not (out / files.get(kind, "?")).is_file()]
     if missing:
         return f"it lacks {', '.join(missing)} (an earlier version of the generator)"
     return None
@@ -55,12 +51,6 @@ def ensure_sample_data(out: Path, seed: int, rows: int, fmt: str, regenerate: bo
     click.echo(f"cloudcost demo: wrote {result.rows_written:,} line items in {result.seconds:.1f} s")
 
 
-def generated_files(out: Path, kinds: tuple[str, ...]) -> list[Path]:
-    """The generated files of these kinds that exist (paths from generation.json's `files`)."""
-    files = json.loads((out / "generation.json").read_text()).get("files", {})
-    return [out / files[kind] for kind in kinds if kind in files and (out / files[kind]).is_file()]
-
-
 def load_history(data_dir: Path, settings: Settings, replay: bool) -> None:
     """The CUR (replayed week by week into forecast vintages, or only its latest deliveries) and the
     forecast files."""
@@ -81,7 +71,7 @@ def load_history(data_dir: Path, settings: Settings, replay: bool) -> None:
     current = latest_deliveries(data_dir)
     click.echo(f"cloudcost demo: loading {len(current)} deliveries into {settings.target}")
     click.echo(load_paths(current, settings).summary_table())
-    forecast_files = generated_files(data_dir, FORECAST_FILE_KINDS)
+    forecast_files = generated_files(data_dir, FORECAST_FILES)
     if forecast_files:
         load_forecast_files(forecast_files, settings, check_host_types=False)
 
@@ -90,7 +80,7 @@ def load_finance(data_dir: Path, settings: Settings) -> None:
     """Invoices, ledger, business volumes, close calendar and the sign-offs of the deliberate exceptions."""
     from cloudcost.finance import load_finance_paths
 
-    files = generated_files(data_dir, FINANCE_FILE_KINDS)
+    files = generated_files(data_dir, FINANCE_FILES)
     if not files:
         return
     report = load_finance_paths(files, settings)

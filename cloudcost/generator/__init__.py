@@ -58,16 +58,28 @@ Load "everything current" with :func:`latest_deliveries`; replay "what the CUR h
 :func:`deliveries_as_of`.
 """
 
-from .deliveries import Delivery, deliveries, deliveries_as_of, latest_deliveries, read_generation
+from .deliveries import (
+    FINANCE_FILES,
+    FORECAST_FILES,
+    Delivery,
+    deliveries,
+    deliveries_as_of,
+    generated_files,
+    latest_deliveries,
+    read_generation,
+)
 from .engine import Options, Result, generate
 
 __all__ = [
+    "FINANCE_FILES",
+    "FORECAST_FILES",
     "Delivery",
     "Options",
     "Result",
     "deliveries",
     "deliveries_as_of",
     "generate",
+    "generated_files",
     "latest_deliveries",
     "read_generation",
 ]

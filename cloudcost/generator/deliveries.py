@@ -8,12 +8,17 @@ before D), one period per delivery folder.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 GENERATION_FILE = "generation.json"
 SCHEMA_VERSION = 1
+# generation.json's `files` keys: what `cloudcost load-finance` loads (the sign-offs make the close pass), and
+# what `cloudcost load-forecasts` loads
+FINANCE_FILES = ("invoices", "general_ledger", "business_volumes", "close_calendar", "sign_offs")
+FORECAST_FILES = ("usage_forecasts", "finance_forecasts")
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,14 @@ def read_generation(out_dir: str | Path) -> dict:
     if data.get("schema_version") != SCHEMA_VERSION:
         raise ValueError(f"{path}: schema_version {data.get('schema_version')!r} is not {SCHEMA_VERSION}")
     return data
+
+
+def generated_files(out_dir: str | Path, kinds: Sequence[str]) -> list[Path]:
+    """The generated files of these kinds (keys of generation.json's ``files``, e.g. ``invoices``,
+    ``sign_offs``, ``usage_forecasts``) that exist, in the order asked."""
+    root = Path(out_dir)
+    files = read_generation(root).get("files", {})
+    return [root / files[kind] for kind in kinds if kind in files and (root / files[kind]).is_file()]
 
 
 def deliveries(out_dir: str | Path) -> list[Delivery]:
