@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import os
+from pathlib import Path
 
 import click
 
@@ -64,7 +66,15 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cloudcost")
-def main() -> None:
+@click.option(
+    "--company",
+    "company_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="CLOUDCOST_COMPANY_DIR",
+    default=None,
+    help="Your company folder (mappings, targets, budgets, sign-offs); also CLOUDCOST_COMPANY_DIR.",
+)
+def main(company_dir: Path | None) -> None:
     """cloudcost: AWS Cost and Usage Report files to one tested, documented set of numbers.
 
     \b
@@ -72,7 +82,11 @@ def main() -> None:
       CLOUDCOST_TARGET       duckdb (default) or postgres
       CLOUDCOST_DUCKDB_PATH  DuckDB file (default warehouse/cloudcost.duckdb)
       PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE   Postgres connection (target postgres)
+      CLOUDCOST_COMPANY_DIR  your company folder (same as --company)
     """
+    if company_dir is not None:
+        # every command reads it through load_settings(); one place decides
+        os.environ["CLOUDCOST_COMPANY_DIR"] = str(company_dir.resolve())
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ class Settings:
     pg_user: str
     pg_password: str
     pg_database: str
+    # the company folder (DESIGN.md §6): --company DIR or CLOUDCOST_COMPANY_DIR; None = the neutral starter
+    company_dir: Path | None = None
 
     @property
     def pg_dsn(self) -> str:
@@ -50,4 +52,14 @@ def load_settings(target: str | None = None) -> Settings:
         pg_user=os.environ.get("PGUSER", "postgres"),
         pg_password=os.environ.get("PGPASSWORD", ""),
         pg_database=os.environ.get("PGDATABASE", "cloudcost"),
+        company_dir=company_dir_from_environment(),
     )
+
+
+def company_dir_from_environment() -> Path | None:
+    """``CLOUDCOST_COMPANY_DIR`` (set by the global ``--company`` option too), absolute; None when unset."""
+    configured = os.environ.get("CLOUDCOST_COMPANY_DIR", "").strip()
+    if not configured:
+        return None
+    path = Path(configured)
+    return path if path.is_absolute() else Path.cwd() / path

@@ -112,8 +112,10 @@ def postgres_database(postgres_server: Settings) -> Callable[[str], Settings]:
     """A factory: settings for a database of that name on the test server, created if missing."""
     from cloudcost.warehouse import ensure_postgres_database
 
+    prefix = os.environ.get("CLOUDCOST_TEST_DB_PREFIX", "")  # separate databases for parallel checkouts
+
     def make(database: str) -> Settings:
-        settings = replace(postgres_server, pg_database=database)
+        settings = replace(postgres_server, pg_database=prefix + database)
         ensure_postgres_database(settings)
         return settings
 

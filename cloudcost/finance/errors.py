@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import click
+from cloudcost.input_errors import InputError
 
 
-class FinanceLoadError(click.ClickException):
+class FinanceLoadError(InputError):
     """A finance file cannot be loaded; nothing was written to the warehouse."""
-
-    exit_code = 2
-
-    def format_message(self) -> str:
-        return f"{self.message} Nothing was loaded."

@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-import click
+from cloudcost.input_errors import InputError
 
 
-class CurLoadError(click.ClickException):
+class CurLoadError(InputError):
     """A CUR file or delivery cannot be loaded; nothing was written to the warehouse."""
-
-    exit_code = 2
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-
-    def format_message(self) -> str:
-        sentence = self.message.rstrip()
-        if not sentence.endswith((".", "!", "?")):
-            sentence += "."
-        return f"{sentence} Nothing was loaded."
