@@ -5,10 +5,12 @@ from __future__ import annotations
 import importlib
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
 from cloudcost import __version__
+from cloudcost.cli_errors import run_standalone
 
 # name -> "module:attribute"; imported only when the command runs, so `cloudcost --help` stays quick.
 COMMANDS: dict[str, str] = {
@@ -57,6 +59,12 @@ class LazyGroup(click.Group):
         if not isinstance(command, click.Command):
             raise click.ClickException(f"{target} is not a click command")
         return command
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        """Standalone runs print every input and I/O problem as one ``Error:`` line (exit code 2)."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        return run_standalone(lambda: super(LazyGroup, self).main(*args, standalone_mode=False, **kwargs))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, SHORT_HELP[name]) for name in COMMANDS]

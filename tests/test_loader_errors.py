@@ -162,7 +162,10 @@ def other_currency(fixtures: Path, folder: Path) -> list[Path]:
             fixtures / LEGACY_PARQUET,
             folder / "euro.parquet",
             """select * replace ('EUR' as line_item_currency_code,
-                timestamp '2018-11-01' as bill_billing_period_start_date) from src""",
+                timestamp '2018-11-01' as bill_billing_period_start_date,
+                timestamp '2018-12-01' as bill_billing_period_end_date,
+                line_item_usage_start_date + interval 1 month as line_item_usage_start_date,
+                line_item_usage_end_date + interval 1 month as line_item_usage_end_date) from src""",
         )
     ]
 

@@ -27,6 +27,7 @@ from cloudcost.loader.fingerprint import delivery_id, file_sha256
 from cloudcost.loader.manifests import Grouping
 from cloudcost.loader.naming import period_label
 from cloudcost.loader.staging import STAGED_LINES, StagedFile
+from cloudcost.loader.values import check_numbers, check_periods
 
 STAGED_DELIVERIES = "cloudcost_load_deliveries"
 
@@ -70,6 +71,8 @@ def plan_deliveries(
 ) -> list[PlannedDelivery]:
     """Validate the staged lines and decide, per delivery, whether it is loaded, replaces or is a no-op."""
     check_keys_present(con)
+    check_numbers(con)
+    check_periods(con)
     check_line_item_types(con)
     groups = con.execute(
         f"""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 
@@ -26,6 +27,33 @@ from cloudcost.schema import DELIVERY_COLUMNS, DELIVERY_TOTAL_COLUMNS, RAW_LINE_
 from cloudcost.settings import RAW_SCHEMA, Settings
 
 
+def open_error(path: Path, error: duckdb.Error) -> CurLoadError:
+    """One line for a warehouse file that cannot be opened; a lock held by another process said plainly."""
+    text = str(error)
+    if "lock" in text.lower():
+        return CurLoadError(
+            f"another cloudcost process is using the warehouse {path} (a load, a build or the dashboard)",
+            fix="Wait until it has finished, then run again.",
+        )
+    return CurLoadError(f"cannot open the DuckDB warehouse {path}: {first_line(error)}")
+
+
+def write_error(path: Path, error: duckdb.Error) -> CurLoadError:
+    """A write that failed (disk full, out of memory, I/O): the transaction was rolled back."""
+    return CurLoadError(
+        f"writing to the DuckDB warehouse {path} failed: {first_line(error)}",
+        fix="The warehouse is unchanged; free disk space or memory, then run again.",
+    )
+
+
+def _roll_back(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open (DuckDB ends it itself after some fatal errors)."""
+    try:
+        con.execute("rollback")
+    except duckdb.Error:
+        pass
+
+
 class DuckDBTarget:
     name = "duckdb"
 
@@ -35,10 +63,7 @@ class DuckDBTarget:
         try:
             self._con = duckdb.connect(str(settings.duckdb_path))
         except duckdb.Error as error:
-            raise CurLoadError(
-                f"Cannot open the DuckDB warehouse {settings.duckdb_path} (is another process using it?): "
-                f"{first_line(error)}"
-            ) from error
+            raise open_error(settings.duckdb_path, error) from error
 
     @property
     def staging(self) -> duckdb.DuckDBPyConnection:
@@ -83,8 +108,10 @@ class DuckDBTarget:
                 f"{lines_to_write_sql(columns, loaded_at)}"
             )
             con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
+        except BaseException as error:
+            _roll_back(con)
+            if isinstance(error, duckdb.Error) and not isinstance(error, CurLoadError):
+                raise write_error(self.path, error) from error
             raise
 
     def close(self) -> None:
