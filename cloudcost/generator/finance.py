@@ -14,7 +14,7 @@ cent; the ledger posts each invoice once, except for the deliberate discrepancie
 controller's sign-off register in the format ``cloudcost load-finance`` reads: one row per deliberate
 exception that would otherwise fail its closed period (the credit memo, the missing Marketplace invoice, the
 restatement after close), naming the period, payer, invoice, billing entity and the delivery the loader sees
-as current for the period (its content fingerprint, :func:`cloudcost.loader.fingerprint.delivery_id` over the
+as current for the period (its content fingerprint, :func:`cloudcost.loader.api.delivery_ids` over the
 data files of the period's latest delivery), with a note saying what was accepted and why. A sign-off is dated
 at the close, or on the first business day after the current delivery arrived when that was after the close.
 Loaded with ``finance/``, every closed period is ``accepted`` and the exceptions stay visible, signed off.
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cloudcost.loader.fingerprint import delivery_id, file_sha256
+from cloudcost.loader.api import delivery_ids
 
 from .company import INVOICING_ENTITY, MARKETPLACE_SELLER, Company
 from .timeline import Period, business_day
@@ -268,9 +268,7 @@ def write_sign_offs(out: Path, company: Company, discrepancies: list[dict], reco
         current = latest.get(item["billing_period"])
         if note is None or period is None or period.closed_on is None or current is None:
             continue
-        fingerprint = delivery_id(
-            period.start, company.payer_account_id, [file_sha256(out / f) for f in current["files"]]
-        )
+        fingerprint = delivery_ids([out / f for f in current["files"]])[(period.start, company.payer_account_id)]
         delivered = date.fromisoformat(current["delivered_on"])
         signed_on = period.closed_on if delivered <= period.closed_on else _next_business_day(delivered)
         if current["kind"] == "restated" and item["kind"] != "restatement_after_close":

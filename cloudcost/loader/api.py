@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+
+import duckdb
 
 from cloudcost.loader.deliveries import plan_deliveries
 from cloudcost.loader.discovery import discover
+from cloudcost.loader.readable import check_readable
 from cloudcost.loader.manifests import group_files
 from cloudcost.loader.report import LoadReport
 from cloudcost.loader.staging import stage_files
@@ -47,11 +50,12 @@ def load_paths(
     """
     settings = settings or load_settings()
     started = time.perf_counter()
+    check_readable(paths)
     found = discover(paths)
     grouping = group_files(found.data_files, found.manifest_files)
     target = open_target(settings)
     try:
-        staged = stage_files(target.staging, found.data_files, progress=progress)
+        staged = stage_files(target.staging, found.data_files, progress=progress, manifests=found.manifest_files)
         planned = plan_deliveries(target.staging, staged, grouping, target.existing_deliveries())
         target.write(planned, loaded_at or datetime.now(UTC).replace(tzinfo=None), progress=progress)
     finally:
@@ -62,5 +66,20 @@ def load_paths(
         files=[file.path for file in staged],
         rows_read=sum(file.row_count for file in staged),
         seconds=time.perf_counter() - started,
-        notes=list(grouping.notes),
+        notes=[*grouping.notes, *(note for file in staged for note in file.plan.notes)],
     )
+
+
+def delivery_ids(paths: Sequence[str | Path]) -> dict[tuple[date, str], str]:
+    """The delivery id ``load_paths`` gives each (billing period, payer) of these files, computed in memory
+    without a warehouse (the generator names deliveries in sign-offs with it)."""
+    check_readable(paths)
+    found = discover(paths)
+    grouping = group_files(found.data_files, found.manifest_files)
+    con = duckdb.connect()
+    try:
+        staged = stage_files(con, found.data_files, progress=False, manifests=found.manifest_files)
+        planned = plan_deliveries(con, staged, grouping, [])
+    finally:
+        con.close()
+    return {(d.billing_period, d.payer_account_id): d.delivery_id for d in planned}

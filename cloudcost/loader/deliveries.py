@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 import duckdb
 
@@ -23,7 +22,7 @@ from cloudcost.loader.checks import (
     check_one_assembly_per_period,
 )
 from cloudcost.loader.errors import CurLoadError
-from cloudcost.loader.fingerprint import delivery_id, file_sha256
+from cloudcost.loader.fingerprint import CONTENT_SQL, delivery_id
 from cloudcost.loader.manifests import Grouping
 from cloudcost.loader.naming import period_label
 from cloudcost.loader.staging import STAGED_LINES, StagedFile
@@ -81,7 +80,8 @@ def plan_deliveries(
             list(distinct line_item_currency_code order by line_item_currency_code) as currencies,
             count(*) as row_count, sum(line_item_unblended_cost::decimal(38, 10))::double as total_unblended_cost,
             sum(pricing_public_on_demand_cost::decimal(38, 10))::double as total_public_on_demand_cost,
-            sum(line_item_net_unblended_cost::decimal(38, 10))::double as total_net_unblended_cost
+            sum(line_item_net_unblended_cost::decimal(38, 10))::double as total_net_unblended_cost,
+            {CONTENT_SQL}
         from {STAGED_LINES}
         group by all
         order by billing_period, payer_account_id
@@ -91,13 +91,9 @@ def plan_deliveries(
     check_one_assembly_per_period(groups, by_index, grouping)
     check_no_shared_identities(con, groups, by_index, grouping)
     check_currencies(groups, existing)
-    digests: dict[int, str] = {}
     planned = []
-    for period, payer, file_indexes, currencies, row_count, unblended, on_demand, net in groups:
-        for index in file_indexes:
-            if index not in digests:
-                digests[index] = file_sha256(Path(by_index[index].path))
-        fingerprint = delivery_id(period, payer, (digests[index] for index in file_indexes))
+    for period, payer, file_indexes, currencies, row_count, unblended, on_demand, net, lower, upper in groups:
+        fingerprint = delivery_id(period, payer, (f"lines {row_count}", f"lower {lower}", f"upper {upper}"))
         status, replaces = _status(fingerprint, period, payer, existing)
         planned.append(
             PlannedDelivery(

@@ -1,4 +1,11 @@
-"""Content fingerprints: a delivery is identified by the bytes of its files, not by their names."""
+"""Content fingerprints: a delivery is identified by the lines it holds, not by its files' bytes or names.
+
+The same lines as ``.csv`` or ``.csv.gz``, or in Parquet re-compressed with another codec, stage to the
+same raw lines and so are the same delivery ("already loaded"), never a new one (which would then make the
+original look like a roll-back). The fingerprint is order-independent: per line, an MD5 of its raw values;
+per delivery, the sums of the lower and upper 64 bits of those hashes (so a repeated line counts twice,
+unlike an XOR) with the line count, hashed again with the billing period and the payer.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,16 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
+from cloudcost.schema import CUR_COLUMNS
+
 _CHUNK = 1 << 20
+
+_ROW_TEXT = f"cast(row({', '.join(column.name for column in CUR_COLUMNS)}) as varchar)"
+# Aggregates over the staged lines of one delivery; their values are the "digests" of ``delivery_id``.
+CONTENT_SQL = (
+    f"sum(md5_number_lower({_ROW_TEXT})::hugeint)::varchar as content_lower, "
+    f"sum(md5_number_upper({_ROW_TEXT})::hugeint)::varchar as content_upper"
+)
 
 
 def file_sha256(path: Path) -> str:
@@ -18,14 +34,13 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def delivery_id(billing_period: date, payer_account_id: str, file_digests: Iterable[str]) -> str:
-    """sha256 over the sorted file digests, the billing period and the payer.
+def delivery_id(billing_period: date, payer_account_id: str, digests: Iterable[str]) -> str:
+    """sha256 over the billing period, the payer and the sorted digests (content sums and line count).
 
-    The period and payer are part of it because one file may hold several periods (each its own delivery);
-    the digests are sorted so renaming or reordering files does not make a new delivery.
+    The period and payer are part of it because one file may hold several periods (each its own delivery).
     """
     digest = hashlib.sha256()
     digest.update(f"{billing_period.isoformat()}\n{payer_account_id}\n".encode())
-    for file_digest in sorted(file_digests):
-        digest.update(file_digest.encode() + b"\n")
+    for part in sorted(digests):
+        digest.update(part.encode() + b"\n")
     return digest.hexdigest()

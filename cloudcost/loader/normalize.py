@@ -78,6 +78,18 @@ class FilePlan:
     select_sql: str
     conversions: tuple[Conversion, ...]
     missing_required: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+
+def original_key(column_name: str) -> str:
+    """A flattened map column's key as written: ``resourceTags/user:Team`` -> ``user:Team``."""
+    if "/" in column_name:
+        return column_name.split("/", 1)[1]
+    lowered = athena_name(column_name)
+    for prefix in _MAP_PREFIXES.values():
+        if lowered.startswith(prefix):
+            return lowered.removeprefix(prefix)
+    return column_name
 
 
 def _is(type_name: str, prefixes: Sequence[str]) -> bool:
@@ -97,13 +109,14 @@ class _PlanBuilder:
     def __init__(self, inspected: InspectedFile) -> None:
         self.inspected = inspected
         self.conversions: list[Conversion] = []
+        self.notes: list[str] = []
         self.groups: dict[str, list[SourceColumn]] = {}
         for column in inspected.columns:
             self.groups.setdefault(athena_name(column.name), []).append(column)
 
     # -- scalar conversions ------------------------------------------------------------------------
     def text(self, column: SourceColumn) -> str:
-        ref = quote_identifier(column.name)
+        ref = column.identifier
         if _is_text(column):
             return f"nullif({ref}, '')"
         if _is(column.duckdb_type, _INTEGER_TYPES) and athena_name(column.name).endswith("account_id"):
@@ -112,7 +125,7 @@ class _PlanBuilder:
         return f"nullif(cast({ref} as varchar), '')"
 
     def double(self, column: SourceColumn, raw_name: str) -> str:
-        ref = quote_identifier(column.name)
+        ref = column.identifier
         if _is(column.duckdb_type, _NUMERIC_TYPES):
             return f"cast({ref} as double)"
         if not _is_text(column):
@@ -130,7 +143,7 @@ class _PlanBuilder:
         return f"cast({trimmed} as double)"
 
     def timestamp(self, column: SourceColumn, raw_name: str) -> str:
-        ref = quote_identifier(column.name)
+        ref = column.identifier
         if not _is_text(column):
             # TIMESTAMP (any unit), DATE, and TIMESTAMP WITH TIME ZONE (read in the UTC session zone)
             return f"cast({ref} as timestamp)"
@@ -157,7 +170,7 @@ class _PlanBuilder:
     # -- maps --------------------------------------------------------------------------------------
     def map_value(self, column: SourceColumn, raw_name: str, value_type: str) -> str:
         """A CUR 2.0 map column as a DuckDB MAP(VARCHAR, value_type) (JSON text in CSV files)."""
-        ref = quote_identifier(column.name)
+        ref = column.identifier
         if _is_map(column):
             return ref
         trimmed = f"nullif(trim({ref}), '')"
@@ -222,7 +235,19 @@ class _PlanBuilder:
         if is_discount:
             values = {key: self.first_of([self.double(c, "discount") for c in group]) for key, group in columns.items()}
             return self.json_from_columns(values, number_values=True)
-        values = {key: self.first_of([self.text(c) for c in group]) for key, group in columns.items()}
+        values: dict[str, str] = {}
+        for key, group in columns.items():
+            values[key] = self.first_of([self.text(c) for c in group])
+            if len(group) > 1:
+                # keys differing only in case or punctuation (AWS tag keys are case-sensitive): each value
+                # stays under its own original key too; the normalized key keeps the first, as before
+                originals = [original_key(column.name) for column in group]
+                values.update({original: self.text(c) for original, c in zip(originals, group, strict=True)})
+                self.notes.append(
+                    f"{self.inspected.data_file.path}: {map_name} keys {', '.join(map(repr, originals))} all "
+                    f"normalize to {key!r}; each value is kept under its original key, and {key!r} holds the "
+                    f"first ({originals[0]!r}): mapping rules should name the exact key."
+                )
         return self.json_from_columns(values)
 
     def product_json(self) -> str:
@@ -286,7 +311,7 @@ class _PlanBuilder:
             product_map = self.map_value(self.groups["product"][0], "product", "varchar")
             source = f"(select *, {product_map} as {quote_identifier(_PRODUCT_MAP_COLUMN)} from {source})"
         select_sql = "select\n  " + ",\n  ".join(selected) + f"\nfrom {source} as source_rows"
-        return FilePlan(self.inspected, index, select_sql, tuple(self.conversions), tuple(missing))
+        return FilePlan(self.inspected, index, select_sql, tuple(self.conversions), tuple(missing), tuple(self.notes))
 
 
 def plan_file(inspected: InspectedFile, index: int) -> FilePlan:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 from tqdm import tqdm
@@ -44,7 +46,10 @@ def staged_table_sql() -> str:
 
 
 def stage_files(
-    con: duckdb.DuckDBPyConnection, data_files: Sequence[DataFile], progress: bool = True
+    con: duckdb.DuckDBPyConnection,
+    data_files: Sequence[DataFile],
+    progress: bool = True,
+    manifests: Sequence[Path] = (),
 ) -> list[StagedFile]:
     """Inspect, plan and read each file into the temp table ``cloudcost_load_lines``.
 
@@ -56,7 +61,7 @@ def stage_files(
     con.execute(f"set enable_progress_bar = {'true' if progress else 'false'}")
     plans: list[FilePlan] = []
     for index, data_file in enumerate(data_files):
-        plan = plan_file(inspect(con, data_file), index)
+        plan = plan_file(inspect(con, data_file, manifests), index)
         if plan.missing_required:
             missing = ", ".join(plan.missing_required)
             raise CurLoadError(
@@ -120,5 +125,54 @@ def _explain(con: duckdb.DuckDBPyConnection, plan: FilePlan, error: duckdb.Error
                         f"{path}: column {where} has {bad_count} value(s) that are not "
                         f"{conversion.expected}, e.g. {value!r}."
                     )
+    if isinstance(error, duckdb.OutOfMemoryException) or "No space left" in str(error):
+        return CurLoadError(
+            f"reading {path} ran out of memory or temporary disk space: {first_line(error)}",
+            fix="Free disk space (or memory), then run again",
+        )
+    csv_problem = explain_csv_error(path, error)
+    if csv_problem is not None:
+        return csv_problem
     kind = "Parquet" if plan.inspected.data_file.file_format == "parquet" else "CSV"
     return CurLoadError(f"{path} cannot be read as {kind} (corrupt or truncated?): {first_line(error)}")
+
+
+_CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
+_COLUMN_COUNT = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
+
+
+def explain_csv_error(path: object, error: duckdb.Error) -> CurLoadError | None:
+    """DuckDB's CSV error as one sentence: the file, the line, and what is wrong with it."""
+    text = str(error)
+    line_match = _CSV_LINE.search(text)
+    if line_match is None:
+        return None
+    line = int(line_match.group(1))
+    counts = _COLUMN_COUNT.search(text)
+    if counts is not None:
+        expected, found = counts.groups()
+        more = "an extra field" if int(found) > int(expected) else "a missing field"
+        return CurLoadError(
+            f"the line has {found} fields but the header has {expected} ({more}; an unquoted comma or quote?)",
+            file=path,
+            line=line,
+            fix="Fix the line's quoting or export the file again",
+        )
+    if "Invalid unicode" in text:
+        return CurLoadError(
+            "the line is not valid UTF-8 (a bad encoding byte)",
+            file=path,
+            line=line,
+            fix="CUR files are UTF-8: convert the file (e.g. iconv -f latin1 -t utf-8)",
+        )
+    if "Maximum line size" in text:
+        return CurLoadError(
+            "the line is longer than the 2,000,000 bytes a CSV line may have (a field that large is no CUR "
+            "value: a broken quote?)",
+            file=path,
+            line=line,
+            fix="Fix the line or export the file again",
+        )
+    before_fixes = text.split("Possible fix")[0].splitlines()[1:]
+    reason = next((part.strip() for part in reversed(before_fixes) if part.strip()), first_line(error))
+    return CurLoadError(f"cannot be read as CSV: {reason}", file=path, line=line)
