@@ -16,8 +16,8 @@ import duckdb
 
 from cloudcost.loader.deliveries import plan_deliveries
 from cloudcost.loader.discovery import discover
-from cloudcost.loader.readable import check_readable
 from cloudcost.loader.manifests import group_files
+from cloudcost.loader.readable import check_readable
 from cloudcost.loader.report import LoadReport
 from cloudcost.loader.staging import stage_files
 from cloudcost.loader.target import Target

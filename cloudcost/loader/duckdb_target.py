@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -48,10 +49,8 @@ def write_error(path: Path, error: duckdb.Error) -> CurLoadError:
 
 def _roll_back(con: duckdb.DuckDBPyConnection) -> None:
     """Roll back if a transaction is still open (DuckDB ends it itself after some fatal errors)."""
-    try:
+    with contextlib.suppress(duckdb.Error):
         con.execute("rollback")
-    except duckdb.Error:
-        pass
 
 
 class DuckDBTarget:

@@ -85,9 +85,7 @@ def inspect(con: duckdb.DuckDBPyConnection, data_file: DataFile, manifests: Sequ
     names = parquet_names(data_file.path)
     if names is None or len(names) != len(described):
         names = tuple(str(row[0]) for row in described)
-    columns = tuple(
-        SourceColumn(name, str(row[1]), str(row[0])) for name, row in zip(names, described, strict=True)
-    )
+    columns = tuple(SourceColumn(name, str(row[1]), str(row[0])) for name, row in zip(names, described, strict=True))
     return InspectedFile(data_file, detect_flavour(data_file, columns), columns, reader)
 
 

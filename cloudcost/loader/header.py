@@ -59,7 +59,9 @@ def _first_line(path: Path) -> bytes:
     except (OSError, EOFError) as error:
         raise CurLoadError(f"cannot be read as CSV (corrupt or truncated?): {error}", file=path) from error
     if len(line) > MAX_HEADER_BYTES:
-        raise CurLoadError(f"the first line is longer than {MAX_HEADER_BYTES:,} bytes: not a CUR header", file=path, line=1)
+        raise CurLoadError(
+            f"the first line is longer than {MAX_HEADER_BYTES:,} bytes: not a CUR header", file=path, line=1
+        )
     return line.rstrip(b"\r\n")
 
 

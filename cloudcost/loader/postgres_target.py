@@ -179,9 +179,7 @@ class PostgresTarget:
                 cur.execute(statement)
         self._pg.commit()
 
-    def _write_locked(
-        self, cur: Any, to_write: Sequence[PlannedDelivery], loaded_at: datetime, progress: bool
-    ) -> None:
+    def _write_locked(self, cur: Any, to_write: Sequence[PlannedDelivery], loaded_at: datetime, progress: bool) -> None:
         delete_lines, supersede = replace_period_sql("%s")
         for delivery in to_write:
             cur.execute(delete_lines, (delivery.payer_account_id, delivery.billing_period))
@@ -201,91 +199,6 @@ class PostgresTarget:
             disable=None if progress else True,
         ) as bar:
             self._copy(cur, LINE_ITEMS, ", ".join(columns), lines_to_write_sql(columns, loaded_at), bar.update)
-
-    def close(self) -> None:
-        self._stop.set()
-        self._worker.join()
-        super().close()
-
-
-class PostgresTarget:
-    name = "postgres"
-
-    def __init__(self, settings: Settings) -> None:
-        import psycopg2
-
-        try:
-            ensure_postgres_database(settings)
-            self._pg = psycopg2.connect(settings.pg_dsn)
-        except psycopg2.Error as error:
-            where = f"{settings.pg_host}:{settings.pg_port}/{settings.pg_database}"
-            raise CurLoadError(f"Cannot connect to Postgres at {where}: {first_line(error)}") from error
-        self.settings = settings
-        self._spill = tempfile.TemporaryDirectory(prefix="cloudcost-load-")
-        self._duck = duckdb.connect()
-        self._duck.execute(f"set temp_directory = '{self._spill.name}'")
-
-    @property
-    def staging(self) -> duckdb.DuckDBPyConnection:
-        return self._duck
-
-    def existing_deliveries(self) -> list[ExistingDelivery]:
-        with self._pg.cursor() as cur:
-            cur.execute("select to_regclass(%s)", (f"{RAW_SCHEMA}.{DELIVERIES}",))
-            row = cur.fetchone()
-            if row is None or row[0] is None:
-                self._pg.rollback()
-                return []
-            cur.execute(EXISTING_DELIVERIES_SQL)
-            existing = [ExistingDelivery(*found) for found in cur.fetchall()]
-        self._pg.rollback()
-        return existing
-
-    def _copy(self, cur: Any, table: str, columns: str, query: str, on_rows: Callable[[int], None] | None) -> None:
-        reader = self._duck.sql(query).to_arrow_reader(BATCH_ROWS)
-        stream = CsvStream(iter(reader), on_rows)
-        try:
-            cur.copy_expert(f"copy {RAW_SCHEMA}.{table} ({columns}) from stdin with (format csv)", stream, size=1 << 20)
-        finally:
-            stream.close()
-
-    def write(self, planned: Sequence[PlannedDelivery], loaded_at: datetime, progress: bool) -> None:
-        to_write = [delivery for delivery in planned if delivery.to_write]
-        if not to_write:
-            return
-        try:
-            with self._pg.cursor() as cur:
-                for statement in create_raw_tables_sql("postgres"):
-                    cur.execute(statement)
-                delete_lines, supersede = replace_period_sql("%s")
-                for delivery in to_write:
-                    cur.execute(delete_lines, (delivery.payer_account_id, delivery.billing_period))
-                    cur.execute(supersede, (loaded_at, delivery.payer_account_id, delivery.billing_period))
-                cur.executemany(
-                    f"insert into {RAW_SCHEMA}.{DELIVERIES} ({column_list(DELIVERY_COLUMNS)}) "
-                    f"values ({', '.join('%s' for _ in DELIVERY_COLUMNS)})",
-                    delivery_rows(to_write, loaded_at),
-                )
-                self._copy(cur, DELIVERY_TOTALS, column_list(DELIVERY_TOTAL_COLUMNS), delivery_totals_sql(), None)
-                columns = [column.name for column in RAW_LINE_ITEM_COLUMNS]
-                with tqdm(
-                    total=sum(d.row_count for d in to_write),
-                    unit=" rows",
-                    unit_scale=True,
-                    desc="copying to Postgres",
-                    disable=None if progress else True,
-                ) as bar:
-                    self._copy(
-                        cur,
-                        LINE_ITEMS,
-                        ", ".join(columns),
-                        lines_to_write_sql(columns, loaded_at),
-                        bar.update,
-                    )
-            self._pg.commit()
-        except BaseException:
-            self._pg.rollback()
-            raise
 
     def close(self) -> None:
         try:
