@@ -8,7 +8,9 @@ Postgres) and keep the full source precision; ids are strings; timestamps are UT
 Map-like data is kept as JSON text (an object), on both engines:
 
 * ``resource_tags``: resource tags, keys normalized the CUR 2.0 way (``user_cost_center``,
-  ``aws_autoscaling_group_name``); empty values are dropped.
+  ``aws_autoscaling_group_name``); empty values are dropped. When several columns normalize to one key
+  (AWS tag keys are case-sensitive: ``user:Team`` and ``user:team``), each value is also kept under its
+  original key, and the normalized key holds the first.
 * ``cost_category``: AWS Cost Categories, name -> value.
 * ``discount``: the CUR 2.0 ``discount`` map (e.g. ``{"bundled_discount": -1.2}``).
 * ``product``: every product attribute that has no column of its own here.
