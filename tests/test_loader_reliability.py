@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -123,8 +126,6 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 
 
 def test_io_failure_is_one_error_line_without_traceback(tmp_path: Path) -> None:
-    import os
-
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the warehouse folder should be")
     env = {**os.environ, "CLOUDCOST_DUCKDB_PATH": str(blocker / "wh.duckdb")}
@@ -133,3 +134,45 @@ def test_io_failure_is_one_error_line_without_traceback(tmp_path: Path) -> None:
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error:") and "not-a-folder" in lines[0], done.stderr
     assert "Traceback" not in done.stderr
+
+
+def _without_root_file_access() -> list[str]:
+    """A command prefix that makes root obey file permissions (root reads every file otherwise)."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: root would read the unreadable part")
+    dropped = "-dac_override,-dac_read_search"
+    return [setpriv, f"--inh-caps={dropped}", f"--bounding-set={dropped}"]
+
+
+@pytest.mark.parametrize("unreadable", ["sub-folder", "file"])
+def test_an_unreadable_part_of_a_delivery_is_refused_not_skipped(unreadable: str) -> None:
+    work = Path(tempfile.mkdtemp(prefix="cloudcost-unreadable-"))
+    try:
+        delivery = work / "20231101-20231201"
+        for part, kind in (("part-a", "Usage"), ("part-b", "Tax")):
+            rows = read_rows(LEGACY_CSV)
+            kept = [rows[0]] + [row for row in rows[1:] if row[rows[0].index("lineItem/LineItemType")] == kind]
+            (delivery / part).mkdir(parents=True)
+            write_rows(delivery / part / f"report-{part}.csv", kept)
+        hidden = delivery / "part-b" if unreadable == "sub-folder" else delivery / "part-b" / "report-part-b.csv"
+        hidden.chmod(0)
+        env = {**os.environ, "CLOUDCOST_DUCKDB_PATH": str(work / "wh.duckdb")}
+        done = subprocess.run(
+            [*_without_root_file_access(), sys.executable, "-m", "cloudcost.cli", "load", "--quiet", str(delivery)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
+        lines = done.stderr.strip().splitlines()
+        assert done.returncode == 2 and len(lines) == 1, done.stderr
+        why = "is a folder that cannot be listed" if unreadable == "sub-folder" else "cannot be read"
+        assert f"{hidden}: {why} (Permission denied)" in lines[0], lines[0]
+        assert not (work / "wh.duckdb").exists()
+    finally:
+        for path in sorted(work.rglob("*")):
+            path.chmod(0o755)
+        shutil.rmtree(work, ignore_errors=True)
