@@ -31,8 +31,9 @@ _OTHER_DELIMITERS = {";": "';'", "\t": "a tab", "|": "'|'"}
 # Any of these in the first row means it is a header row, not data.
 _HEADER_MARKERS = ("lineItem/UnblendedCost", "line_item_unblended_cost", "identity/LineItemId", "identity_line_item_id")
 _GZIP_MAGIC = b"\x1f\x8b"
-# Column prefixes of map-like data whose keys are case-sensitive AWS keys (tags, cost categories).
-CASE_SENSITIVE_PREFIXES = ("resourcetags/", "costcategory/", "resource_tags_", "cost_category_")
+# Column prefixes of map-like data whose keys are case-sensitive (tags, cost categories, product attributes):
+# two of these differing only in case are two keys; elsewhere (lineItem/, bill/...) they are one column twice.
+CASE_SENSITIVE_PREFIXES = ("resourcetags/", "costcategory/", "product/", "resource_tags_", "cost_category_", "product_")
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import queue
 import tempfile
@@ -162,7 +163,8 @@ class PostgresTarget:
                 self._write_locked(cur, to_write, loaded_at, progress)
             self._pg.commit()
         except BaseException as error:
-            self._pg.rollback()
+            with contextlib.suppress(psycopg2.Error):  # a lost connection has nothing left to roll back
+                self._pg.rollback()
             if isinstance(error, psycopg2.Error):
                 raise CurLoadError(
                     f"writing to Postgres database {self.settings.pg_database} failed: {first_line(error)}",
