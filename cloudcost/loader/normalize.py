@@ -5,7 +5,9 @@ its source column (several source spellings of one name are coalesced), converte
 NULL when the file does not have it. Empty strings become NULL. Map-like data becomes JSON text:
 
 * ``resource_tags``: the CUR 2.0 map, or the legacy ``resource_tags_*`` / ``resourceTags/...`` columns with
-  the CUR 2.0 key spelling (``user_cost_center``); empty values dropped.
+  the CUR 2.0 key spelling (``user_cost_center``); empty values dropped. Columns that normalize to one key
+  (``resourceTags/user:Team`` and ``resourceTags/user:team``) also keep their values under their original
+  keys (``user:Team``, ``user:team``): no value is dropped, and a rule can name the exact key.
 * ``cost_category``: the CUR 2.0 map (keys normalized the same way) or the ``cost_category_*`` columns.
 * ``discount``: the CUR 2.0 map or the ``discount_*`` columns, zero and empty amounts dropped; NULL when
   the file carries no discount data at all (that absence is what tells "line mode" from "net mode").

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from bad_inputs.cur_files import (
+    BASELINE,
     CUR2_CSV,
     LEGACY_CSV,
     LEGACY_PARQUET,
@@ -27,6 +28,8 @@ from bad_inputs.cur_files import (
 )
 from bad_inputs.model import BadInput
 
+# What the warehouse must hold before the cases run (the currency case needs payer 836060457634 in USD).
+BASELINE_PATHS = BASELINE
 LC_COST = "lineItem/UnblendedCost"
 
 
