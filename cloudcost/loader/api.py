@@ -1,22 +1,30 @@
 """``load_paths``: CUR files or folders into the raw tables, one billing period at a time, atomically.
 
-Order of work: find the files and manifests, read every file into a DuckDB staging table in the raw shape,
-check everything (columns, numbers, line item types, deliveries, currency), and only then write, in one
-transaction that replaces each billing period of each payer. Any error leaves the warehouse as it was.
+Order of work: find the files and manifests and recognise the export layouts AWS delivers in
+(``layouts``: synced exports are checked as a whole before anything is read); then, per batch, read every file
+into a DuckDB staging table in the raw shape, check everything (columns, numbers, line item types, deliveries,
+currency), and only then write, in one transaction that replaces each billing period of each payer. A synced
+export is loaded one delivery per batch, each period's deliveries oldest first (``delivery_order``); files that
+follow no AWS layout are one batch, as they always were. A refused batch leaves the warehouse as the batches
+before it left it.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
-from cloudcost.loader.deliveries import plan_deliveries
-from cloudcost.loader.discovery import discover
+import click
+
+from cloudcost.loader.deliveries import PlannedDelivery, plan_deliveries
+from cloudcost.loader.delivery_order import ArrivalClock, pending_deliveries
+from cloudcost.loader.discovery import DataFile, discover
+from cloudcost.loader.layouts import Stream, plan_layouts
 from cloudcost.loader.manifests import group_files
 from cloudcost.loader.report import LoadReport
-from cloudcost.loader.staging import stage_files
+from cloudcost.loader.staging import StagedFile, stage_files
 from cloudcost.loader.target import Target
 from cloudcost.settings import Settings, load_settings
 
@@ -39,28 +47,64 @@ def load_paths(
 ) -> LoadReport:
     """Load CUR files (legacy CSV/CSV.gz, legacy Parquet, CUR 2.0 CSV/Parquet) or folders of them.
 
-    ``loaded_at`` (naive UTC) is when the deliveries arrived in the warehouse; it defaults to now. Whether a
-    re-delivery came after its period's close is judged by it, so a replay of history passes each
-    delivery's own arrival time.
+    A folder as ``aws s3 sync`` leaves it loads every billing period's deliveries not loaded yet, oldest first,
+    so the newest wins and the earlier ones are recorded as superseded. ``loaded_at`` (naive UTC) is when the
+    deliveries arrived in the warehouse; it defaults to now (each batch of one call a little later than the
+    one before). Whether a re-delivery came after its period's close is judged by it, so a replay of history
+    passes each delivery's own arrival time.
 
-    Raises ``CurLoadError`` (nothing written) when a file or a delivery cannot be loaded.
+    Raises ``CurLoadError`` (that batch not written) when a file or a delivery cannot be loaded.
     """
     settings = settings or load_settings()
     started = time.perf_counter()
     found = discover(paths)
-    grouping = group_files(found.data_files, found.manifest_files)
+    layout = plan_layouts(found)
+    report = LoadReport(target=settings.target, notes=list(layout.notes))
+    clock = ArrivalClock(loaded_at)
     target = open_target(settings)
     try:
-        staged = stage_files(target.staging, found.data_files, progress=progress)
-        planned = plan_deliveries(target.staging, staged, grouping, target.existing_deliveries())
-        target.write(planned, loaded_at or datetime.now(UTC).replace(tzinfo=None), progress=progress)
+        for stream in layout.streams:
+            pending = pending_deliveries(stream, target.existing_deliveries())
+            _say(progress, report, _stream_line(stream, pending.skipped, len(pending.to_load)))
+            for delivery in pending.to_load:
+                _load_batch(target, list(delivery.files), list(delivery.manifests), clock.next(), progress, report)
+        if layout.loose_files:
+            _load_batch(target, layout.loose_files, layout.loose_manifests, clock.next(), progress, report)
     finally:
         target.close()
-    return LoadReport(
-        target=settings.target,
-        deliveries=planned,
-        files=[file.path for file in staged],
-        rows_read=sum(file.row_count for file in staged),
-        seconds=time.perf_counter() - started,
-        notes=list(grouping.notes),
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _load_batch(
+    target: Target,
+    data_files: list[DataFile],
+    manifest_files: list[Path],
+    loaded_at: datetime,
+    progress: bool,
+    report: LoadReport,
+) -> None:
+    """Stage, check and write one batch (at most one delivery per billing period and payer)."""
+    grouping = group_files(data_files, manifest_files)
+    staged: list[StagedFile] = stage_files(target.staging, data_files, progress=progress)
+    planned: list[PlannedDelivery] = plan_deliveries(target.staging, staged, grouping, target.existing_deliveries())
+    target.write(planned, loaded_at, progress=progress)
+    report.deliveries += planned
+    report.files += [file.path for file in staged]
+    report.rows_read += sum(file.row_count for file in staged)
+    report.notes += [note for note in grouping.notes if note not in report.notes]
+
+
+def _stream_line(stream: Stream, skipped: int, to_load: int) -> str:
+    total = len(stream.deliveries)
+    current = stream.deliveries[-1].name
+    return (
+        f"{stream.label} ({stream.layout}, {stream.root.name}): {total} delivery(ies), {skipped} already loaded, "
+        f"{to_load} to load; current {current} (order: {stream.order})."
     )
+
+
+def _say(progress: bool, report: LoadReport, line: str) -> None:
+    report.notes.append(line)
+    if progress:
+        click.echo(line, err=True)
