@@ -350,3 +350,41 @@ def test_command_prints_progress_per_period(cur_fixtures_dir: Path, tmp_path: Pa
     assert "2026-04 (CUR 2.0, new version per delivery, export): 2 delivery(ies), 0 already loaded" in first.output
     second = CliRunner().invoke(load, ["--target", "duckdb", "--quiet", str(sync)], env=env)
     assert "2 already loaded, 0 to load" in second.output
+
+
+# -- Postgres ----------------------------------------------------------------------------------------------------
+@pytest.fixture
+def pg_settings(postgres_database) -> Settings:
+    import psycopg2
+
+    settings = postgres_database("cloudcost_test_layouts")
+    con = psycopg2.connect(settings.pg_dsn)
+    try:
+        with con.cursor() as cur:
+            cur.execute("drop schema if exists raw cascade")
+        con.commit()
+    finally:
+        con.close()
+    return settings
+
+
+@pytest.mark.postgres
+def test_synced_export_on_postgres(
+    cur_fixtures_dir: Path, tmp_path: Path, pg_settings: Settings, warehouse_query, warehouse_snapshot, cur_totals
+) -> None:
+    source = variants(cur_fixtures_dir, CUR2_CSV, tmp_path / "sources")
+    may = shift_cur2_months(source["d2"], tmp_path / "sources" / "may.csv", 1)
+    sync = tmp_path / "sync"
+    cur2_delivery(sync, "export", date(2026, 4, 1), [source["d1"]], datetime(2026, 4, 9, 6))
+    cur2_delivery(sync, "export", date(2026, 4, 1), [source["d2"]], datetime(2026, 5, 2, 6))
+    cur2_delivery(sync, "export", date(2026, 5, 1), [may], datetime(2026, 5, 10, 6))
+    cur2_delivery(sync, "export", date(2026, 4, 1), [source["d3"]], datetime(2026, 5, 14, 6))
+    cur2_delivery(sync, "export", date(2026, 5, 1), [source["d1"]], datetime(2026, 5, 20, 6), manifest=False)
+    shuffle_times(sync)
+
+    load_paths([sync], pg_settings, progress=False)
+    assert_holds({**cur_totals(source["d3"]), **cur_totals(may)}, period_totals(warehouse_query, pg_settings))
+    april = deliveries_of(warehouse_query, pg_settings, date(2026, 4, 1))
+    assert april == [(152, False), (165, False), (165, True)]
+    assert deliveries_of(warehouse_query, pg_settings, date(2026, 5, 1)) == [(165, True)]
+    assert_second_call_is_a_no_op([sync], pg_settings, warehouse_snapshot)

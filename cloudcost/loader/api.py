@@ -21,8 +21,11 @@ import click
 from cloudcost.loader.deliveries import PlannedDelivery, plan_deliveries
 from cloudcost.loader.delivery_order import ArrivalClock, pending_deliveries
 from cloudcost.loader.discovery import DataFile, discover
+from cloudcost.loader.errors import CurLoadError
+from cloudcost.loader.flavour import inspect
 from cloudcost.loader.layouts import Stream, plan_layouts
 from cloudcost.loader.manifests import group_files
+from cloudcost.loader.normalize import plan_file
 from cloudcost.loader.report import LoadReport
 from cloudcost.loader.staging import StagedFile, stage_files
 from cloudcost.loader.target import Target
@@ -63,13 +66,15 @@ def load_paths(
     clock = ArrivalClock(loaded_at)
     target = open_target(settings)
     try:
-        for stream in layout.streams:
-            pending = pending_deliveries(stream, target.existing_deliveries())
-            _say(progress, report, _stream_line(stream, pending.skipped, len(pending.to_load)))
-            for delivery in pending.to_load:
-                _load_batch(target, list(delivery.files), list(delivery.manifests), clock.next(), progress, report)
+        existing = target.existing_deliveries()
+        pending = [(stream, pending_deliveries(stream, existing)) for stream in layout.streams]
+        _check_readable(target, [f for _, todo in pending for d in todo.to_load for f in d.files])
         if layout.loose_files:
             _load_batch(target, layout.loose_files, layout.loose_manifests, clock.next(), progress, report)
+        for stream, todo in pending:
+            _say(progress, report, _stream_line(stream, todo.skipped, len(todo.to_load)))
+            for delivery in todo.to_load:
+                _load_batch(target, list(delivery.files), list(delivery.manifests), clock.next(), progress, report)
     finally:
         target.close()
     report.seconds = time.perf_counter() - started
@@ -95,6 +100,18 @@ def _load_batch(
     report.notes += [note for note in grouping.notes if note not in report.notes]
 
 
+def _check_readable(target: Target, data_files: list[DataFile]) -> None:
+    """Before the first delivery of a synced export is written: every file opens as a CUR with the columns
+    every line needs (a cheap look at each file's columns; the values are checked as each delivery is read)."""
+    for index, data_file in enumerate(data_files):
+        plan = plan_file(inspect(target.staging, data_file), index)
+        if plan.missing_required:
+            raise CurLoadError(
+                f"{data_file.path} ({plan.inspected.source_format}) has no column "
+                f"{', '.join(plan.missing_required)}, which every CUR line needs."
+            )
+
+
 def _stream_line(stream: Stream, skipped: int, to_load: int) -> str:
     total = len(stream.deliveries)
     current = stream.deliveries[-1].name
@@ -105,6 +122,8 @@ def _stream_line(stream: Stream, skipped: int, to_load: int) -> str:
 
 
 def _say(progress: bool, report: LoadReport, line: str) -> None:
-    report.notes.append(line)
+    """Progress per period: on stderr as it happens, else among the notes printed with the summary."""
     if progress:
         click.echo(line, err=True)
+    else:
+        report.notes.append(line)
