@@ -388,3 +388,89 @@ def test_synced_export_on_postgres(
     assert april == [(152, False), (165, False), (165, True)]
     assert deliveries_of(warehouse_query, pg_settings, date(2026, 5, 1)) == [(165, True)]
     assert_second_call_is_a_no_op([sync], pg_settings, warehouse_snapshot)
+
+
+# -- refusals ------------------------------------------------------------------------------------------------
+def test_two_exports_of_one_payer_are_refused_and_of_two_payers_both_load(
+    cur_fixtures_dir: Path, tmp_path: Path, duckdb_settings: Settings, warehouse_query, warehouse_snapshot, cur_totals
+) -> None:
+    source = variants(cur_fixtures_dir, CUR2_CSV, tmp_path / "sources")
+    sync = tmp_path / "sync"
+    cur2_delivery(sync, "export-a", date(2026, 4, 1), [source["d2"]], datetime(2026, 5, 2, 6))
+    cur2_delivery(sync, "export-b", date(2026, 4, 1), [source["d1"]], datetime(2026, 5, 2, 7))
+    with pytest.raises(CurLoadError, match=r"2026-04 of payer \d+ is delivered by two exports in this load"):
+        load_paths([sync], duckdb_settings, progress=False)
+    assert warehouse_snapshot(duckdb_settings) == {}
+
+    shutil.rmtree(sync / "export-b")
+    other_payer = cut(
+        source["d1"],
+        tmp_path / "sources" / "other.csv",
+        "select * replace ('999999999999' as bill_payer_account_id) from src",
+    )
+    cur2_delivery(sync, "export-b", date(2026, 4, 1), [other_payer], datetime(2026, 5, 2, 7))
+    report = load_paths([sync], duckdb_settings, progress=False)
+    assert sorted(d.payer_account_id for d in report.deliveries)[-1] == "999999999999"
+    assert len(report.deliveries) == 2 and {d.status for d in report.deliveries} == {"loaded"}
+
+
+def test_a_bad_file_in_a_later_delivery_stops_the_load_before_anything_is_written(
+    cur_fixtures_dir: Path, tmp_path: Path, duckdb_settings: Settings, warehouse_snapshot
+) -> None:
+    source = variants(cur_fixtures_dir, CUR2_CSV, tmp_path / "sources")
+    no_payer = cut(
+        source["d2"], tmp_path / "sources" / "no-payer.csv", "select * exclude (bill_payer_account_id) from src"
+    )
+    sync = tmp_path / "sync"
+    cur2_delivery(sync, "export", date(2026, 4, 1), [source["d1"]], datetime(2026, 4, 9, 6))
+    cur2_delivery(sync, "export", date(2026, 4, 1), [no_payer], datetime(2026, 4, 16, 6))
+    with pytest.raises(CurLoadError, match=r"export-00001\.csv\.gz \(cur2_csv\) has no column bill_payer_account_id"):
+        load_paths([sync], duckdb_settings, progress=False)
+    assert warehouse_snapshot(duckdb_settings) == {}
+
+
+def test_a_manifest_naming_a_file_that_was_not_synced_is_refused(
+    cur_fixtures_dir: Path, tmp_path: Path, duckdb_settings: Settings, warehouse_snapshot
+) -> None:
+    source = variants(cur_fixtures_dir, CUR2_CSV, tmp_path / "sources")
+    sync = tmp_path / "sync"
+    cur2_delivery(sync, "export", date(2026, 4, 1), [source["d1"]], datetime(2026, 4, 9, 6))
+    partial = cur2_delivery(sync, "export", date(2026, 4, 1), [source["d2"], source["d3"]], datetime(2026, 4, 16, 6))
+    partial.files[1].unlink()
+    with pytest.raises(CurLoadError, match=r"is incomplete: its manifest .* lists .*export-00002\.csv\.gz"):
+        load_paths([sync], duckdb_settings, progress=False)
+    assert warehouse_snapshot(duckdb_settings) == {}
+
+
+# -- the generator's own synced export ----------------------------------------------------------------------------
+@pytest.mark.parametrize("flavour", ["legacy_csv", "cur2_parquet"])
+def test_a_generated_export_loads_in_the_generators_delivery_order(
+    flavour: str, tmp_path: Path, duckdb_settings: Settings, warehouse_query, warehouse_snapshot
+) -> None:
+    """Every delivery of a generated export (month-to-date, final, restated), in one call, in the order the
+    generator delivered them (generation.json), with times shuffled."""
+    import json
+
+    from cloudcost.generator.command import generate_command
+
+    out = tmp_path / "generated"
+    args = ["--out", str(out), "--rows", "2000", "--months", "2", "--format", flavour, "--restate"]
+    result = CliRunner().invoke(generate_command, args)
+    assert result.exit_code == 0, result.output
+    shuffle_times(out)
+    generation = json.loads((out / "generation.json").read_text())
+    expected: dict[str, list[int]] = {}
+    for delivery in sorted(generation["deliveries"], key=lambda d: d["delivered_at"]):
+        expected.setdefault(delivery["billing_period"], []).append(int(delivery["row_count"]))
+    [export] = [path for path in out.iterdir() if path.name.startswith("acme-cur")]
+
+    load_paths([export], duckdb_settings, progress=False)
+    loaded: dict[str, list[int]] = {}
+    for period, rows in warehouse_query(
+        duckdb_settings,
+        "select strftime(billing_period, '%Y-%m'), row_count from raw.raw_cur_deliveries order by loaded_at",
+    ):
+        loaded.setdefault(period, []).append(int(rows))
+    assert loaded == expected
+    assert max(len(rows) for rows in expected.values()) >= 2
+    assert_second_call_is_a_no_op([export], duckdb_settings, warehouse_snapshot)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -25,6 +25,7 @@ from cloudcost.loader.errors import CurLoadError
 from cloudcost.loader.flavour import inspect
 from cloudcost.loader.layouts import Stream, plan_layouts
 from cloudcost.loader.manifests import group_files
+from cloudcost.loader.naming import period_label
 from cloudcost.loader.normalize import plan_file
 from cloudcost.loader.report import LoadReport
 from cloudcost.loader.staging import StagedFile, stage_files
@@ -69,6 +70,7 @@ def load_paths(
         existing = target.existing_deliveries()
         pending = [(stream, pending_deliveries(stream, existing)) for stream in layout.streams]
         _check_readable(target, [f for _, todo in pending for d in todo.to_load for f in d.files])
+        _check_one_export_per_payer(target, layout.streams)
         if layout.loose_files:
             _load_batch(target, layout.loose_files, layout.loose_manifests, clock.next(), progress, report)
         for stream, todo in pending:
@@ -110,6 +112,30 @@ def _check_readable(target: Target, data_files: list[DataFile]) -> None:
                 f"{data_file.path} ({plan.inspected.source_format}) has no column "
                 f"{', '.join(plan.missing_required)}, which every CUR line needs."
             )
+
+
+def _check_one_export_per_payer(target: Target, streams: list[Stream]) -> None:
+    """Two exports of one payer in the folder (say a legacy CUR and a CUR 2.0 export) would each replace the
+    other's month: refused, as two deliveries of a period in one load always were."""
+    by_period: dict[date, list[Stream]] = {}
+    for stream in streams:
+        by_period.setdefault(stream.period, []).append(stream)
+    for period, shared in by_period.items():
+        if len(shared) < 2:
+            continue
+        seen: dict[str, Stream] = {}
+        for stream in shared:
+            first = stream.deliveries[-1].files[0]
+            plan = plan_file(inspect(target.staging, first), 0)
+            row = target.staging.execute(f"select bill_payer_account_id from ({plan.select_sql}) limit 1").fetchone()
+            payer = str(row[0]) if row else ""
+            if payer in seen:
+                raise CurLoadError(
+                    f"Billing period {period_label(period)} of payer {payer} is delivered by two exports in this "
+                    f"load ({seen[payer].root} and {stream.root}); loading both would double count: load one "
+                    "export's folder."
+                )
+            seen[payer] = stream
 
 
 def _stream_line(stream: Stream, skipped: int, to_load: int) -> str:

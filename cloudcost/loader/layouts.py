@@ -397,8 +397,8 @@ def _legacy_versioned(
         return None
     for name in sorted(incomplete):
         plan.notes.append(
-            f"{label}: assembly {name} of {root} has no manifest listing all its files: still being written; "
-            "not loaded."
+            f"{label}: assembly {name} of {root} is listed by no manifest (still being written, or its manifest "
+            "was not synced); not loaded."
         )
     if not complete:
         return None
