@@ -474,3 +474,14 @@ def test_a_generated_export_loads_in_the_generators_delivery_order(
     assert loaded == expected
     assert max(len(rows) for rows in expected.values()) >= 2
     assert_second_call_is_a_no_op([export], duckdb_settings, warehouse_snapshot)
+
+
+def test_command_refuses_an_updating_athena_report_in_one_line(cur_fixtures_dir: Path, tmp_path: Path) -> None:
+    sync = tmp_path / "sync"
+    athena_delivery(sync, "report", PERIODS[LEGACY_PARQUET], [cur_fixtures_dir / LEGACY_PARQUET], status="UPDATING")
+    env = {"CLOUDCOST_DUCKDB_PATH": str(tmp_path / "cli.duckdb")}
+    result = CliRunner().invoke(load, ["--target", "duckdb", "--quiet", str(sync)], env=env)
+    assert result.exit_code == 2
+    [line] = result.output.strip().splitlines()
+    assert line.startswith("Error: ") and "says UPDATING" in line and "Nothing was loaded." in line
+    assert "Traceback" not in result.output
