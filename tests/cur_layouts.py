@@ -2,7 +2,7 @@
 
 Paths and manifest fields follow AWS's documentation ("Understanding your report versions" for the legacy CUR,
 "Understanding export delivery" for Data Exports / CUR 2.0); CUR 2.0 manifests are the real manifest in
-``tests/fixtures/cur/cur2-2026-04-Manifest.json`` with its execution id and data files replaced. File times are
+``tests/fixtures/manifests/cur2-2026-04-Manifest.json`` with its execution id and data files replaced. File times are
 set explicitly, as ``aws s3 sync`` sets them to the objects' S3 times.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cur"
-REAL_CUR2_MANIFEST = FIXTURES / "cur2-2026-04-Manifest.json"
+REAL_CUR2_MANIFEST = FIXTURES.parent / "manifests" / "cur2-2026-04-Manifest.json"
 BUCKET = "example-billing-bucket"
 PREFIX = "cur"
 
