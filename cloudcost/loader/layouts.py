@@ -288,7 +288,7 @@ def _stream(
         delivery = _overwritten_delivery(family, root, label, folders[None], own, plan)
         if delivery is None:
             return None
-        return Stream(layout, root, period, [delivery], "overwrite layout: one delivery at a time")
+        return Stream(layout, root, period, [delivery], "overwrite layout, one delivery at a time")
     if family == "cur2":
         return _cur2_versioned(root, period, folders, own, plan)
     return _legacy_versioned(root, period, folders, own, plan)
@@ -375,7 +375,7 @@ def _cur2_versioned(
     if not complete:
         return None
     ordered = sorted(complete.values(), key=lambda d: (known[d.name], d.name))
-    return Stream(CUR2_VERSIONED, root, period, ordered, "the delivery time in each delivery folder's name")
+    return Stream(CUR2_VERSIONED, root, period, ordered, "delivery time in the folder names")
 
 
 def _legacy_versioned(
@@ -412,7 +412,8 @@ def _legacy_versioned(
         root,
         period,
         [*earlier, complete[current]],
-        "the period's manifest names the current assembly; earlier ones by size (each delivery holds the month so far)",
+        # AWS's files do not date the earlier assemblies; each holds the month so far, so a later one is larger
+        "the period's manifest names the current assembly, earlier ones by size",
     )
 
 
