@@ -13,22 +13,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from cloudcost.loader.deliveries import PlannedDelivery, plan_deliveries
-from cloudcost.loader.delivery_order import ArrivalClock, pending_deliveries
+from cloudcost.loader.delivery_order import ArrivalClock, pending_deliveries, progress_line
 from cloudcost.loader.discovery import DataFile, discover
-from cloudcost.loader.errors import CurLoadError
-from cloudcost.loader.flavour import inspect
-from cloudcost.loader.layouts import Stream, plan_layouts
+from cloudcost.loader.layouts import plan_layouts
 from cloudcost.loader.manifests import group_files
-from cloudcost.loader.naming import period_label
-from cloudcost.loader.normalize import plan_file
 from cloudcost.loader.report import LoadReport
 from cloudcost.loader.staging import StagedFile, stage_files
+from cloudcost.loader.synced_checks import check_one_export_per_payer, check_readable
 from cloudcost.loader.target import Target
 from cloudcost.settings import Settings, load_settings
 
@@ -69,12 +66,12 @@ def load_paths(
     try:
         existing = target.existing_deliveries()
         pending = [(stream, pending_deliveries(stream, existing)) for stream in layout.streams]
-        _check_readable(target, [f for _, todo in pending for d in todo.to_load for f in d.files])
-        _check_one_export_per_payer(target, layout.streams)
+        check_readable(target.staging, [f for _, todo in pending for d in todo.to_load for f in d.files])
+        check_one_export_per_payer(target.staging, layout.streams)
         if layout.loose_files:
             _load_batch(target, layout.loose_files, layout.loose_manifests, clock.next(), progress, report)
         for stream, todo in pending:
-            _say(progress, report, _stream_line(stream, todo.skipped, len(todo.to_load)))
+            _say(progress, report, progress_line(stream, todo))
             for delivery in todo.to_load:
                 _load_batch(target, list(delivery.files), list(delivery.manifests), clock.next(), progress, report)
     finally:
@@ -100,51 +97,6 @@ def _load_batch(
     report.files += [file.path for file in staged]
     report.rows_read += sum(file.row_count for file in staged)
     report.notes += [note for note in grouping.notes if note not in report.notes]
-
-
-def _check_readable(target: Target, data_files: list[DataFile]) -> None:
-    """Before the first delivery of a synced export is written: every file opens as a CUR with the columns
-    every line needs (a cheap look at each file's columns; the values are checked as each delivery is read)."""
-    for index, data_file in enumerate(data_files):
-        plan = plan_file(inspect(target.staging, data_file), index)
-        if plan.missing_required:
-            raise CurLoadError(
-                f"{data_file.path} ({plan.inspected.source_format}) has no column "
-                f"{', '.join(plan.missing_required)}, which every CUR line needs."
-            )
-
-
-def _check_one_export_per_payer(target: Target, streams: list[Stream]) -> None:
-    """Two exports of one payer in the folder (say a legacy CUR and a CUR 2.0 export) would each replace the
-    other's month: refused, as two deliveries of a period in one load always were."""
-    by_period: dict[date, list[Stream]] = {}
-    for stream in streams:
-        by_period.setdefault(stream.period, []).append(stream)
-    for period, shared in by_period.items():
-        if len(shared) < 2:
-            continue
-        seen: dict[str, Stream] = {}
-        for stream in shared:
-            first = stream.deliveries[-1].files[0]
-            plan = plan_file(inspect(target.staging, first), 0)
-            row = target.staging.execute(f"select bill_payer_account_id from ({plan.select_sql}) limit 1").fetchone()
-            payer = str(row[0]) if row else ""
-            if payer in seen:
-                raise CurLoadError(
-                    f"Billing period {period_label(period)} of payer {payer} is delivered by two exports in this "
-                    f"load ({seen[payer].root} and {stream.root}); loading both would double count: load one "
-                    "export's folder."
-                )
-            seen[payer] = stream
-
-
-def _stream_line(stream: Stream, skipped: int, to_load: int) -> str:
-    total = len(stream.deliveries)
-    current = stream.deliveries[-1].name
-    return (
-        f"{stream.label} ({stream.layout}, {stream.root.name}): {total} delivery(ies), {skipped} already loaded, "
-        f"{to_load} to load; current {current} (order: {stream.order})."
-    )
 
 
 def _say(progress: bool, report: LoadReport, line: str) -> None:

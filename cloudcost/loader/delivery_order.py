@@ -64,3 +64,12 @@ class ArrivalClock:
                 moment = self._last + timedelta(microseconds=1)
         self._last = moment
         return moment
+
+
+def progress_line(stream: Stream, pending: Pending) -> str:
+    """One line per billing period of a synced export: how many deliveries, how many new, which is current."""
+    return (
+        f"{stream.label} ({stream.layout}, {stream.root.name}): {len(stream.deliveries)} delivery(ies), "
+        f"{pending.skipped} already loaded, {len(pending.to_load)} to load; current {stream.deliveries[-1].name} "
+        f"(order: {stream.order})."
+    )
