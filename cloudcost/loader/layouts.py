@@ -56,7 +56,6 @@ class Place:
     family: str  # "legacy" | "athena" | "cur2"
     root: Path
     period: date
-    period_folder: Path
     delivery_folder: str | None  # the assembly / delivery folder name; None = directly in the period folder
 
 
@@ -109,17 +108,17 @@ def place_of(path: Path) -> Place | None:
         if matched and parts[index - 1] == "data" and len(rest) <= 1:
             period = _month_start(*matched.groups())
             if period:
-                return Place("cur2", Path(*parts[: index - 1]), period, Path(*parts[: index + 1]), _first(rest))
+                return Place("cur2", Path(*parts[: index - 1]), period, _first(rest))
         matched = _MONTH.match(part)
         if matched and _YEAR.match(parts[index - 1]) and not rest:
             period = _month_start(parts[index - 1][len("year=") :], matched.group(1))
             if period:
-                return Place("athena", Path(*parts[: index - 1]), period, Path(*parts[: index + 1]), None)
+                return Place("athena", Path(*parts[: index - 1]), period, None)
         matched = _DATED.match(part)
         if matched and len(rest) <= 1:
             period = _dated_period(matched.group(1))
             if period:
-                return Place("legacy", Path(*parts[:index]), period, Path(*parts[: index + 1]), _first(rest))
+                return Place("legacy", Path(*parts[:index]), period, _first(rest))
     return None
 
 
