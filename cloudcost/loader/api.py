@@ -1,25 +1,33 @@
 """``load_paths``: CUR files or folders into the raw tables, one billing period at a time, atomically.
 
-Order of work: find the files and manifests, read every file into a DuckDB staging table in the raw shape,
-check everything (columns, numbers, line item types, deliveries, currency), and only then write, in one
-transaction that replaces each billing period of each payer. Any error leaves the warehouse as it was.
+Order of work: find the files and manifests and recognise the export layouts AWS delivers in
+(``layouts``: synced exports are checked as a whole before anything is read); then, per batch, read every file
+into a DuckDB staging table in the raw shape, check everything (columns, numbers, line item types, deliveries,
+currency), and only then write, in one transaction that replaces each billing period of each payer. A synced
+export is loaded one delivery per batch, each period's deliveries oldest first (``delivery_order``); files that
+follow no AWS layout are one batch, as they always were. A refused batch leaves the warehouse as the batches
+before it left it.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
+import click
 import duckdb
 
-from cloudcost.loader.deliveries import plan_deliveries
-from cloudcost.loader.discovery import discover
+from cloudcost.loader.deliveries import PlannedDelivery, plan_deliveries
+from cloudcost.loader.delivery_order import ArrivalClock, pending_deliveries, progress_line
+from cloudcost.loader.discovery import DataFile, discover
+from cloudcost.loader.layouts import plan_layouts
 from cloudcost.loader.manifests import group_files
-from cloudcost.loader.readable import check_readable
+from cloudcost.loader.readable import check_readable as check_paths_readable
 from cloudcost.loader.report import LoadReport
-from cloudcost.loader.staging import stage_files
+from cloudcost.loader.staging import StagedFile, stage_files
+from cloudcost.loader.synced_checks import check_one_export_per_payer, check_readable
 from cloudcost.loader.target import Target
 from cloudcost.settings import Settings, load_settings
 
@@ -42,38 +50,71 @@ def load_paths(
 ) -> LoadReport:
     """Load CUR files (legacy CSV/CSV.gz, legacy Parquet, CUR 2.0 CSV/Parquet) or folders of them.
 
-    ``loaded_at`` (naive UTC) is when the deliveries arrived in the warehouse; it defaults to now. Whether a
-    re-delivery came after its period's close is judged by it, so a replay of history passes each
-    delivery's own arrival time.
+    A folder as ``aws s3 sync`` leaves it loads every billing period's deliveries not loaded yet, oldest first,
+    so the newest wins and the earlier ones are recorded as superseded. ``loaded_at`` (naive UTC) is when the
+    deliveries arrived in the warehouse; it defaults to now (each batch of one call a little later than the
+    one before). Whether a re-delivery came after its period's close is judged by it, so a replay of history
+    passes each delivery's own arrival time.
 
-    Raises ``CurLoadError`` (nothing written) when a file or a delivery cannot be loaded.
+    Raises ``CurLoadError`` (that batch not written) when a file or a delivery cannot be loaded.
     """
     settings = settings or load_settings()
     started = time.perf_counter()
-    check_readable(paths)
+    check_paths_readable(paths)
     found = discover(paths)
-    grouping = group_files(found.data_files, found.manifest_files)
+    layout = plan_layouts(found)
+    report = LoadReport(target=settings.target, notes=list(layout.notes))
+    clock = ArrivalClock(loaded_at)
     target = open_target(settings)
     try:
-        staged = stage_files(target.staging, found.data_files, progress=progress, manifests=found.manifest_files)
-        planned = plan_deliveries(target.staging, staged, grouping, target.existing_deliveries())
-        target.write(planned, loaded_at or datetime.now(UTC).replace(tzinfo=None), progress=progress)
+        existing = target.existing_deliveries()
+        pending = [(stream, pending_deliveries(stream, existing)) for stream in layout.streams]
+        check_readable(target.staging, [f for _, todo in pending for d in todo.to_load for f in d.files])
+        check_one_export_per_payer(target.staging, layout.streams)
+        if layout.loose_files:
+            _load_batch(target, layout.loose_files, layout.loose_manifests, clock.next(), progress, report)
+        for stream, todo in pending:
+            _say(progress, report, progress_line(stream, todo))
+            for delivery in todo.to_load:
+                _load_batch(target, list(delivery.files), list(delivery.manifests), clock.next(), progress, report)
     finally:
         target.close()
-    return LoadReport(
-        target=settings.target,
-        deliveries=planned,
-        files=[file.path for file in staged],
-        rows_read=sum(file.row_count for file in staged),
-        seconds=time.perf_counter() - started,
-        notes=[*grouping.notes, *(note for file in staged for note in file.plan.notes)],
-    )
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _load_batch(
+    target: Target,
+    data_files: list[DataFile],
+    manifest_files: list[Path],
+    loaded_at: datetime,
+    progress: bool,
+    report: LoadReport,
+) -> None:
+    """Stage, check and write one batch (at most one delivery per billing period and payer)."""
+    grouping = group_files(data_files, manifest_files)
+    staged: list[StagedFile] = stage_files(target.staging, data_files, progress=progress, manifests=manifest_files)
+    planned: list[PlannedDelivery] = plan_deliveries(target.staging, staged, grouping, target.existing_deliveries())
+    target.write(planned, loaded_at, progress=progress)
+    report.deliveries += planned
+    report.files += [file.path for file in staged]
+    report.rows_read += sum(file.row_count for file in staged)
+    notes = [*grouping.notes, *(note for file in staged for note in file.plan.notes)]
+    report.notes += [note for note in notes if note not in report.notes]
+
+
+def _say(progress: bool, report: LoadReport, line: str) -> None:
+    """Progress per period: on stderr as it happens, else among the notes printed with the summary."""
+    if progress:
+        click.echo(line, err=True)
+    else:
+        report.notes.append(line)
 
 
 def delivery_ids(paths: Sequence[str | Path]) -> dict[tuple[date, str], str]:
     """The delivery id ``load_paths`` gives each (billing period, payer) of these files, computed in memory
     without a warehouse (the generator names deliveries in sign-offs with it)."""
-    check_readable(paths)
+    check_paths_readable(paths)
     found = discover(paths)
     grouping = group_files(found.data_files, found.manifest_files)
     con = duckdb.connect()

@@ -13,7 +13,7 @@ FileFormat = Literal["csv", "parquet"]
 
 _DATA_SUFFIXES = (".csv", ".csv.gz", ".parquet")
 # AWS writes a small status table beside Athena-ready (Parquet) CUR data; it holds no line items.
-_STATUS_FOLDER = "cost_and_usage_data_status"
+STATUS_FOLDER = "cost_and_usage_data_status"
 _ZIP_SUFFIXES = (".zip",)
 _PARQUET_MAGIC = b"PAR1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -63,7 +63,7 @@ def discover(paths: Sequence[str | Path]) -> Discovered:
 def _walk(folder: Path) -> Iterable[Path]:
     for candidate in sorted(folder.rglob("*")):
         relative = candidate.relative_to(folder)
-        if any(part.startswith(".") or part == _STATUS_FOLDER for part in relative.parts):
+        if any(part.startswith(".") or part == STATUS_FOLDER for part in relative.parts):
             continue
         if candidate.is_file():
             yield candidate
