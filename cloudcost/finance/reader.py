@@ -230,7 +230,8 @@ def check_rows(con: duckdb.DuckDBPyConnection, kind: FinanceFileKind, table: str
             )
         found = _first_row(
             con,
-            f"select invoice_id, list(distinct strftime(billing_period, '%Y-%m') order by 1), "
+            "select invoice_id, "
+            "list(distinct strftime(billing_period, '%Y-%m') order by strftime(billing_period, '%Y-%m')), "
             "max_by(source_file, billing_period), max_by(source_line, billing_period) from "
             f"{table} group by invoice_id having count(distinct billing_period) > 1 order by invoice_id limit 1",
         )
