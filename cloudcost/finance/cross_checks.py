@@ -156,10 +156,7 @@ def check_ledger_currency(con: duckdb.DuckDBPyConnection, staged: Mapping[str, s
     if found is None:
         return
     ledger_staged, ledger_file, ledger_line, ledger_currency, invoice_id, invoice_currency, invoice_file, line = found
-    fix = (
-        f"Post the ledger lines of an AWS invoice in the invoice's currency ({invoice_currency}), the amounts the "
-        "invoice shows; the reconciliation compares them as they are and never converts currencies."
-    )
+    rule = "the reconciliation compares an invoice with its ledger lines as they are and never converts currencies"
     if ledger_staged:
         raise FinanceLoadError(
             f"the ledger line posts invoice {invoice_id} in {ledger_currency}, but the invoice is in "
@@ -168,7 +165,8 @@ def check_ledger_currency(con: duckdb.DuckDBPyConnection, staged: Mapping[str, s
             line=ledger_line,
             column="currency",
             value=ledger_currency,
-            fix=fix,
+            fix=f"Post the ledger lines of an AWS invoice in the invoice's currency ({invoice_currency}), the "
+            f"amounts the invoice shows: {rule}.",
         )
     raise FinanceLoadError(
         f"invoice {invoice_id} is in {invoice_currency}, but the general ledger already loaded posts it in "
@@ -177,7 +175,8 @@ def check_ledger_currency(con: duckdb.DuckDBPyConnection, staged: Mapping[str, s
         line=line,
         column="currency",
         value=invoice_currency,
-        fix=fix,
+        fix=f"Correct the invoice's currency, or reload the ledger with the invoice posted in {invoice_currency}: "
+        f"{rule}.",
     )
 
 

@@ -188,8 +188,14 @@ def _first_row(con: duckdb.DuckDBPyConnection, sql: str) -> tuple | None:
     return con.execute(sql).fetchone()
 
 
+def _shown_sql(kind: FinanceFileKind, name: str) -> str:
+    """A key column as the file writes it: months as YYYY-MM."""
+    column = next(column for column in kind.columns if column.name == name)
+    return f"strftime({name}, '%Y-%m')" if column.kind == "period" else name
+
+
 def _check_unique(con: duckdb.DuckDBPyConnection, kind: FinanceFileKind, table: str) -> None:
-    key = ", ".join(f"coalesce(cast({c} as varchar), '')" for c in kind.unique_key)
+    key = ", ".join(f"coalesce(cast({_shown_sql(kind, c)} as varchar), '')" for c in kind.unique_key)
     found = _first_row(
         con,
         f"select {key}, list(source_file order by source_file, source_line), "
@@ -199,7 +205,9 @@ def _check_unique(con: duckdb.DuckDBPyConnection, kind: FinanceFileKind, table: 
     if not found:
         return
     *values, files, lines = found
-    described = ", ".join(f"{name}={value!r}" for name, value in zip(kind.unique_key, values, strict=True))
+    described = ", ".join(
+        f"{name}={value!r}" for name, value in zip(kind.unique_key, values, strict=True) if value not in ("", None)
+    )
     first = f"line {lines[0]}" if files[0] == files[1] else f"{files[0]} line {lines[0]}"
     raise FinanceLoadError(
         f"repeats the {kind.name} row of {first} ({described}); a row may appear once",

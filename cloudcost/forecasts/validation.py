@@ -264,7 +264,7 @@ def _check_usage_rules(checker: _Checker, known_host_types: Collection[str] | No
     checker.first(
         "(lower_bound is null) <> (upper_bound is null)",
         "lower_bound, upper_bound",
-        "an interval needs both lower_bound and upper_bound (got {} and {})",
+        "an interval needs both lower_bound and upper_bound; the row has only one",
     )
     checker.first(
         "lower_bound > normalized_units or upper_bound < normalized_units",

@@ -1,11 +1,13 @@
 """The warehouse every case runs against: a small generated company, loaded as a user would load it.
 
 ``cloudcost generate`` (legacy CSV, three months: two closed, one open, with a restated month) gives the CUR,
-the finance files with their sign-offs, and the usage and finance forecasts. The baseline loads the latest
-delivery of each period, then the finance files, then the forecasts, each kind followed by the good inputs
-the case files ask for (``BASELINE_INPUTS``). No dbt build runs: the forecast loader's host-type check reads
-``marts.dim_host_type``, which the baseline fills with the host types its usage forecasts name (the
-generator forecasts the host types its CUR carries, so a build would list them too).
+the finance files with their sign-offs, and the usage and finance forecasts. The baseline loads the three
+trimmed real exports of ``tests/fixtures/cur`` (legacy Parquet 2018-10, legacy CSV 2023-11, CUR 2.0 CSV
+2026-04; other payers and periods) with the latest generated delivery of each period, then the finance
+files, then the forecasts, each kind followed by the good inputs the case files ask for (``BASELINE_INPUTS``).
+No dbt build runs: the forecast loader's host-type check reads ``marts.dim_host_type``, which the baseline
+fills with the host types its usage forecasts name (the generator forecasts the host types its CUR carries,
+so a build would list them too).
 """
 
 from __future__ import annotations
@@ -23,6 +25,12 @@ from .snapshot import Snapshot, take_snapshot
 
 GENERATION = {"flavour": "legacy_csv", "rows": 3000, "months": 3, "seed": 14}
 LOAD_ORDER = ("cur", "finance", "forecasts", "company")
+CUR_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "cur"
+TRIMMED_EXPORTS = (
+    CUR_FIXTURES / "legacy-parquet-2018-10-trimmed.snappy.parquet",
+    CUR_FIXTURES / "legacy-csv-2023-11-trimmed.csv",
+    CUR_FIXTURES / "cur2-2026-04-trimmed.csv",
+)
 HOST_TYPES_SQL = (
     "create table marts.dim_host_type as select distinct host_type, 'corpus baseline' as host_type_source "
     "from raw.raw_usage_forecasts"
@@ -37,7 +45,7 @@ def generate_company(out: Path) -> Path:
 
 def generated_inputs(company: Path) -> dict[str, list[Path]]:
     return {
-        "cur": latest_deliveries(company),
+        "cur": [*TRIMMED_EXPORTS, *latest_deliveries(company)],
         "finance": [company / "finance", company / "sign_offs"],
         "forecasts": [company / "forecasts"],
     }
