@@ -2,9 +2,9 @@
 
 For every table of the raw schema (CUR, deliveries, finance files, forecasts): its columns, and per billing
 period (or the table's own period or date column) the row count and the sum of every numeric column as
-decimal(38,10), so sums are exact and do not depend on the order DuckDB adds doubles in. Every table but
-the line items is also kept row for row (``raw_cur_deliveries`` among them); the line items, by far the
-largest, are compared by those counts and sums per period.
+decimal(38,10), so sums are exact and do not depend on the order DuckDB adds doubles in. Tables of at most
+``FULL_ROWS_UP_TO`` rows, and ``raw_cur_deliveries`` always, are also kept row for row; the larger ones (the
+line items, the forecast vintages) are compared by those counts and sums per period.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ PERIOD_COLUMNS = (
     "volume_date",
 )
 NUMERIC_TYPES = ("double", "decimal", "numeric", "bigint", "integer", "hugeint", "real", "float", "smallint")
-AGGREGATED_ONLY = ("raw_cur_line_items",)
+FULL_ROWS_UP_TO = 2000
+ALWAYS_FULL = ("raw_cur_deliveries",)
 
 Snapshot = dict[str, Any]
 
@@ -52,11 +53,9 @@ def _take(fetch: Any, tables: dict[str, list[tuple[str, str]]], postgres: bool) 
     snapshot: Snapshot = {}
     for table in sorted(tables):
         columns = tables[table]
-        entry: dict[str, Any] = {
-            "columns": columns,
-            "per_period": _comparable(fetch(_aggregate_sql(table, columns, postgres))),
-        }
-        if table not in AGGREGATED_ONLY:
+        per_period = fetch(_aggregate_sql(table, columns, postgres))
+        entry: dict[str, Any] = {"columns": columns, "per_period": _comparable(per_period)}
+        if table in ALWAYS_FULL or sum(int(row[1]) for row in per_period) <= FULL_ROWS_UP_TO:
             entry["rows"] = _comparable(fetch(f"select * from {RAW_SCHEMA}.{table}"))
         snapshot[table] = entry
     return snapshot
@@ -82,7 +81,7 @@ def take_snapshot(settings: Settings) -> Snapshot:
 
         if not settings.duckdb_path.exists():
             return {}
-        con = duckdb.connect(str(settings.duckdb_path))
+        con = duckdb.connect(str(settings.duckdb_path), read_only=True)  # nothing to checkpoint on close
         try:
             tables = _tables(con.execute(COLUMNS_SQL.format(schema=RAW_SCHEMA)).fetchall())
             return _take(lambda sql: con.execute(sql).fetchall(), tables, postgres=False)
