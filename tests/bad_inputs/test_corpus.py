@@ -105,6 +105,18 @@ def test_a_bad_input_is_refused_in_one_line_and_changes_nothing(
     assert names_the_input(message, folder, paths), f"{case.name}: the message names no input: {message}"
 
 
+def test_the_corpus_covers_the_finance_and_forecast_loaders() -> None:
+    by_kind = {kind: [case for case in CASES if case.kind == kind] for kind in KINDS}
+    assert len(by_kind["finance"]) + len(by_kind["forecasts"]) >= 25
+    item_9 = [case.expected.lower() for case in by_kind["finance"] if case.why_item == 9]
+    assert any("ledger line posts invoice" in text and "but the invoice is in" in text for text in item_9)
+    assert any("cur delivery" in text and "not loaded" in text for text in item_9)
+    for words in ("nan", "infinity", "1e999"):
+        assert any(f"value '{words}'" in case.expected.lower() for case in by_kind["finance"]), words
+    for words in ("nan", "inf"):
+        assert any(f"value '{words}'" in case.expected.lower() for case in by_kind["forecasts"]), words
+
+
 def representative_cases(cases: list[BadInput]) -> list[BadInput]:
     """One case per kind the command line loads: the first that covers a "Why" item, else the first."""
     chosen = []
