@@ -14,12 +14,14 @@ from click.testing import CliRunner
 from cloudcost.finance import FinanceLoadError, load_finance_paths
 from cloudcost.finance.command import load_finance
 from cloudcost.finance.schema import FILE_KINDS
+from cloudcost.loader import load_paths
 from cloudcost.settings import Settings
 
 INVOICE_HEADER = (
     "invoice_id,billing_period,billing_entity,invoicing_entity,currency,amount_before_tax,tax,total,issue_date"
 )
 LEDGER_HEADER = "period,posting_date,gl_account,vendor,invoice_reference,amount,currency,memo"
+CUR_TABLES = {"raw_cur_line_items", "raw_cur_deliveries", "raw_cur_delivery_totals"}
 
 
 def write(folder: Path, name: str, *lines: str) -> Path:
@@ -95,7 +97,15 @@ def test_reloading_is_a_no_op_and_a_new_file_replaces_only_its_periods(
     ]
 
 
-def test_a_folder_loads_every_kind(duckdb_settings: Settings, tmp_path: Path) -> None:
+def loaded_delivery(settings: Settings, cur_fixtures_dir: Path) -> str:
+    """Load the trimmed CUR 2.0 fixture (billing period 2026-04) and return its delivery id."""
+    load_paths([cur_fixtures_dir / "cur2-2026-04-trimmed.csv"], settings, progress=False)
+    [(delivery_id,)] = rows(settings, "select delivery_id from raw.raw_cur_deliveries")
+    return str(delivery_id)
+
+
+def test_a_folder_loads_every_kind(duckdb_settings: Settings, tmp_path: Path, cur_fixtures_dir: Path) -> None:
+    delivery_id = loaded_delivery(duckdb_settings, cur_fixtures_dir)
     folder = tmp_path / "finance"
     folder.mkdir()
     write(folder, "invoices.csv", INVOICE_HEADER, "INV-1,2024-03,AWS,,USD,100,8,108,2024-04-02")
@@ -106,11 +116,11 @@ def test_a_folder_loads_every_kind(duckdb_settings: Settings, tmp_path: Path) ->
         folder,
         "sign_offs.csv",
         "period,delivery_id,signed_off_by,signed_off_on,note",
-        "2024-03,abc123,ana,2024-04-06,reconciled",
+        f"2026-04,{delivery_id},ana,2026-05-06,reconciled",
     )
     report = load_finance_paths([folder], duckdb_settings)
     assert sorted(f.kind for f in report.files) == sorted(kind.name for kind in FILE_KINDS)
-    assert raw_tables(duckdb_settings) == {kind.table for kind in FILE_KINDS}
+    assert raw_tables(duckdb_settings) == {kind.table for kind in FILE_KINDS} | CUR_TABLES
     assert rows(duckdb_settings, "select invoice_reference, memo from raw.raw_finance_general_ledger") == [
         ("INV-1", None)
     ]
@@ -119,14 +129,67 @@ def test_a_folder_loads_every_kind(duckdb_settings: Settings, tmp_path: Path) ->
     ]
 
 
-def test_a_sign_off_file_replaces_the_whole_register(duckdb_settings: Settings, tmp_path: Path) -> None:
+def test_a_sign_off_file_replaces_the_whole_register(
+    duckdb_settings: Settings, tmp_path: Path, cur_fixtures_dir: Path
+) -> None:
+    delivery_id = loaded_delivery(duckdb_settings, cur_fixtures_dir)
     header = "period,delivery_id,signed_off_by,signed_off_on"
     load_finance_paths(
-        [write(tmp_path, "a.csv", header, "2024-02,d1,ana,2024-03-07", "2024-03,d2,ana,2024-04-06")],
+        [write(tmp_path, "a.csv", header, f"2026-04,{delivery_id},ana,2026-05-07", "2026-03,,ana,2026-04-06")],
         duckdb_settings,
     )
-    load_finance_paths([write(tmp_path, "b.csv", header, "2024-03,d3,bo,2024-05-01")], duckdb_settings)
-    assert rows(duckdb_settings, "select delivery_id, signed_off_by from raw.raw_finance_sign_offs") == [("d3", "bo")]
+    load_finance_paths([write(tmp_path, "b.csv", header, "2026-03,,bo,2026-05-01")], duckdb_settings)
+    assert rows(duckdb_settings, "select delivery_id, signed_off_by from raw.raw_finance_sign_offs") == [(None, "bo")]
+
+
+@pytest.mark.parametrize(
+    ("sign_off", "message"),
+    [
+        (
+            "2026-04,0123abcd,ana,2026-05-07",
+            "line 2, column delivery_id: the sign-off of 2026-04 names CUR delivery 0123abcd, which is not loaded",
+        ),
+        (
+            "2026-03,{delivery_id},ana,2026-05-07",
+            "the sign-off of 2026-03 names CUR delivery {delivery_id}, a delivery of 2026-04 payer",
+        ),
+    ],
+    ids=["unknown-delivery", "delivery-of-another-period"],
+)
+def test_a_sign_off_must_name_a_loaded_delivery_of_its_period(
+    duckdb_settings: Settings, tmp_path: Path, cur_fixtures_dir: Path, sign_off: str, message: str
+) -> None:
+    delivery_id = loaded_delivery(duckdb_settings, cur_fixtures_dir)
+    path = write(
+        tmp_path,
+        "sign_offs.csv",
+        "period,delivery_id,signed_off_by,signed_off_on",
+        sign_off.format(delivery_id=delivery_id),
+    )
+    with pytest.raises(FinanceLoadError) as raised:
+        load_finance_paths([path], duckdb_settings)
+    assert message.format(delivery_id=delivery_id) in raised.value.format_message()
+    assert f"(loaded: {delivery_id})" in raised.value.format_message() or "2026-03" in sign_off
+    assert "raw_finance_sign_offs" not in raw_tables(duckdb_settings)
+
+
+def test_a_ledger_line_in_another_currency_than_its_invoice_is_refused_in_either_load_order(
+    duckdb_settings: Settings, invoices: Path, tmp_path: Path
+) -> None:
+    euro_ledger = write(tmp_path, "ledger.csv", LEDGER_HEADER, "2024-03,2024-04-03,6105,AWS,INV-1,99.50,EUR,")
+    with pytest.raises(FinanceLoadError) as together:
+        load_finance_paths([invoices, euro_ledger], duckdb_settings)
+    assert (
+        "ledger.csv, line 2, column currency, value 'EUR': the ledger line posts invoice INV-1 in EUR, but the "
+        "invoice is in USD"
+    ) in together.value.format_message()
+    load_finance_paths([euro_ledger], duckdb_settings)  # alone it is a ledger line of an unknown invoice
+    with pytest.raises(FinanceLoadError) as later:
+        load_finance_paths([invoices], duckdb_settings)
+    assert "invoices.csv, line 2, column currency, value 'USD': invoice INV-1 is in USD, but the general ledger" in (
+        later.value.format_message()
+    )
+    assert "raw_finance_invoices" not in raw_tables(duckdb_settings)
 
 
 @pytest.mark.parametrize(
@@ -135,22 +198,22 @@ def test_a_sign_off_file_replaces_the_whole_register(duckdb_settings: Settings, 
         (
             "invoices.csv",
             [INVOICE_HEADER, "INV-1,2024-03,AWS,,USD,100,8,1O8.00,2024-04-02"],
-            "line 2, column total: '1O8.00' is not an amount",
+            "line 2, column total, value '1O8.00': not an amount",
         ),
         (
             "invoices.csv",
             [INVOICE_HEADER, "INV-1,2024-03,AWS,,USD,100,8,108,2024-04-02", "INV-2,2024/03,AWS,,USD,1,0,1,2024-04-02"],
-            "line 3, column billing_period: '2024/03' is not a month",
+            "line 3, column billing_period, value '2024/03': not a month",
         ),
         (
             "invoices.csv",
             [INVOICE_HEADER, "INV-1,2024-03,AWS,,usd,100,8,108,2024-04-02"],
-            "line 2, column currency: 'usd' is not a currency code",
+            "line 2, column currency, value 'usd': not a currency code",
         ),
         (
             "invoices.csv",
             [INVOICE_HEADER, "INV-1,2024-03,AWS,,USD,100,8,108,02/04/2024"],
-            "line 2, column issue_date: '02/04/2024' is not a date",
+            "line 2, column issue_date, value '02/04/2024': not a date",
         ),
         (
             "invoices.csv",
@@ -165,7 +228,7 @@ def test_a_sign_off_file_replaces_the_whole_register(duckdb_settings: Settings, 
         (
             "invoices.csv",
             [INVOICE_HEADER, "INV-1,2024-03,AWS,,USD,100,8,108,2024-04-02", "INV-1,2024-03,AWS,,USD,1,0,1,2024-04-02"],
-            "the same row (invoice_id='INV-1', billing_entity='AWS') appears twice",
+            "invoices.csv, line 3: repeats the invoices row of line 2 (invoice_id='INV-1', billing_entity='AWS')",
         ),
         (
             "invoices.csv",
@@ -184,7 +247,7 @@ def test_a_sign_off_file_replaces_the_whole_register(duckdb_settings: Settings, 
         (
             "volumes.csv",
             ["date,metric_name,value", "2024-03-01,payments,-5"],
-            "line 2, column value: -5.0 is negative",
+            "line 2, column value, value -5.0: is negative",
         ),
         (
             "invoices.csv",
@@ -253,7 +316,7 @@ def test_the_command_prints_what_it_loaded_and_exits_2_on_errors(
     bad = write(tmp_path, "bad.csv", INVOICE_HEADER, "INV-9,2024-13,AWS,,USD,1,0,1,2024-04-02")
     refused = runner.invoke(load_finance, [str(bad), "--target", "duckdb"])
     assert refused.exit_code == 2
-    assert "line 2, column billing_period: '2024-13' is not a month" in refused.output
+    assert "line 2, column billing_period, value '2024-13': not a month" in refused.output
 
 
 @pytest.mark.postgres

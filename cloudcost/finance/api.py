@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from cloudcost.finance.cross_checks import check_against_warehouse
 from cloudcost.finance.errors import FinanceLoadError
 from cloudcost.finance.reader import FinanceReader
 from cloudcost.finance.report import FinanceLoadReport, LoadedFile
@@ -25,9 +26,12 @@ def discover(paths: Sequence[str | Path]) -> list[Path]:
         elif path.is_file():
             found.append(path)
         else:
-            raise FinanceLoadError(f"{path}: no such file or folder.")
+            raise FinanceLoadError("no such file or folder", file=path, fix="Check the path.")
     if not found:
-        raise FinanceLoadError(f"no CSV file found in {', '.join(str(p) for p in paths)}.")
+        raise FinanceLoadError(
+            f"no CSV file found in {', '.join(str(p) for p in paths)}",
+            fix="Finance files end in .csv; a folder is read one level deep.",
+        )
     return found
 
 
@@ -40,6 +44,7 @@ def load_finance_paths(paths: Sequence[str | Path], settings: Settings | None = 
         reader = FinanceReader(con)
         read = [reader.read(path) for path in files]
         staged = reader.stage(read)
+        check_against_warehouse(con, settings, staged)
         loaded_at = datetime.now(UTC).replace(tzinfo=None)
         if settings.target == "postgres":
             write_postgres(con, settings, staged, loaded_at)

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import duckdb
 
+from cloudcost.csv_text import check_csv_file
 from cloudcost.finance.errors import FinanceLoadError
 from cloudcost.finance.schema import FILE_KINDS, FinanceColumn, FinanceFileKind
+from cloudcost.input_numbers import NUMBER_RULE, finite_number_sql
 
 # What each kind of value must look like, as a DuckDB condition on the trimmed text `v` that is true when
 # the value is acceptable, and the words used in the error message.
-_NUMBER_PATTERN = r"^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$"
 _CHECKS: dict[str, tuple[str, str]] = {
     "period": (
         r"regexp_matches(v, '^[0-9]{4}-[0-9]{2}(-01)?$') "
@@ -29,8 +30,8 @@ _CHECKS: dict[str, tuple[str, str]] = {
         r"regexp_matches(v, '^[0-9]{4}-[0-9]{2}-[0-9]{2}$') and try_strptime(v, '%Y-%m-%d') is not null",
         "a date (YYYY-MM-DD)",
     ),
-    "money": (f"regexp_matches(v, '{_NUMBER_PATTERN}')", "an amount (a plain number such as -1234.56)"),
-    "number": (f"regexp_matches(v, '{_NUMBER_PATTERN}')", "a number (a plain number such as 1234.5)"),
+    "money": (finite_number_sql("v"), f"an amount ({NUMBER_RULE})"),
+    "number": (finite_number_sql("v"), f"a number ({NUMBER_RULE})"),
     "currency": ("regexp_matches(v, '^[A-Z]{3}$')", "a currency code (three capital letters, e.g. USD)"),
 }
 
@@ -78,14 +79,25 @@ def detect_kind(path: Path, headers: Sequence[str]) -> FinanceFileKind:
         if len(matching[0].required_headers) > len(matching[1].required_headers):
             return matching[0]
         names = ", ".join(kind.name for kind in matching)
-        raise FinanceLoadError(f"{path}: the header fits several kinds of finance file ({names}).")
+        raise FinanceLoadError(
+            f"the header fits several kinds of finance file ({names})",
+            file=path,
+            line=1,
+            fix="Load each kind from its own file.",
+        )
     closest = min(FILE_KINDS, key=lambda kind: len(kind.required_headers - present))
     missing = ", ".join(sorted(closest.required_headers - present))
     expected = "; ".join(f"{kind.name}: {', '.join(sorted(kind.required_headers))}" for kind in FILE_KINDS)
     raise FinanceLoadError(
-        f"{path}: not a known finance file. Closest is {closest.name}, which lacks column(s) {missing}. "
-        f"Expected columns per kind: {expected}."
+        f"not a known finance file. Closest is {closest.name}, which lacks column(s) {missing}",
+        file=path,
+        line=1,
+        fix=f"Expected columns per kind: {expected}.",
     )
+
+
+def _first_line(error: Exception) -> str:
+    return next((line.strip() for line in str(error).splitlines() if line.strip()), type(error).__name__)
 
 
 class FinanceReader:
@@ -96,25 +108,22 @@ class FinanceReader:
         self._count = 0
 
     def read(self, path: Path) -> ReadFile:
-        if not path.is_file():
-            raise FinanceLoadError(f"{path}: no such file.")
-        if path.stat().st_size == 0:
-            raise FinanceLoadError(f"{path}: the file is empty (a header line is needed at least).")
+        shape = check_csv_file(path, FinanceLoadError)  # well-formed UTF-8 CSV, or a clear error
+        kind = detect_kind(path, shape.header)
+        if shape.row_count == 0 and kind.replace_key:
+            raise FinanceLoadError("has a header but no rows", file=path, fix="Add its rows or leave it out.")
         self._count += 1
         table = f"finance_file_{self._count}"
         try:
             self.con.execute(
                 f"create temp table {table} as select * from read_csv({sql_string(str(path))}, "
-                "header = true, all_varchar = true, sample_size = -1)"
+                "header = true, all_varchar = true, sample_size = -1, delim = ',', quote = '\"', escape = '\"')"
             )
         except duckdb.Error as error:
-            raise FinanceLoadError(f"{path}: cannot be read as CSV: {error}") from error
+            raise FinanceLoadError(f"cannot be read as CSV: {_first_line(error)}", file=path) from error
         headers = tuple(row[0] for row in self.con.execute(f"describe {table}").fetchall())
-        kind = detect_kind(path, headers)
         count_row = self.con.execute(f"select count(*) from {table}").fetchone()
         row_count = int(count_row[0]) if count_row else 0
-        if row_count == 0 and kind.replace_key:
-            raise FinanceLoadError(f"{path}: has a header but no rows.")
         return ReadFile(path, kind, table, row_count, headers)
 
     def _value_sql(self, file: ReadFile, column: FinanceColumn) -> str:
@@ -134,7 +143,7 @@ class FinanceReader:
                 ).fetchone()
                 if found:
                     raise FinanceLoadError(
-                        f"{file.path}: line {found[0]}, column {column.file_column}: a value is required."
+                        "a value is required", file=file.path, line=found[0], column=column.file_column
                     )
             check = _CHECKS.get(column.kind)
             if check is None:
@@ -146,7 +155,7 @@ class FinanceReader:
             ).fetchone()
             if found:
                 raise FinanceLoadError(
-                    f"{file.path}: line {found[0]}, column {column.file_column}: {found[1]!r} is not {words}."
+                    f"not {words}", file=file.path, line=found[0], column=column.file_column, value=found[1]
                 )
 
     def _typed_select(self, file: ReadFile) -> str:
@@ -179,20 +188,39 @@ def _first_row(con: duckdb.DuckDBPyConnection, sql: str) -> tuple | None:
     return con.execute(sql).fetchone()
 
 
+def _shown_sql(kind: FinanceFileKind, name: str) -> str:
+    """A key column as the file writes it: months as YYYY-MM."""
+    column = next(column for column in kind.columns if column.name == name)
+    return f"strftime({name}, '%Y-%m')" if column.kind == "period" else name
+
+
+def _check_unique(con: duckdb.DuckDBPyConnection, kind: FinanceFileKind, table: str) -> None:
+    key = ", ".join(f"coalesce(cast({_shown_sql(kind, c)} as varchar), '')" for c in kind.unique_key)
+    found = _first_row(
+        con,
+        f"select {key}, list(source_file order by source_file, source_line), "
+        f"list(source_line order by source_file, source_line) "
+        f"from {table} group by all having count(*) > 1 order by 1 limit 1",
+    )
+    if not found:
+        return
+    *values, files, lines = found
+    described = ", ".join(
+        f"{name}={value!r}" for name, value in zip(kind.unique_key, values, strict=True) if value not in ("", None)
+    )
+    first = f"line {lines[0]}" if files[0] == files[1] else f"{files[0]} line {lines[0]}"
+    raise FinanceLoadError(
+        f"repeats the {kind.name} row of {first} ({described}); a row may appear once",
+        file=files[1],
+        line=lines[1],
+        fix="Remove the repeated row.",
+    )
+
+
 def check_rows(con: duckdb.DuckDBPyConnection, kind: FinanceFileKind, table: str) -> None:
     """Checks across rows and files: repeated keys and each kind's own rules."""
     if kind.unique_key:
-        key = ", ".join(f"coalesce(cast({c} as varchar), '')" for c in kind.unique_key)
-        found = _first_row(
-            con,
-            f"select {key}, list(source_file || ' line ' || source_line order by source_file, source_line) "
-            f"from {table} group by all having count(*) > 1 limit 1",
-        )
-        if found:
-            pairs = zip(kind.unique_key, found, strict=False)
-            values = ", ".join(f"{name}={value!r}" for name, value in pairs)
-            places = " and ".join(found[-1])
-            raise FinanceLoadError(f"{kind.name}: the same row ({values}) appears twice: {places}.")
+        _check_unique(con, kind, table)
     if kind.name == "invoices":
         found = _first_row(
             con,
@@ -202,17 +230,26 @@ def check_rows(con: duckdb.DuckDBPyConnection, kind: FinanceFileKind, table: str
         )
         if found:
             raise FinanceLoadError(
-                f"{found[0]}: line {found[1]}, column total: invoice {found[2]} has total {found[5]} but "
-                f"amount_before_tax + tax = {found[3]} + {found[4]}."
+                f"invoice {found[2]} has total {found[5]} but amount_before_tax + tax = {found[3]} + {found[4]}",
+                file=found[0],
+                line=found[1],
+                column="total",
+                fix="A total may differ from the sum by rounding to the cent, no more.",
             )
         found = _first_row(
             con,
-            f"select invoice_id, list(distinct strftime(billing_period, '%Y-%m') order by 1) from {table} "
-            "group by invoice_id having count(distinct billing_period) > 1 order by invoice_id limit 1",
+            "select invoice_id, "
+            "list(distinct strftime(billing_period, '%Y-%m') order by strftime(billing_period, '%Y-%m')), "
+            "max_by(source_file, billing_period), max_by(source_line, billing_period) from "
+            f"{table} group by invoice_id having count(distinct billing_period) > 1 order by invoice_id limit 1",
         )
         if found:
             raise FinanceLoadError(
-                f"invoices: invoice {found[0]} appears in several billing periods ({', '.join(found[1])})."
+                f"invoice {found[0]} appears in several billing periods ({', '.join(found[1])})",
+                file=found[2],
+                line=found[3],
+                column="billing_period",
+                fix="An invoice bills one period: check the invoice id and the period.",
             )
     if kind.name == "business_volumes":
         found = _first_row(
@@ -221,7 +258,13 @@ def check_rows(con: duckdb.DuckDBPyConnection, kind: FinanceFileKind, table: str
             "order by source_file, source_line limit 1",
         )
         if found:
-            raise FinanceLoadError(f"{found[0]}: line {found[1]}, column value: {found[2]} is negative.")
+            raise FinanceLoadError(
+                "is negative; a business volume counts something that happened",
+                file=found[0],
+                line=found[1],
+                column="value",
+                value=found[2],
+            )
     if kind.name == "close_calendar":
         found = _first_row(
             con,
@@ -230,6 +273,8 @@ def check_rows(con: duckdb.DuckDBPyConnection, kind: FinanceFileKind, table: str
         )
         if found:
             raise FinanceLoadError(
-                f"{found[0]}: line {found[1]}, column closed_on: {found[3]} is before the end of period "
-                f"{found[2]}; a period is closed after it ends."
+                f"{found[3]} is before the end of period {found[2]}; a period is closed after it ends",
+                file=found[0],
+                line=found[1],
+                column="closed_on",
             )

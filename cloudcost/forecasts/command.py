@@ -8,12 +8,11 @@ import click
 
 from cloudcost.commands.options import settings_for, target_option
 from cloudcost.forecasts.loading import load_forecast_files
-from cloudcost.forecasts.validation import ForecastFileError
 
 
 @click.command("load-forecasts")
 @target_option
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--host-type-check/--no-host-type-check",
     default=True,
@@ -36,8 +35,5 @@ def load_forecasts(target: str | None, paths: tuple[Path, ...], host_type_check:
     Run `cloudcost build` afterwards to snapshot the new vintages.
     """
     settings = settings_for(target)
-    try:
-        report = load_forecast_files(paths, settings, check_host_types=host_type_check)
-    except ForecastFileError as error:
-        raise click.ClickException(str(error)) from error
+    report = load_forecast_files(paths, settings, check_host_types=host_type_check)  # InputError: exit 2
     click.echo(report.summary())

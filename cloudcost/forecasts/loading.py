@@ -60,9 +60,12 @@ def forecast_files(paths: Sequence[str | Path]) -> list[Path]:
         elif path.is_file():
             found.append(path)
         else:
-            raise ForecastFileError(f"{path}: no such file or folder")
+            raise ForecastFileError("no such file or folder", file=path, fix="Check the path.")
     if not found:
-        raise ForecastFileError(f"no forecast files (*.csv, *.csv.gz) in {', '.join(map(str, paths))}")
+        raise ForecastFileError(
+            f"no forecast files (*.csv, *.csv.gz) in {', '.join(map(str, paths))}",
+            fix="Forecast files end in .csv or .csv.gz; folders are searched recursively.",
+        )
     return found
 
 
@@ -73,8 +76,10 @@ def _check_unique_across_files(files: Sequence[ForecastFile]) -> None:
             key = (vintage.kind, vintage.source, vintage.generated_at)
             if key in seen:
                 raise ForecastFileError(
-                    f"{file.path}: the {vintage.kind} forecast {vintage.source!r} generated at "
-                    f"{vintage.generated_at} is also in {seen[key]}; a vintage is loaded from one file"
+                    f"the {vintage.kind} forecast {vintage.source!r} generated at {vintage.generated_at} is "
+                    f"also in {seen[key]}",
+                    file=file.path,
+                    fix="A vintage is loaded from one file: merge the files or give one a new generated_at.",
                 )
             seen[key] = file.path
 
@@ -96,9 +101,9 @@ def load_forecast_files(
         hosts = known_host_types(settings)
         if hosts is None:
             raise ForecastFileError(
-                "no host types are known yet (marts.dim_host_type does not exist): run `cloudcost build` "
-                "after loading the CUR, or pass --no-host-type-check (the build's data tests check host "
-                "types too)"
+                "no host types are known yet (marts.dim_host_type does not exist)",
+                fix="Run `cloudcost build` after loading the CUR, or pass --no-host-type-check (the build's "
+                "data tests check host types too).",
             )
     staging = duckdb.connect()
     staging.execute("set TimeZone = 'UTC'")
@@ -129,8 +134,9 @@ def _check_same_rows(
     now = staged_rows(staging, file.table, file.kind, vintage.source, vintage.generated_at)
     if before != now:
         raise ForecastFileError(
-            f"{file.path}: the {file.kind.name} forecast {vintage.source!r} generated at "
-            f"{vintage.generated_at} is already loaded with different rows ({len(before)} loaded, "
-            f"{len(now)} in the file). A vintage is never changed in place (the forecast snapshot would "
-            "ignore it): give the new forecast a new generated_at."
+            f"the {file.kind.name} forecast {vintage.source!r} generated at {vintage.generated_at} is already "
+            f"loaded with different rows ({len(before)} loaded, {len(now)} in the file)",
+            file=file.path,
+            fix="A vintage is never changed in place (the forecast snapshot would ignore it): give the new "
+            "forecast a new generated_at.",
         )

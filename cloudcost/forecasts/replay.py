@@ -9,7 +9,6 @@ import click
 
 from cloudcost.commands.options import settings_for, target_option
 from cloudcost.forecasts.history import ReplayError, replay_history
-from cloudcost.forecasts.validation import ForecastFileError
 
 EVERY_WORDS = {"day": 1, "week": 7}
 
@@ -80,6 +79,6 @@ def replay(target: str | None, data_dir: Path, start: str | None, end: str | Non
             reset=reset,
             echo=click.echo,
         )
-    except (ReplayError, ForecastFileError, FileNotFoundError) as error:
+    except (ReplayError, FileNotFoundError) as error:  # a bad forecast file is an InputError (exit 2)
         raise click.ClickException(str(error)) from error
     click.echo(summary.describe())

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from cloudcost.csv_text import check_csv_file
 from cloudcost.forecasts.tables import (
     COMPUTED_SOURCES,
     PRICING_MODELS,
@@ -23,14 +24,16 @@ from cloudcost.forecasts.tables import (
     ForecastKind,
     kind_of_header,
 )
+from cloudcost.input_errors import InputError
+from cloudcost.input_numbers import NUMBER_RULE, finite_number_sql
 
 # net cost may differ from public on-demand × (1 − rate) by rounding: the larger of a cent and 0.1 %
 NET_COST_TOLERANCE_ABSOLUTE = 0.01
 NET_COST_TOLERANCE_RELATIVE = 0.001
 
 
-class ForecastFileError(ValueError):
-    """A forecast file (or a set of them) cannot be loaded; the message says where and why."""
+class ForecastFileError(InputError):
+    """A forecast file (or a set of them) cannot be loaded; nothing was written to the warehouse."""
 
 
 @dataclass
@@ -56,14 +59,21 @@ def _quote(text: str) -> str:
 
 
 def _reader(path: Path) -> str:
-    return f"read_csv({_quote(str(path))}, all_varchar = true, header = true, auto_detect = true)"
+    return (
+        f"read_csv({_quote(str(path))}, all_varchar = true, header = true, auto_detect = true, "
+        "delim = ',', quote = '\"', escape = '\"')"
+    )
 
 
 def _header(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    shape = check_csv_file(path, ForecastFileError)  # well-formed UTF-8 CSV, or a clear error
+    if shape.row_count == 0:
+        raise ForecastFileError("has a header but no rows", file=path, fix="Add the forecast rows or leave it out.")
     try:
         described = con.execute(f"describe select * from {_reader(path)}").fetchall()
     except duckdb.Error as error:
-        raise ForecastFileError(f"{path}: cannot be read as CSV: {error}") from error
+        first = next((line for line in str(error).splitlines() if line.strip()), type(error).__name__)
+        raise ForecastFileError(f"cannot be read as CSV: {first}", file=path) from error
     return [str(row[0]) for row in described]
 
 
@@ -79,10 +89,17 @@ def _cast_sql(column: FileColumn, expr: str) -> str:
     return expr
 
 
+def _acceptable_sql(column: FileColumn, expr: str) -> str:
+    """True when the (non-empty) text value of the column can be typed."""
+    if column.sql_type == "double precision":
+        return finite_number_sql(expr)
+    return f"{_cast_sql(column, expr)} is not null"
+
+
 _TYPE_WORDS = {
     "timestamp": "a date and time (ISO 8601, e.g. 2026-05-04T09:00:00Z)",
     "date": "a date (YYYY-MM-DD)",
-    "double precision": "a number",
+    "double precision": f"a number ({NUMBER_RULE})",
 }
 
 
@@ -94,8 +111,16 @@ class _Checker:
         self.path = path
         self.table = table
 
-    def first(self, where: str, columns: str, message: str) -> None:
-        """Raise when a row matches `where`; `message` is formatted with the selected columns and count."""
+    def first(
+        self,
+        where: str,
+        columns: str,
+        message: str,
+        column: str | None = None,
+        fix: str | None = None,
+    ) -> None:
+        """Raise when a row matches `where`; `message` is formatted with the selected columns. With `column`,
+        the error names that column and shows the first selected value."""
         found = self.con.execute(
             f"select line_number, {columns}, count(*) over () as matching from {self.table} "
             f"where {where} order by line_number limit 1"
@@ -104,7 +129,14 @@ class _Checker:
             return
         line_number, *values, matching = found
         more = f" ({matching - 1} more row(s) like it)" if matching > 1 else ""
-        raise ForecastFileError(f"{self.path}: line {line_number}: {message.format(*values)}{more}")
+        raise ForecastFileError(
+            message.format(*values) + more,
+            file=self.path,
+            line=line_number,
+            column=column,
+            value=_shown(values[0]) if column and values[0] is not None else None,
+            fix=fix,
+        )
 
 
 def read_forecast_file(
@@ -118,24 +150,25 @@ def read_forecast_file(
     kind = kind_of_header(header)
     if kind is None:
         raise ForecastFileError(
-            f"{path}: not a forecast file: a usage forecast has the columns source, generated_at, host_type, "
+            "not a forecast file: a usage forecast has the columns source, generated_at, host_type, "
             "target_date, normalized_units; a finance forecast has source, generated_at, month, "
             "service_code, pricing_model, public_on_demand_cost, expected_discount_rate, net_cost "
-            f"(found: {', '.join(header)})"
+            f"(found: {', '.join(header)})",
+            file=path,
+            line=1,
         )
     known_names = {column.name for column in kind.columns}
     unknown = [name for name in header if name not in known_names]
     if unknown:
         raise ForecastFileError(
-            f"{path}: unknown column(s) {', '.join(unknown)} for a {kind.name} forecast file "
-            f"(columns: {', '.join(column.name for column in kind.columns)})"
+            f"unknown column(s) {', '.join(unknown)} for a {kind.name} forecast file",
+            file=path,
+            line=1,
+            fix=f"The columns are: {', '.join(column.name for column in kind.columns)}.",
         )
-    duplicates = sorted({name for name in header if header.count(name) > 1})
-    if duplicates:
-        raise ForecastFileError(f"{path}: column(s) {', '.join(duplicates)} appear more than once")
     missing = [column.name for column in kind.columns if column.required and column.name not in header]
     if missing:
-        raise ForecastFileError(f"{path}: missing required column(s) {', '.join(missing)}")
+        raise ForecastFileError(f"missing required column(s) {', '.join(missing)}", file=path, line=1)
 
     text_table = f"forecast_text_{index}"
     selected = ", ".join(
@@ -151,15 +184,23 @@ def read_forecast_file(
     checker = _Checker(con, path, text_table)
     for column in kind.columns:
         if column.required:
-            checker.first(f"{column.name} is null", "1", f"{column.name} is empty; every row needs one")
+            checker.first(f"{column.name} is null", column.name, "is empty; every row needs one", column=column.name)
     for column in kind.columns:
         if column.sql_type == "varchar":
             continue
         words = _TYPE_WORDS[column.sql_type] if column.name != "month" else "a month (YYYY-MM or YYYY-MM-01)"
         checker.first(
-            f"{column.name} is not null and {_cast_sql(column, column.name)} is null",
+            f"{column.name} is not null and not ({_acceptable_sql(column, column.name)})",
             column.name,
-            f"{column.name} {{!r}} is not {words}",
+            f"not {words}",
+            column=column.name,
+        )
+    if kind.file_column("currency") is not None:
+        checker.first(
+            "currency is not null and not regexp_matches(currency, '^[A-Za-z]{3}$')",
+            "currency",
+            "not a currency code (three letters, e.g. USD)",
+            column="currency",
         )
 
     typed_table = f"forecast_rows_{index}"
@@ -198,61 +239,79 @@ def _check_rules(checker: _Checker, kind: ForecastKind, known_host_types: Collec
     checker.first(
         f"forecast_source in ({computed})",
         "forecast_source",
-        "source {!r} is the name of a forecast the models compute; give the submitted forecast its own name",
+        "is the name of a forecast the models compute",
+        column="source",
+        fix="Give the submitted forecast its own name.",
     )
     key = ", ".join(("forecast_source", "generated_at", *kind.grain))
     _check_duplicates(checker, kind, key)
     if kind.name == "usage":
-        checker.first(
-            "target_date < cast(generated_at as date)",
-            "target_date, generated_at",
-            "target_date {} is before the generation date of generated_at {}",
-        )
-        for column in ("normalized_units", "lower_bound", "upper_bound"):
-            checker.first(f"{column} < 0", column, f"{column} {{}} is negative")
-        checker.first(
-            "(lower_bound is null) <> (upper_bound is null)",
-            "lower_bound, upper_bound",
-            "an interval needs both lower_bound and upper_bound (got {} and {})",
-        )
-        checker.first(
-            "lower_bound > normalized_units or upper_bound < normalized_units",
-            "lower_bound, normalized_units, upper_bound",
-            "the forecast is outside its interval: lower_bound {} ≤ normalized_units {} ≤ upper_bound {} does not hold",
-        )
-        if known_host_types is not None:
-            known = ", ".join(_quote(name) for name in sorted(known_host_types)) or "null"
-            checker.first(
-                f"host_type not in ({known})",
-                "host_type",
-                "unknown host type {!r}: it is not in dim_host_type (host types come from the CUR and the "
-                "mapping seeds)",
-            )
+        _check_usage_rules(checker, known_host_types)
     else:
+        _check_finance_rules(checker)
+
+
+def _check_usage_rules(checker: _Checker, known_host_types: Collection[str] | None) -> None:
+    checker.first(
+        "target_date < cast(generated_at as date)",
+        "target_date, generated_at",
+        "is before the generation date of generated_at {1}",
+        column="target_date",
+        fix="A forecast is of days on or after the day it was made.",
+    )
+    for column in ("normalized_units", "lower_bound", "upper_bound"):
+        checker.first(f"{column} < 0", column, "is negative", column=column, fix="Units are never negative.")
+    checker.first(
+        "(lower_bound is null) <> (upper_bound is null)",
+        "lower_bound, upper_bound",
+        "an interval needs both lower_bound and upper_bound; the row has only one",
+    )
+    checker.first(
+        "lower_bound > normalized_units or upper_bound < normalized_units",
+        "lower_bound, normalized_units, upper_bound",
+        "the forecast is outside its interval: lower_bound {} ≤ normalized_units {} ≤ upper_bound {} does not hold",
+    )
+    if known_host_types is not None:
+        known = ", ".join(_quote(name) for name in sorted(known_host_types)) or "null"
         checker.first(
-            f"{_month_end('forecast_month')} < cast(generated_at as date)",
-            "strftime(forecast_month, '%Y-%m'), generated_at",
-            "month {} ended before the generation date of generated_at {}",
+            f"host_type not in ({known})",
+            "host_type",
+            "unknown host type: marts.dim_host_type does not list it",
+            column="host_type",
+            fix="Host types come from the CUR and the mapping rules; check the spelling or build first.",
         )
-        pricing = ", ".join(_quote(name) for name in PRICING_MODELS)
-        checker.first(
-            f"pricing_model not in ({pricing})",
-            "pricing_model",
-            f"pricing_model {{!r}} is not one of {', '.join(PRICING_MODELS)}",
-        )
-        for column in ("public_on_demand_cost", "net_cost"):
-            checker.first(f"{column} < 0", column, f"{column} {{}} is negative")
-        checker.first(
-            "expected_discount_rate < 0 or expected_discount_rate > 1",
-            "expected_discount_rate",
-            "expected_discount_rate {} is not between 0 and 1",
-        )
-        checker.first(
-            "abs(net_cost - public_on_demand_cost * (1 - expected_discount_rate)) > "
-            f"greatest({NET_COST_TOLERANCE_ABSOLUTE}, {NET_COST_TOLERANCE_RELATIVE} * public_on_demand_cost)",
-            "net_cost, public_on_demand_cost, expected_discount_rate",
-            "net_cost {} does not equal public_on_demand_cost {} × (1 − expected_discount_rate {})",
-        )
+
+
+def _check_finance_rules(checker: _Checker) -> None:
+    checker.first(
+        f"{_month_end('forecast_month')} < cast(generated_at as date)",
+        "strftime(forecast_month, '%Y-%m'), generated_at",
+        "ended before the generation date of generated_at {1}",
+        column="month",
+        fix="A forecast is of months that have not ended when it is made.",
+    )
+    pricing = ", ".join(_quote(name) for name in PRICING_MODELS)
+    checker.first(
+        f"pricing_model not in ({pricing})",
+        "pricing_model",
+        f"not one of {', '.join(PRICING_MODELS)}",
+        column="pricing_model",
+    )
+    for column in ("public_on_demand_cost", "net_cost"):
+        checker.first(f"{column} < 0", column, "is negative", column=column, fix="Costs are never negative.")
+    checker.first(
+        "expected_discount_rate < 0 or expected_discount_rate > 1",
+        "expected_discount_rate",
+        "is not between 0 and 1",
+        column="expected_discount_rate",
+    )
+    checker.first(
+        "abs(net_cost - public_on_demand_cost * (1 - expected_discount_rate)) > "
+        f"greatest({NET_COST_TOLERANCE_ABSOLUTE}, {NET_COST_TOLERANCE_RELATIVE} * public_on_demand_cost)",
+        "net_cost, public_on_demand_cost, expected_discount_rate",
+        "does not equal public_on_demand_cost {1} × (1 − expected_discount_rate {2})",
+        column="net_cost",
+    )
 
 
 def _check_duplicates(checker: _Checker, kind: ForecastKind, key: str) -> None:
@@ -265,9 +324,17 @@ def _check_duplicates(checker: _Checker, kind: ForecastKind, key: str) -> None:
     first_line, second_line, source, generated_at, groups = found
     more = f" ({groups - 1} more duplicated key(s))" if groups > 1 else ""
     raise ForecastFileError(
-        f"{checker.path}: lines {first_line} and {second_line}: duplicate key: source {source!r} "
-        f"generated at {generated_at} has two rows for the same {', '.join(kind.grain)}{more}"
+        f"duplicate key: the row repeats line {first_line}: source {source!r} generated at {generated_at} has two "
+        f"rows for the same {', '.join(kind.grain)}{more}",
+        file=checker.path,
+        line=second_line,
+        fix="Keep one row per key.",
     )
+
+
+def _shown(value: object) -> object:
+    """Numbers and text as they are; dates and times as their ISO text."""
+    return value if isinstance(value, (int, float, str)) else str(value)
 
 
 def _month_end(expr: str) -> str:
