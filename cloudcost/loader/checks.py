@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -137,21 +137,33 @@ def check_no_shared_identities(
         )
 
 
-def check_currencies(groups: Sequence[tuple], existing: Sequence[ExistingDelivery]) -> None:
+def check_currencies(
+    groups: Sequence[tuple], existing: Sequence[ExistingDelivery], by_index: dict[int, Any] | None = None
+) -> None:
+    """One currency per payer: within a delivery, and the same as the payer's deliveries already loaded.
+
+    ``by_index`` (staged files by index) lets the error name the delivery's file.
+    """
     known: dict[str, tuple[str, str]] = {}
     for delivery in existing:
         known.setdefault(delivery.payer_account_id, (delivery.currency, "already loaded"))
-    for period, payer, _files, currencies, *_ in groups:
+    for period, payer, file_indexes, currencies, *_ in groups:
         label = period_label(period)
+        first_file = by_index[file_indexes[0]].path if by_index and file_indexes else None
         if len(currencies) > 1:
             raise CurLoadError(
                 f"Billing period {label} of payer {payer} mixes currencies ({', '.join(currencies)}); "
-                "a payer's CUR has one currency."
+                "a payer's CUR has one currency.",
+                file=first_file,
+                column="line_item_currency_code",
             )
         currency = currencies[0]
         previous = known.setdefault(payer, (currency, f"billing period {label} in this load"))
         if previous[0] != currency:
             raise CurLoadError(
                 f"Billing period {label} of payer {payer} is in {currency}, but {previous[0]} is the "
-                f"currency of payer {payer} ({previous[1]})."
+                f"currency of payer {payer} ({previous[1]}).",
+                file=first_file,
+                column="line_item_currency_code",
+                value=currency,
             )

@@ -90,7 +90,7 @@ def plan_deliveries(
     by_index = {file.plan.index: file for file in staged}
     check_one_assembly_per_period(groups, by_index, grouping)
     check_no_shared_identities(con, groups, by_index, grouping)
-    check_currencies(groups, existing)
+    check_currencies(groups, existing, by_index)
     planned = []
     for period, payer, file_indexes, currencies, row_count, unblended, on_demand, net, lower, upper in groups:
         fingerprint = delivery_id(period, payer, (f"lines {row_count}", f"lower {lower}", f"upper {upper}"))

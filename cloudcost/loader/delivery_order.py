@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from cloudcost.loader.deliveries import ExistingDelivery
-from cloudcost.loader.fingerprint import delivery_id, file_sha256
 from cloudcost.loader.layouts import LayoutDelivery, Stream
 
 
@@ -40,8 +39,12 @@ def is_loaded(delivery: LayoutDelivery, period: date, payers: Sequence[str], kno
         return False
     if delivery.assembly_id is not None and delivery.assembly_id in known_ids:
         return True
-    digests = [file_sha256(data_file.path) for data_file in delivery.files]
-    return any(delivery_id(period, payer, digests) in known_ids for payer in payers)
+    # a delivery is known by its content (the same lines re-compressed are the same delivery): compute its id
+    # exactly as a load would, in memory
+    from cloudcost.loader.api import delivery_ids  # the loader's entry point imports this module
+
+    ids = delivery_ids([*(data_file.path for data_file in delivery.files), *delivery.manifests])
+    return any(ids.get((period, payer)) in known_ids for payer in payers)
 
 
 @dataclass
