@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -67,9 +68,12 @@ def test_athena_text_reads_with_a_sibling_header_or_the_manifest_columns(
     (manifest_folder / "report-Manifest.json").write_text(
         json.dumps({"assemblyId": "a-1", "reportKeys": ["cur/20231101-20231201/a-1/part-000.csv"], "columns": columns})
     )
-    report = load_paths([manifest_folder], duckdb_settings, progress=False)
+    # a delivery already in the warehouse is skipped by the layout planner: read this one into a new warehouse
+    fresh = replace(duckdb_settings, duckdb_path=tmp_path / "fresh" / "cloudcost.duckdb")
+    report = load_paths([manifest_folder], fresh, progress=False)
     assert report.deliveries[0].delivery_id == reference.delivery_id
-    assert warehouse_query(duckdb_settings, TOTALS_SQL) == expected
+    assert warehouse_query(fresh, TOTALS_SQL) == expected
+    assert load_paths([manifest_folder], duckdb_settings, progress=False).deliveries == []
 
 
 def test_tag_keys_differing_in_case_or_spelling_keep_every_value(

@@ -27,7 +27,7 @@ from cloudcost.loader.manifests import group_files
 from cloudcost.loader.readable import check_readable as check_paths_readable
 from cloudcost.loader.report import LoadReport
 from cloudcost.loader.staging import StagedFile, stage_files
-from cloudcost.loader.synced_checks import check_one_export_per_payer, check_readable
+from cloudcost.loader.synced_checks import check_columns, check_one_export_per_payer
 from cloudcost.loader.target import Target
 from cloudcost.settings import Settings, load_settings
 
@@ -63,20 +63,23 @@ def load_paths(
     check_paths_readable(paths)
     found = discover(paths)
     layout = plan_layouts(found)
+    headers = list(found.manifest_files)
     report = LoadReport(target=settings.target, notes=list(layout.notes))
     clock = ArrivalClock(loaded_at)
     target = open_target(settings)
     try:
         existing = target.existing_deliveries()
         pending = [(stream, pending_deliveries(stream, existing)) for stream in layout.streams]
-        check_readable(target.staging, [f for _, todo in pending for d in todo.to_load for f in d.files])
+        check_columns(target.staging, [f for _, todo in pending for d in todo.to_load for f in d.files], headers)
         check_one_export_per_payer(target.staging, layout.streams)
         if layout.loose_files:
-            _load_batch(target, layout.loose_files, layout.loose_manifests, clock.next(), progress, report)
+            _load_batch(target, layout.loose_files, layout.loose_manifests, clock.next(), progress, report, headers)
         for stream, todo in pending:
             _say(progress, report, progress_line(stream, todo))
             for delivery in todo.to_load:
-                _load_batch(target, list(delivery.files), list(delivery.manifests), clock.next(), progress, report)
+                _load_batch(
+                    target, list(delivery.files), list(delivery.manifests), clock.next(), progress, report, headers
+                )
     finally:
         target.close()
     report.seconds = time.perf_counter() - started
@@ -90,10 +93,16 @@ def _load_batch(
     loaded_at: datetime,
     progress: bool,
     report: LoadReport,
+    header_manifests: Sequence[Path] = (),
 ) -> None:
-    """Stage, check and write one batch (at most one delivery per billing period and payer)."""
+    """Stage, check and write one batch (at most one delivery per billing period and payer).
+
+    ``header_manifests``: every manifest found, where a header-less Athena text file may find its columns.
+    """
     grouping = group_files(data_files, manifest_files)
-    staged: list[StagedFile] = stage_files(target.staging, data_files, progress=progress, manifests=manifest_files)
+    staged: list[StagedFile] = stage_files(
+        target.staging, data_files, progress=progress, manifests=[*manifest_files, *header_manifests]
+    )
     planned: list[PlannedDelivery] = plan_deliveries(target.staging, staged, grouping, target.existing_deliveries())
     target.write(planned, loaded_at, progress=progress)
     report.deliveries += planned

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 import duckdb
 
@@ -21,9 +22,13 @@ from cloudcost.loader.naming import period_label
 from cloudcost.loader.normalize import plan_file
 
 
-def check_readable(con: duckdb.DuckDBPyConnection, data_files: Sequence[DataFile]) -> None:
+def check_columns(
+    con: duckdb.DuckDBPyConnection, data_files: Sequence[DataFile], manifests: Sequence[Path] = ()
+) -> None:
+    """Every pending file has the columns every CUR line needs (``manifests``: where header-less Athena text
+    files find their columns)."""
     for index, data_file in enumerate(data_files):
-        plan = plan_file(inspect(con, data_file), index)
+        plan = plan_file(inspect(con, data_file, manifests), index)
         if plan.missing_required:
             raise CurLoadError(
                 f"{data_file.path} ({plan.inspected.source_format}) has no column "
