@@ -105,6 +105,14 @@ def test_a_bad_input_is_refused_in_one_line_and_changes_nothing(
     assert names_the_input(message, folder, paths), f"{case.name}: the message names no input: {message}"
 
 
+def test_the_corpus_covers_the_cur_loader() -> None:
+    cur = [case for case in CASES if case.kind == "cur"]
+    assert len(cur) >= 35
+    assert {2, 3, 4, 5, 7} <= {case.why_item for case in cur}
+    assert len(CASES) >= 60
+    assert len({case.name for case in CASES}) == len(CASES)
+
+
 def test_the_corpus_covers_the_finance_and_forecast_loaders() -> None:
     by_kind = {kind: [case for case in CASES if case.kind == kind] for kind in KINDS}
     assert len(by_kind["finance"]) + len(by_kind["forecasts"]) >= 25
