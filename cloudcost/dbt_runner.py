@@ -69,6 +69,10 @@ def run_dbt(
 
     settings = settings or load_settings()
     export_settings(settings)
+    # the company folder (or the neutral starter), validated, becomes the company seeds dbt reads
+    from cloudcost.company import place_company_seeds
+
+    place_company_seeds(settings.company_dir, PROJECT_ROOT)
     if settings.target == "postgres":
         from cloudcost.warehouse import ensure_postgres_database
 
