@@ -44,7 +44,7 @@ class CompanyTable:
         return buffer.getvalue()
 
 
-def _data_lines(path: Path) -> list[tuple[int, str]]:
+def data_lines(path: Path) -> list[tuple[int, str]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
@@ -131,7 +131,7 @@ def _check_windows(spec: FileSpec, path: Path, rows: list[tuple[int, dict[str, s
 
 def read_company_file(spec: FileSpec, path: Path) -> CompanyTable:
     """The validated rows of one company file; raises CompanyFileError at the first problem."""
-    lines = _data_lines(path)
+    lines = data_lines(path)
     if not lines:
         raise CompanyFileError(
             "has no header line", file=path, fix=f"Start it with: {','.join(c.name for c in spec.columns)}"
