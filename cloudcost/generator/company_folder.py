@@ -14,12 +14,21 @@ DEMO_COMPANY_DIR = Path(__file__).resolve().parent / "demo_company"
 COMPANY_FOLDER = "company"
 
 
-def write_demo_company(out: Path) -> Path:
-    """Copy the demo company's files to ``out/company`` (replacing an earlier copy); returns the folder."""
+TEMPLATE_PAYER = "567667631044"  # the payer of the default seed, as written in demo_company/cloudcost.yml
+
+
+def write_demo_company(out: Path, payer_account_id: str = TEMPLATE_PAYER, currency: str = "USD") -> Path:
+    """Copy the demo company's files to ``out/company`` (replacing an earlier copy), its cloudcost.yml naming
+    the generated payer and currency; returns the folder."""
     destination = out / COMPANY_FOLDER
     if destination.exists():
         shutil.rmtree(destination)
     shutil.copytree(DEMO_COMPANY_DIR, destination)
+    config = destination / "cloudcost.yml"
+    text = config.read_text()
+    text = text.replace(f'"{TEMPLATE_PAYER}"', f'"{payer_account_id}"')
+    text = text.replace("currency: USD", f"currency: {currency}")
+    config.write_text(text)
     return destination
 
 

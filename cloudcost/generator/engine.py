@@ -477,7 +477,6 @@ class _Run:
             )
         sign_offs = write_sign_offs(out, self.company, discrepancies, self.records)
         files["sign_offs"] = SIGN_OFFS_FILE
-        write_demo_company(out)
         usage_rows = write_usage_forecasts(out, self.company, self.actuals.host_units)
         finance_rows = write_finance_forecasts(out, self.company, self.actuals.monthly)
         return files, discrepancies, sign_offs, usage_rows, finance_rows
@@ -500,6 +499,7 @@ def generate(options: Options, progress: Callable[[int, int], None] | None = Non
         options, run.company, run.window, run.records, files, discrepancies, sign_offs, usage_rows, finance_rows
     )
     (options.out / GENERATION_FILE).write_text(json.dumps(generation, indent=2) + "\n")
+    write_demo_company(options.out, generation["payer_account_id"], generation["currency"])
     return Result(options.out, generation, run.rows_written, time.perf_counter() - began, run.company)
 
 
