@@ -96,6 +96,7 @@ class DbtWorkspace:
                 "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             }
         )
+        environment.pop("CLOUDCOST_COMPANY_SEEDS", None)  # the workspace's own .cloudcost/company_seeds
         return environment
 
     def _run(self, executable: str, args: Sequence[str]) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from cloudcost.commands.options import settings_for
+from cloudcost.company.folder import SEEDS_ENV, company_seeds_folder
 from cloudcost.dbt_runner import profiles_dir, run_dbt
 from cloudcost.settings import PROJECT_ROOT
 
@@ -45,6 +46,7 @@ def metrics(mf_args: tuple[str, ...]) -> None:
             "DBT_PROJECT_DIR": str(PROJECT_ROOT),
             "CLOUDCOST_TARGET": settings.target,
             "CLOUDCOST_DUCKDB_PATH": str(settings.duckdb_path),
+            SEEDS_ENV: str(company_seeds_folder(PROJECT_ROOT, settings.company_dir)),
         }
     )
     completed = subprocess.run(

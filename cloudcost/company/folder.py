@@ -8,6 +8,7 @@ from the neutral starter); and models keep reading them as ``ref('<file stem>')`
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from cloudcost.company.files import CompanyFileError, CompanyTable, read_company
 from cloudcost.company.spec import CONFIG_FILE, PROPERTIES_FILE, STARTER_DIR, company_files
 
 SEEDS_FOLDER = Path(".cloudcost") / "company_seeds"  # relative to the dbt project (dbt_project.yml seed-paths)
+SEEDS_ENV = "CLOUDCOST_COMPANY_SEEDS"  # dbt_project.yml reads the folder from it when set
 
 
 @dataclass
@@ -59,10 +61,17 @@ def read_company_folder(folder: Path | None) -> CompanyFolder:
     return CompanyFolder(source, read_config(source / CONFIG_FILE), tables, is_starter=folder is None)
 
 
-def place_company_seeds(folder: Path | None, project_dir: Path) -> CompanyFolder:
-    """Validate the company folder and write its files as dbt seeds under ``project_dir``'s seed folder."""
+def company_seeds_folder(project_dir: Path, folder: Path | None) -> Path:
+    """Where the CLI places one company folder's seeds: one folder per company folder (the starter's too)."""
+    key = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12] if folder is not None else "starter"
+    return project_dir / SEEDS_FOLDER.parent / f"{SEEDS_FOLDER.name}-{key}"
+
+
+def place_company_seeds(folder: Path | None, project_dir: Path, destination: Path | None = None) -> CompanyFolder:
+    """Validate the company folder and write its files as dbt seeds (by default in ``project_dir``'s
+    ``.cloudcost/company_seeds``, the folder dbt reads when CLOUDCOST_COMPANY_SEEDS is not set)."""
     company = read_company_folder(folder)
-    destination = project_dir / SEEDS_FOLDER
+    destination = destination or project_dir / SEEDS_FOLDER
     staging = destination.with_name(destination.name + ".new")
     if staging.exists():
         shutil.rmtree(staging)

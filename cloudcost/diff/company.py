@@ -39,4 +39,4 @@ def company_at_ref(company_dir: Path | None, ref: str, destination: Path) -> Pat
 def uses_company_seeds(project_dir: Path) -> bool:
     """Does this project version read the company folder (older versions kept company data in seeds/)?"""
     project_file = project_dir / "dbt_project.yml"
-    return project_file.exists() and ".cloudcost/company_seeds" in project_file.read_text()
+    return project_file.exists() and "company_seeds" in project_file.read_text()

@@ -22,6 +22,7 @@ from typing import Any
 import click
 
 from cloudcost.company import place_company_seeds
+from cloudcost.company.folder import SEEDS_ENV, SEEDS_FOLDER
 from cloudcost.dbt_runner import profiles_dir
 from cloudcost.diff.company import uses_company_seeds
 from cloudcost.settings import Settings
@@ -92,6 +93,7 @@ def _side_environment(side: Side) -> Iterator[None]:
         "PGUSER": side.settings.pg_user,
         "PGPASSWORD": side.settings.pg_password,
         "PGDATABASE": side.settings.pg_database,
+        SEEDS_ENV: str(side.project_dir / SEEDS_FOLDER),  # the side's own company seeds
     }
     saved = {name: os.environ.get(name) for name in wanted}
     os.environ.update(wanted)

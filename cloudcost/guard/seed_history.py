@@ -69,7 +69,7 @@ def seed_paths(project_dir: Path) -> list[str]:
     project: dict[str, Any] = yaml.safe_load((project_dir / "dbt_project.yml").read_text()) or {}
     folders = [str(folder).rstrip("/") for folder in project.get("seed-paths", ["seeds"])]
     # the company seeds the CLI places under .cloudcost/ are copies; the company folder is checked itself
-    return [folder for folder in folders if not folder.startswith(".cloudcost")]
+    return [folder for folder in folders if not folder.startswith((".cloudcost", "{{"))]
 
 
 def is_mapping_seed(relative_path: str) -> bool:
