@@ -94,7 +94,8 @@ def run_dbt(
         full_args = ["--quiet", *full_args]
     cwd = Path.cwd()
     previous_seeds = os.environ.get(SEEDS_ENV)
-    os.environ[SEEDS_ENV] = str(seeds_folder)
+    # relative to the project: dbt writes the compiled tests of a seed under target/ by the seed's path
+    os.environ[SEEDS_ENV] = str(seeds_folder.relative_to(PROJECT_ROOT))
     os.chdir(PROJECT_ROOT)
     try:
         result = dbtRunner(manifest=manifest).invoke(full_args)

@@ -46,7 +46,7 @@ def metrics(mf_args: tuple[str, ...]) -> None:
             "DBT_PROJECT_DIR": str(PROJECT_ROOT),
             "CLOUDCOST_TARGET": settings.target,
             "CLOUDCOST_DUCKDB_PATH": str(settings.duckdb_path),
-            SEEDS_ENV: str(company_seeds_folder(PROJECT_ROOT, settings.company_dir)),
+            SEEDS_ENV: str(company_seeds_folder(PROJECT_ROOT, settings.company_dir).relative_to(PROJECT_ROOT)),
         }
     )
     completed = subprocess.run(

@@ -93,7 +93,7 @@ def _side_environment(side: Side) -> Iterator[None]:
         "PGUSER": side.settings.pg_user,
         "PGPASSWORD": side.settings.pg_password,
         "PGDATABASE": side.settings.pg_database,
-        SEEDS_ENV: str(side.project_dir / SEEDS_FOLDER),  # the side's own company seeds
+        SEEDS_ENV: str(SEEDS_FOLDER),  # the side's own company seeds (relative to its project copy)
     }
     saved = {name: os.environ.get(name) for name in wanted}
     os.environ.update(wanted)
