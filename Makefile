@@ -27,6 +27,8 @@ test: setup lint pytest ## the whole test suite
 lint: setup ## ruff for Python, sqlfluff (dbt templater) for SQL
 	$(BIN)/ruff check cloudcost tests streamlit_app
 	@mkdir -p target
+	@# the dbt templater compiles the project: place the company seeds (CLOUDCOST_COMPANY_DIR or the starter)
+	$(BIN)/python -c "from cloudcost.company import place_company_seeds; from cloudcost.settings import PROJECT_ROOT, load_settings; place_company_seeds(load_settings().company_dir, PROJECT_ROOT)"
 	DBT_PROFILES_DIR=$$($(BIN)/python -c "from cloudcost.dbt_runner import profiles_dir; print(profiles_dir())") \
 	CLOUDCOST_TARGET=duckdb CLOUDCOST_DUCKDB_PATH=target/lint.duckdb \
 	$(BIN)/sqlfluff lint --processes 2 $(SQL_DIRS)

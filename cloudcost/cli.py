@@ -26,6 +26,10 @@ COMMANDS: dict[str, str] = {
     "dashboard": "cloudcost.commands.dashboard:dashboard",
     "diff": "cloudcost.diff.command:diff",
     "guard": "cloudcost.guard.command:guard",
+    "init": "cloudcost.company.init_command:init",
+    "mappings": "cloudcost.mappings.command:mappings",
+    "export": "cloudcost.export.command:export",
+    "metrics": "cloudcost.commands.metrics:metrics",
 }
 
 SHORT_HELP: dict[str, str] = {
@@ -41,6 +45,10 @@ SHORT_HELP: dict[str, str] = {
     "dashboard": "Serve the Streamlit dashboard for Finance.",
     "diff": "Compare the marts' key numbers between a git ref and the working tree, as a Markdown report.",
     "guard": "Fail when mapping seed history is rewritten or a public model's contract breaks unversioned.",
+    "init": "Write a starter company folder (cloudcost.yml, mapping rules, targets) to adopt cloudcost.",
+    "mappings": "Check what the company's mapping rules leave unallocated (mappings check).",
+    "export": "Write a public mart to CSV or Parquet, filtered by period and documented columns.",
+    "metrics": "Query the MetricFlow metrics (parses the project with the right profile first).",
 }
 
 

@@ -69,6 +69,12 @@ def run_dbt(
 
     settings = settings or load_settings()
     export_settings(settings)
+    # the company folder (or the neutral starter), validated, becomes the company seeds dbt reads: a folder of
+    # its own per company folder, named to dbt for this run only
+    from cloudcost.company.folder import SEEDS_ENV, company_seeds_folder, place_company_seeds
+
+    seeds_folder = company_seeds_folder(PROJECT_ROOT, settings.company_dir)
+    place_company_seeds(settings.company_dir, PROJECT_ROOT, seeds_folder)
     if settings.target == "postgres":
         from cloudcost.warehouse import ensure_postgres_database
 
@@ -87,11 +93,18 @@ def run_dbt(
     if quiet:
         full_args = ["--quiet", *full_args]
     cwd = Path.cwd()
+    previous_seeds = os.environ.get(SEEDS_ENV)
+    # relative to the project: dbt writes the compiled tests of a seed under target/ by the seed's path
+    os.environ[SEEDS_ENV] = str(seeds_folder.relative_to(PROJECT_ROOT))
     os.chdir(PROJECT_ROOT)
     try:
         result = dbtRunner(manifest=manifest).invoke(full_args)
     finally:
         os.chdir(cwd)
+        if previous_seeds is None:
+            os.environ.pop(SEEDS_ENV, None)
+        else:
+            os.environ[SEEDS_ENV] = previous_seeds
     node_results = list(getattr(result.result, "results", []) or []) if result.result is not None else []
     return DbtOutcome(
         success=bool(result.success), results=node_results, exception=result.exception, result=result.result

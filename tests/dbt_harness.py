@@ -16,9 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cloudcost.company import place_company_seeds
 from cloudcost.settings import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# the company folder of the real CUR samples (their mapping rules live with the tests that use them)
+SAMPLES_COMPANY = PROJECT_ROOT / "tests" / "fixtures" / "companies" / "samples"
 DBT_FOLDERS = ("models", "macros", "seeds", "data-tests", "docs", "snapshots", "analyses")
 BIN_DIR = Path(sys.executable).parent
 
@@ -40,10 +43,17 @@ class DbtWorkspace:
     root: Path
     settings: Settings
     copied: tuple[str, ...] = ()
+    company: Path | None = None
 
     @classmethod
-    def create(cls, root: Path, settings: Settings, copied: Iterable[str] = ()) -> DbtWorkspace:
-        """Link the project's dbt folders into root (copy the folders named in ``copied``, to edit them)."""
+    def create(
+        cls, root: Path, settings: Settings, copied: Iterable[str] = (), company: Path | None = None
+    ) -> DbtWorkspace:
+        """Link the project's dbt folders into root (copy the folders named in ``copied``, to edit them).
+
+        ``company`` is the company folder whose files become the company seeds (None = the neutral starter),
+        validated and placed as the CLI does; after editing its files, call :meth:`place_company` again.
+        """
         root.mkdir(parents=True, exist_ok=True)
         copied = tuple(copied)
         (root / "dbt_project.yml").symlink_to(PROJECT_ROOT / "dbt_project.yml")
@@ -58,7 +68,13 @@ class DbtWorkspace:
         profiles = root / "profiles"
         profiles.mkdir()
         shutil.copy(PROJECT_ROOT / "profiles.example.yml", profiles / "profiles.yml")
-        return cls(root=root, settings=settings, copied=copied)
+        workspace = cls(root=root, settings=settings, copied=copied, company=company)
+        workspace.place_company()
+        return workspace
+
+    def place_company(self) -> None:
+        """Validate the workspace's company folder and place its files where dbt reads them."""
+        place_company_seeds(self.company, self.root)
 
     @property
     def profiles_dir(self) -> Path:
@@ -80,6 +96,7 @@ class DbtWorkspace:
                 "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             }
         )
+        environment.pop("CLOUDCOST_COMPANY_SEEDS", None)  # the workspace's own .cloudcost/company_seeds
         return environment
 
     def _run(self, executable: str, args: Sequence[str]) -> str:

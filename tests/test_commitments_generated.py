@@ -13,16 +13,16 @@ from __future__ import annotations
 import calendar
 import csv
 import json
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from dbt_harness import DbtWorkspace
 
-from cloudcost.generator import Options, generate, latest_deliveries
+from cloudcost.generator import Options, demo_company_dir, generate, latest_deliveries
 from cloudcost.generator.timeline import parse_month
 from cloudcost.loader import load_paths
 from cloudcost.settings import load_settings
@@ -38,7 +38,7 @@ OPPORTUNITY_TYPES = {
     "idle_nat_gateway",
 }
 SELECTION = ("+path:models/marts/commitments", "+fct_normalized_usage")
-REGISTER = Path("seeds") / "commitments" / "savings_opportunity_register.csv"
+REGISTER = "savings_opportunity_register.csv"
 
 
 @dataclass
@@ -89,15 +89,17 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generated]:
     floor = result.generation["scenarios"]["ri_floor"]
     settings = replace(load_settings("duckdb"), duckdb_path=root / "warehouse.duckdb")
     load_paths(latest_deliveries(root / "cur"), settings, progress=False)
-    workspace = DbtWorkspace.create(root / "project", settings, copied=["seeds"])
+    company = root / "company"  # a copy of the demo company folder, with one decision added to its register
+    shutil.copytree(demo_company_dir(root / "cur"), company)
     payer = result.generation["payer_account_id"]
     group = f"AmazonEC2|{floor['region']}|{floor['instance_family']}|*|Linux|Shared|*"
     purchase_key = f"ri_purchase|{payer}|AmazonEC2|*|{floor['region']}|{group}"
     purchase_day = month_end(floor["floor_period"]) + timedelta(days=1)
-    with (workspace.root / REGISTER).open("a", newline="") as register:
+    with (company / REGISTER).open("a", newline="") as register:
         csv.writer(register, lineterminator="\n").writerow(
             [purchase_key, "search-team", "done", purchase_day.isoformat(), "bought"]
         )
+    workspace = DbtWorkspace.create(root / "project", settings, company=company)
     last_day = month_end(floor["floor_period"])
     variables = floor_vars(last_day)
     workspace.dbt("build", "--select", *SELECTION, "--indirect-selection", "cautious", "--vars", variables)

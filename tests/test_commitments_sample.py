@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from dbt_harness import WAREHOUSE_SCHEMAS, DbtWorkspace, reset_postgres_schemas
+from dbt_harness import SAMPLES_COMPANY, WAREHOUSE_SCHEMAS, DbtWorkspace, reset_postgres_schemas
 
 from cloudcost.loader import load_paths
 from cloudcost.settings import Settings, load_settings
@@ -42,7 +42,7 @@ def commitments_2018(
         settings = make_database("cloudcost_pytest_commitments")
         reset_postgres_schemas(settings, WAREHOUSE_SCHEMAS)
     load_paths([cur_samples_dir / SAMPLE_2018], settings, progress=False)
-    workspace = DbtWorkspace.create(root / "project", settings)
+    workspace = DbtWorkspace.create(root / "project", settings, company=SAMPLES_COMPANY)
     workspace.dbt("build", "--select", *SELECTION, "--indirect-selection", "cautious")
     yield workspace
 

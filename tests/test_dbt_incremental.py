@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -19,7 +20,15 @@ from typing import Any
 import pytest
 from dbt_harness import WAREHOUSE_SCHEMAS, DbtWorkspace, reset_postgres_schemas
 
-from cloudcost.generator import Delivery, Options, deliveries, deliveries_as_of, generate, latest_deliveries
+from cloudcost.generator import (
+    Delivery,
+    Options,
+    deliveries,
+    deliveries_as_of,
+    demo_company_dir,
+    generate,
+    latest_deliveries,
+)
 from cloudcost.generator.timeline import parse_month
 from cloudcost.loader import load_paths
 from cloudcost.settings import Settings, load_settings
@@ -71,7 +80,7 @@ def generated_history(tmp_path_factory: pytest.TempPathFactory) -> GeneratedHist
     )
     restated = [d for d in deliveries(out) if d.kind == "restated"]
     assert len(restated) == 1, "the generator should restate exactly one closed month"
-    accounts = (Path(__file__).resolve().parent.parent / "seeds" / "map_account_teams.csv").read_text()
+    accounts = (demo_company_dir(out) / "map_account_teams.csv").read_text()
     candidates = [row[0] for row in load_generation_accounts(out) if row[1] is None and row[0] not in accounts]
     assert candidates, "the generated company should have an account without a default team"
     before_restatement = {d.billing_period: d.delivery_id for d in history_before_restatement(out)}
@@ -157,7 +166,9 @@ def incremental_run(
         settings = make_database("cloudcost_pytest_dbt_incremental")
         reset_postgres_schemas(settings, WAREHOUSE_SCHEMAS)
     history = generated_history
-    workspace = DbtWorkspace.create(root / "project", settings, copied=("seeds",))
+    company = root / "company"  # a copy of the demo company folder, edited below
+    shutil.copytree(demo_company_dir(history.out), company)
+    workspace = DbtWorkspace.create(root / "project", settings, company=company)
 
     # 1. the history as it stood the day before the restatement, built from scratch
     load_paths([d.path for d in history_before_restatement(history.out)], settings, progress=False)
@@ -174,11 +185,12 @@ def incremental_run(
 
     # 2. the restatement and newer deliveries arrive, and the account gets a default team in the mapping seed
     load_paths(latest_deliveries(history.out), settings, progress=False)
-    seed = workspace.root / "seeds" / "map_account_teams.csv"
+    seed = company / "map_account_teams.csv"
     seed.write_text(
         seed.read_text() + f"{history.unmapped_account},platform,2015-01-01,,account given to Platform in a test\n"
     )
-    supersede_platform_rule(workspace.root / "seeds" / "map_functional_group_rules.csv", history.rule_change_date)
+    supersede_platform_rule(company / "map_functional_group_rules.csv", history.rule_change_date)
+    workspace.place_company()
     workspace.dbt_cost_models("build")
     after_incremental = {table: table_contents(workspace, table) for table in INCREMENTAL_TABLES + REBUILT_TABLES}
 

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from dbt_harness import WAREHOUSE_SCHEMAS, DbtWorkspace, reset_postgres_schemas
+from dbt_harness import SAMPLES_COMPANY, WAREHOUSE_SCHEMAS, DbtWorkspace, reset_postgres_schemas
 
 from cloudcost.loader import load_paths
 from cloudcost.settings import Settings, load_settings
@@ -39,7 +39,7 @@ def samples_warehouse(
         settings = make_database("cloudcost_pytest_dbt_samples")
         reset_postgres_schemas(settings, WAREHOUSE_SCHEMAS)
     load_paths([cur_samples_dir], settings, progress=False)
-    workspace = DbtWorkspace.create(root / "project", settings)
+    workspace = DbtWorkspace.create(root / "project", settings, company=SAMPLES_COMPANY)
     workspace.dbt_cost_models("build")
     yield workspace
 

@@ -10,6 +10,7 @@ dates, on DuckDB and on Postgres.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import replace
@@ -19,6 +20,7 @@ from typing import Any
 import duckdb
 import pytest
 from click.testing import CliRunner
+from dbt_harness import SAMPLES_COMPANY
 
 from cloudcost.diff.command import diff
 from cloudcost.diff.dbt_side import Side, run_dbt_side
@@ -27,7 +29,9 @@ from cloudcost.settings import Settings, load_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "cur"
-RULES = "seeds/map_functional_group_rules.csv"
+# the company folder committed beside the project in the test repository: the real samples' rules
+COMPANY = "company"
+RULES = f"{COMPANY}/map_functional_group_rules.csv"
 OLD_ROW = "analytics_glue,40,AWSGlue,,,,,,,data_and_analytics,2015-01-01,,Data preparation and ETL\n"
 CLOSED_ROW = "analytics_glue,40,AWSGlue,,,,,,,data_and_analytics,2015-01-01,2019-01-01,Data preparation and ETL\n"
 NEW_ROW = "analytics_glue,40,AWSGlue,,,,,,,research_and_development,2019-01-01,,Glue jobs are development work\n"
@@ -61,6 +65,7 @@ def make_project_repo(destination: Path) -> Path:
             target = destination / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(source.read_bytes())
+    shutil.copytree(SAMPLES_COMPANY, destination / COMPANY)
     git(destination, "init", "--quiet", "--initial-branch", "main")
     git(destination, "add", "--all")
     git(destination, "commit", "--quiet", "--message", "base")
@@ -82,6 +87,7 @@ def run_diff_command(repo: Path, settings: Settings, *extra: str, base: str = "m
         "PGPORT": str(settings.pg_port),
         "PGUSER": settings.pg_user,
         "PGDATABASE": settings.pg_database,
+        "CLOUDCOST_COMPANY_DIR": str(repo / COMPANY),
     }
     return CliRunner().invoke(
         diff, ["--base", base, "--project-dir", str(repo), "--quiet", *extra], env=env, catch_exceptions=False
@@ -190,7 +196,11 @@ def test_diff_moves_equal_the_mapping_change_report(mapping_diff: dict[str, Any]
     work: Path = mapping_diff["work"]
     head_db = work / "head" / "cloudcost_diff.duckdb"
     checker = Side(
-        "check", work / "head" / "src", mapping_diff["root"] / "check", replace(raw_duckdb, duckdb_path=head_db)
+        "check",
+        work / "head" / "src",
+        mapping_diff["root"] / "check",
+        replace(raw_duckdb, duckdb_path=head_db),
+        company_dir=mapping_diff["root"] / "repo" / COMPANY,
     )
     dates = "{mapping_change_from_date: '2018-12-31', mapping_change_to_date: '" + CHANGE_DATE + "'}"
     built = run_dbt_side(

@@ -15,7 +15,7 @@ from test_finance_harness import build_reconciliation
 
 from cloudcost.finance import load_finance_paths
 from cloudcost.finance.close_check import failing_closed_periods
-from cloudcost.generator import Options, deliveries, generate, latest_deliveries, read_generation
+from cloudcost.generator import Options, deliveries, demo_company_dir, generate, latest_deliveries, read_generation
 from cloudcost.loader import load_paths
 from cloudcost.settings import Settings
 
@@ -55,7 +55,7 @@ def test_every_deliberate_discrepancy_is_found_and_nothing_else(
     ]
     load_paths(first_loads, settings, progress=False)
     load_finance_paths([generated / "finance"], settings)
-    workspace = DbtWorkspace.create(tmp_path / "dbt", settings)
+    workspace = DbtWorkspace.create(tmp_path / "dbt", settings, company=demo_company_dir(generated))
     try:
         build_reconciliation(workspace)
     except AssertionError as failure:  # the close check fails on the two unaccepted closed months
@@ -155,7 +155,9 @@ def test_generated_sign_offs_accept_the_exceptions_and_keep_them_visible(
     load_paths(finals, settings, progress=False)
     load_paths(latest_deliveries(generated), settings, progress=False)
     load_finance_paths([generated / "finance", generated / "sign_offs"], settings)
-    build_reconciliation(DbtWorkspace.create(tmp_path / "dbt", settings))  # raises if a closed period fails
+    build_reconciliation(
+        DbtWorkspace.create(tmp_path / "dbt", settings, company=demo_company_dir(generated))
+    )  # raises if a closed period fails
     assert failing_closed_periods(settings) == []
 
     exceptions = warehouse_query(

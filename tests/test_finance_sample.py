@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dbt_harness import DbtWorkspace
+from dbt_harness import SAMPLES_COMPANY, DbtWorkspace
 from test_finance_harness import FINANCE_FIXTURES, build_reconciliation, scratch_warehouse
 
 from cloudcost.finance import load_finance_paths
@@ -23,7 +23,7 @@ def test_october_2018_sample_reconciles_as_matched(
     settings = scratch_warehouse(request, engine, "cloudcost_test_finance_sample")
     load_paths([cur_samples_dir / SAMPLE], settings, progress=False)
     load_finance_paths([FINANCE_FIXTURES / "sample_2018_10"], settings)
-    workspace = DbtWorkspace.create(tmp_path / "dbt", settings)
+    workspace = DbtWorkspace.create(tmp_path / "dbt", settings, company=SAMPLES_COMPANY)
     build_reconciliation(workspace)
 
     [row] = workspace.query(

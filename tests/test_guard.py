@@ -6,6 +6,7 @@ naming both; it passes a rule superseded by a new row and a breaking change made
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -14,10 +15,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from cloudcost.generator.company_folder import DEMO_COMPANY_DIR
 from cloudcost.guard.command import guard
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-RULES = "seeds/map_functional_group_rules.csv"
+# the company folder committed beside the project in the test repository: the demo company's rules
+COMPANY = "company"
+RULES = f"{COMPANY}/map_functional_group_rules.csv"
 
 pytestmark = pytest.mark.slow
 
@@ -47,6 +51,7 @@ def repo(tmp_path: Path) -> Path:
             target = destination / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(source.read_bytes())
+    shutil.copytree(DEMO_COMPANY_DIR, destination / COMPANY)
     git(destination, "init", "--quiet", "--initial-branch", "main")
     git(destination, "add", "--all")
     git(destination, "commit", "--quiet", "--message", "base")
@@ -79,7 +84,12 @@ def find_public_model(repo: Path, versioned: bool) -> tuple[Path, dict[str, Any]
 
 
 def run_guard(repo: Path) -> Any:
-    return CliRunner().invoke(guard, ["--base", "main", "--project-dir", str(repo), "--quiet"], catch_exceptions=False)
+    return CliRunner().invoke(
+        guard,
+        ["--base", "main", "--project-dir", str(repo), "--quiet"],
+        env={"CLOUDCOST_COMPANY_DIR": str(repo / COMPANY)},
+        catch_exceptions=False,
+    )
 
 
 def test_guard_fails_on_in_place_mapping_edit_and_unversioned_contract_break(repo: Path) -> None:

@@ -162,6 +162,12 @@ def bench(rows: int, seed: int, out: Path, reuse: bool, restated: bool, pages: b
                 log,
             )
         )
+    # the generated demo company is the company folder of every phase (written by older generations too)
+    from cloudcost.generator.company_folder import demo_company_dir, write_demo_company
+
+    if not (demo_company_dir(data) / "cloudcost.yml").is_file():
+        write_demo_company(data)
+    env["CLOUDCOST_COMPANY_DIR"] = str(demo_company_dir(data))
     current = latest_deliveries(data)
     current_files = [f for path in current for f in (parquet_files(path) if path.is_dir() else [path])]
     loaded_rows = count_rows(current_files)

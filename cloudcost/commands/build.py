@@ -22,6 +22,11 @@ def describe_failures(outcome: DbtOutcome) -> list[str]:
 
 def build_all(settings: Settings, full_refresh: bool = False, select: str | None = None) -> DbtOutcome:
     """Seed the mapping tables, then build and test everything; raises ClickException on failure."""
+    from cloudcost.company import read_company_folder
+
+    read_company_folder(settings.company_dir)  # a bad company file stops here, before dbt runs
+    company = settings.company_dir or "none (the neutral starter; --company DIR or CLOUDCOST_COMPANY_DIR)"
+    click.echo(f"cloudcost build: company folder {company}")
     click.echo(f"cloudcost build: dbt seed on {settings.target}")
     seed_args = ["seed"] + (["--full-refresh"] if full_refresh else [])
     seeded = run_dbt(seed_args, settings)

@@ -51,6 +51,20 @@ def ensure_sample_data(out: Path, seed: int, rows: int, fmt: str, regenerate: bo
     click.echo(f"cloudcost demo: wrote {result.rows_written:,} line items in {result.seconds:.1f} s")
 
 
+def demo_settings(settings: Settings, data_dir: Path) -> Settings:
+    """The settings with the demo company's folder (written beside the sample CUR) as the company folder."""
+    from dataclasses import replace
+
+    from cloudcost.generator.company_folder import demo_company_dir, write_demo_company
+
+    company = demo_company_dir(data_dir)
+    if not (company / "cloudcost.yml").is_file():  # sample data generated before the company folder existed
+        write_demo_company(data_dir)
+    if settings.company_dir is not None and settings.company_dir.resolve() != company.resolve():
+        click.echo(f"cloudcost demo: using the demo company {company}, not {settings.company_dir}")
+    return replace(settings, company_dir=company.resolve())
+
+
 def load_history(data_dir: Path, settings: Settings, replay: bool) -> None:
     """The CUR (replayed week by week into forecast vintages, or only its latest deliveries) and the
     forecast files."""
@@ -135,9 +149,9 @@ def demo(
     sign-offs of the deliberate exceptions; run dbt seed + build with every test. With --no-serve it stops
     after building (CI uses this).
     """
-    settings = settings_for(target)
     started = time.perf_counter()
     ensure_sample_data(data_dir, seed, rows, fmt, regenerate)
+    settings = demo_settings(settings_for(target), data_dir)
     load_history(data_dir, settings, replay)
     load_finance(data_dir, settings)
     build_all(settings)
@@ -145,6 +159,9 @@ def demo(
     click.echo(f"cloudcost demo: done in {time.perf_counter() - started:.0f} s.")
     where = settings.duckdb_path if settings.target == "duckdb" else f"postgres database {settings.pg_database}"
     click.echo(f"  warehouse: {where}")
+    click.echo(
+        f"  company:   {settings.company_dir}   (rebuild with: cloudcost --company {settings.company_dir} build)"
+    )
     click.echo("  dashboard: .venv/bin/cloudcost dashboard   (then open http://localhost:8501)")
     click.echo("  docs:      .venv/bin/cloudcost docs        (writes target/docs/index.html)")
     if serve:

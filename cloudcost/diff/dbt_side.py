@@ -21,7 +21,10 @@ from typing import Any
 
 import click
 
+from cloudcost.company import place_company_seeds
+from cloudcost.company.folder import SEEDS_ENV, SEEDS_FOLDER
 from cloudcost.dbt_runner import profiles_dir
+from cloudcost.diff.company import uses_company_seeds
 from cloudcost.settings import Settings
 
 SCHEMA_PREFIX_ENV = "CLOUDCOST_DIFF_SCHEMA_PREFIX"
@@ -36,6 +39,7 @@ class Side:
     work_dir: Path
     settings: Settings
     schema_prefix: str = ""
+    company_dir: Path | None = None  # the company folder this side builds with (None = the neutral starter)
 
     @property
     def target_path(self) -> Path:
@@ -89,6 +93,7 @@ def _side_environment(side: Side) -> Iterator[None]:
         "PGUSER": side.settings.pg_user,
         "PGPASSWORD": side.settings.pg_password,
         "PGDATABASE": side.settings.pg_database,
+        SEEDS_ENV: str(SEEDS_FOLDER),  # the side's own company seeds (relative to its project copy)
     }
     saved = {name: os.environ.get(name) for name in wanted}
     os.environ.update(wanted)
@@ -161,6 +166,8 @@ def run_dbt_side(side: Side, args: Sequence[str], show_progress: bool = True) ->
     from dbt.cli.main import dbtRunner
 
     side.work_dir.mkdir(parents=True, exist_ok=True)
+    if uses_company_seeds(side.project_dir):
+        place_company_seeds(side.company_dir, side.project_dir)
     if side.settings.target == "duckdb":
         side.settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     call = DbtCall(success=False, result=None, exception=None)

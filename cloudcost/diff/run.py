@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 import click
 
 from cloudcost.diff import warehouses
+from cloudcost.diff.company import company_at_ref
 from cloudcost.diff.compare import DuckDBReader, PostgresReader, SideReader, keyed_changes, metric_tables, moves
 from cloudcost.diff.dbt_side import DbtCall, Side, reuse_partial_parse, run_dbt_side
 from cloudcost.diff.manifest import (
@@ -39,6 +40,7 @@ from cloudcost.diff.metrics import METRIC_SPECS, MOVE_SPECS, MetricSpec, MoveSpe
 from cloudcost.diff.result import DiffResult, NodeChange
 from cloudcost.diff.schema_prefix import check_schemas, install_schema_prefix
 from cloudcost.diff.workspace import Workspace
+from cloudcost.guard.company_history import check_company_history
 from cloudcost.guard.contracts import compare_contracts
 from cloudcost.guard.seed_history import check_seed_history
 from cloudcost.settings import Settings
@@ -98,12 +100,18 @@ def _require(call: DbtCall, what: str) -> None:
 
 def make_sides(workspace: Workspace, settings: Settings) -> Sides:
     """Scratch DuckDB files (same file name, two folders), or two schema prefixes on Postgres."""
+    base_company = company_at_ref(settings.company_dir, workspace.ref, workspace.root / "base-company")
+    head_company = settings.company_dir
     if settings.target == "duckdb":
         base_db = warehouses.scratch_duckdb_path(workspace.base_dir)
         head_db = warehouses.scratch_duckdb_path(workspace.head_dir)
         return Sides(
-            base=Side("base", workspace.base_src, workspace.base_dir, replace(settings, duckdb_path=base_db)),
-            head=Side("head", workspace.head_src, workspace.head_dir, replace(settings, duckdb_path=head_db)),
+            base=Side(
+                "base", workspace.base_src, workspace.base_dir, replace(settings, duckdb_path=base_db), "", base_company
+            ),
+            head=Side(
+                "head", workspace.head_src, workspace.head_dir, replace(settings, duckdb_path=head_db), "", head_company
+            ),
             prefixes=[],
         )
     token = secrets.token_hex(3)
@@ -112,8 +120,8 @@ def make_sides(workspace: Workspace, settings: Settings) -> Sides:
         install_schema_prefix(workspace.base_src)
     install_schema_prefix(workspace.head_src)
     return Sides(
-        base=Side("base", workspace.base_src, workspace.base_dir, settings, schema_prefix=base_prefix),
-        head=Side("head", workspace.head_src, workspace.head_dir, settings, schema_prefix=head_prefix),
+        base=Side("base", workspace.base_src, workspace.base_dir, settings, base_prefix, base_company),
+        head=Side("head", workspace.head_src, workspace.head_dir, settings, head_prefix, head_company),
         prefixes=[base_prefix, head_prefix],
     )
 
@@ -344,6 +352,8 @@ def run_diff(
         if not selection.changed and not selection.removed:
             return result
         result.seed_findings = check_seed_history(workspace.project_dir, workspace.commit, workspace.ref)
+        if settings.company_dir is not None:
+            result.seed_findings += check_company_history(settings.company_dir, workspace.ref)
         plan_base_build(selection, with_tests)
         result.failed_tests = build_sides(workspace, settings, sides, selection, with_tests, show)
         _echo(show, "comparing row counts, contracts and key metrics")

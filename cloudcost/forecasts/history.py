@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -227,6 +227,10 @@ def replay_history(
     from cloudcost.loader.api import load_paths
 
     started = time.perf_counter()
+    if settings.company_dir is None and (data_dir / "company" / "cloudcost.yml").is_file():
+        # a generated history is the demo company's: its company folder is written beside it
+        settings = replace(settings, company_dir=(data_dir / "company").resolve())
+        echo(f"replay: using the generated company folder {settings.company_dir}")
     if settings.target == "postgres":
         ensure_postgres_database(settings)
     if start is None or end is None:

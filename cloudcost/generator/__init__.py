@@ -14,6 +14,8 @@
     OUT/finance/invoices.csv, general_ledger.csv, business_volumes.csv, close_calendar.csv
     OUT/sign_offs/sign_offs.csv                 the controller's sign-offs of the deliberate exceptions
     OUT/forecasts/usage_forecasts.csv, finance_forecasts.csv
+    OUT/company/                                the demo company's folder (cloudcost.yml, mappings, targets):
+                                                pass it as --company (cloudcost demo does)
 
 Each *delivery* of a billing period is its own folder (a delivery larger than a million lines is split into
 ``-00002``… files inside it). Deliveries of one period: weekly ``month_to_date`` ones while it is open (data
@@ -58,6 +60,7 @@ Load "everything current" with :func:`latest_deliveries`; replay "what the CUR h
 :func:`deliveries_as_of`.
 """
 
+from .company_folder import demo_company_dir
 from .deliveries import (
     FINANCE_FILES,
     FORECAST_FILES,
@@ -71,6 +74,7 @@ from .deliveries import (
 from .engine import Options, Result, generate
 
 __all__ = [
+    "demo_company_dir",
     "FINANCE_FILES",
     "FORECAST_FILES",
     "Delivery",

@@ -33,6 +33,7 @@ from .charges import (
 from .columns import COST_CATEGORIES
 from .commitments import build_commitments
 from .company import COST_CENTER_TAG_FROM_PERIOD, PAYER_NAME, Company, build_company
+from .company_folder import COMPANY_FOLDER, write_demo_company
 from .deliveries import GENERATION_FILE, SCHEMA_VERSION
 from .finance import SIGN_OFFS_FILE, build_invoices, write_finance, write_sign_offs
 from .forecasts import write_finance_forecasts, write_usage_forecasts
@@ -228,7 +229,7 @@ SCRATCH = ".generator-scratch"
 
 def _prepare_out(out: Path) -> None:
     """Make `out` ready: empty, or holding only what an earlier (possibly interrupted) generation wrote."""
-    owned = {GENERATION_FILE, SCRATCH, "finance", "sign_offs", "forecasts", *REPORT_NAMES.values()}
+    owned = {GENERATION_FILE, SCRATCH, "finance", "sign_offs", "forecasts", COMPANY_FOLDER, *REPORT_NAMES.values()}
     if out.exists():
         foreign = sorted(p.name for p in out.iterdir() if p.name not in owned)
         if foreign:
@@ -498,6 +499,7 @@ def generate(options: Options, progress: Callable[[int, int], None] | None = Non
         options, run.company, run.window, run.records, files, discrepancies, sign_offs, usage_rows, finance_rows
     )
     (options.out / GENERATION_FILE).write_text(json.dumps(generation, indent=2) + "\n")
+    write_demo_company(options.out, generation["payer_account_id"], generation["currency"])
     return Result(options.out, generation, run.rows_written, time.perf_counter() - began, run.company)
 
 
@@ -595,7 +597,7 @@ def _generation_document(
                 }
             )
     scenarios["step_changes"] = steps
-    owned = [report, "finance", "sign_offs", "forecasts"]
+    owned = [report, "finance", "sign_offs", "forecasts", COMPANY_FOLDER]
     return {
         "schema_version": SCHEMA_VERSION,
         "generator": "cloudcost generate",

@@ -11,6 +11,7 @@ from cloudcost.commands.options import settings_for, target_option
 from cloudcost.diff.dbt_side import Side, reuse_partial_parse, run_dbt_side
 from cloudcost.diff.trees import GitError
 from cloudcost.diff.workspace import Workspace, open_workspace
+from cloudcost.guard.company_history import check_company_history
 from cloudcost.guard.contracts import ContractChange, compare_contracts
 from cloudcost.guard.seed_history import SeedFinding, check_seed_history
 from cloudcost.settings import PROJECT_ROOT, Settings
@@ -22,8 +23,8 @@ def contract_changes(
     """Parse both trees with dbt and compare the public models' contracts; also dbt's own verdicts."""
     if not workspace.base_has_project:
         return [], []
-    base = Side("base", workspace.base_src, workspace.base_dir, settings)
-    head = Side("head", workspace.head_src, workspace.head_dir, settings)
+    base = Side("base", workspace.base_src, workspace.base_dir, settings, "", settings.company_dir)
+    head = Side("head", workspace.head_src, workspace.head_dir, settings, "", settings.company_dir)
     parsed = run_dbt_side(base, ["parse"], show_progress)
     if not parsed.success:
         raise click.ClickException(f"dbt could not parse {workspace.ref}:\n  {parsed.describe()}")
@@ -87,6 +88,8 @@ def guard(base_ref: str, project_dir: Path, target: str | None, seeds_only: bool
     Checks, against the git ref given by --base:
       * every row of a mapping seed (seeds/map_*.csv) or other seed with a valid_from column that exists
         on the base is still there unchanged, or only closed by setting its empty valid_to;
+      * the same for the company folder's effective-dated files (--company / CLOUDCOST_COMPANY_DIR), read
+        from the git repository that holds the folder at the same ref;
       * every public (or contract-enforced) model version on the base keeps its columns, their data types,
         its constraints and its enforced contract; breaking changes need a new model version.
     Exits 1 naming each offending seed row or model column, 0 when everything is kept.
@@ -100,6 +103,8 @@ def guard(base_ref: str, project_dir: Path, target: str | None, seeds_only: bool
         raise click.ClickException(str(error)) from error
     try:
         seeds = check_seed_history(project_dir, workspace.commit, base_ref)
+        if settings.company_dir is not None:
+            seeds += check_company_history(settings.company_dir, base_ref)
         contracts: list[ContractChange] = []
         dbt_verdicts: list[str] = []
         if not seeds_only:

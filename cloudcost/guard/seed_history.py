@@ -67,7 +67,9 @@ def read_seed_csv(path: Path) -> SeedTable:
 
 def seed_paths(project_dir: Path) -> list[str]:
     project: dict[str, Any] = yaml.safe_load((project_dir / "dbt_project.yml").read_text()) or {}
-    return [str(folder).rstrip("/") for folder in project.get("seed-paths", ["seeds"])]
+    folders = [str(folder).rstrip("/") for folder in project.get("seed-paths", ["seeds"])]
+    # the company seeds the CLI places under .cloudcost/ are copies; the company folder is checked itself
+    return [folder for folder in folders if not folder.startswith((".cloudcost", "{{"))]
 
 
 def is_mapping_seed(relative_path: str) -> bool:

@@ -2,7 +2,8 @@
     invoice file says, what the general ledger posted; the three differences, the tolerance, the status and
     an explanation (DESIGN: reconciliation). Sign-offs and the close calendar are added in the mart.
 
-    - Rows: every (period, invoice, billing entity) of the CUR or the invoice file, plus ledger references
+    - Rows: every (period, invoice, billing entity) of the CUR or the invoice file (per payer where AWS has
+      not invoiced the month yet: no invoice id tells payers apart), plus ledger references
       that neither knows (one row per ledger period and reference; lines without a reference form one row
       per period).
     - Ledger lines meet invoices by invoice reference. An invoice id found under several billing entities
@@ -53,17 +54,21 @@ ledger_by_reference as (
     group by invoice_reference, ledger_period, currency
 ),
 
+-- an invoice id names one payer's invoice; a month AWS has not invoiced yet has no id, so there the payer
+-- tells the rows of several payers apart
 invoice_keys as (
     select
         billing_period,
         invoice_id,
-        billing_entity
+        billing_entity,
+        case when invoice_id is null then payer_account_id end as uninvoiced_payer_account_id
     from cur_invoices
     union
     select
         billing_period,
         invoice_id,
-        billing_entity
+        billing_entity,
+        cast(null as {{ dbt.type_string() }}) as uninvoiced_payer_account_id
     from invoices
 ),
 
@@ -90,6 +95,7 @@ reconciliation_keys as (
         billing_period,
         invoice_id,
         billing_entity,
+        uninvoiced_payer_account_id,
         false as is_ledger_only,
         cast(null as {{ dbt.type_string() }}) as ledger_currency
     from invoice_keys
@@ -98,6 +104,7 @@ reconciliation_keys as (
         billing_period,
         invoice_id,
         cast(null as {{ dbt.type_string() }}) as billing_entity,
+        cast(null as {{ dbt.type_string() }}) as uninvoiced_payer_account_id,
         true as is_ledger_only,
         ledger_currency
     from ledger_only_keys
@@ -142,6 +149,10 @@ sides as (
             and reconciliation_keys.billing_period = cur_invoices.billing_period
             and coalesce(reconciliation_keys.invoice_id, '') = coalesce(cur_invoices.invoice_id, '')
             and coalesce(reconciliation_keys.billing_entity, '') = coalesce(cur_invoices.billing_entity, '')
+            and (
+                reconciliation_keys.uninvoiced_payer_account_id is null
+                or reconciliation_keys.uninvoiced_payer_account_id = cur_invoices.payer_account_id
+            )
     left join invoices
         on
             not reconciliation_keys.is_ledger_only
@@ -476,7 +487,8 @@ described as (
 
 final as (
     select
-        {{ row_key(['billing_period', 'invoice_id', 'billing_entity', 'is_ledger_only']) }} as reconciliation_key,
+        {{ row_key(['billing_period', 'payer_account_id', 'invoice_id', 'billing_entity', 'is_ledger_only']) }}
+            as reconciliation_key,
         billing_period,
         payer_account_id,
         invoice_id,

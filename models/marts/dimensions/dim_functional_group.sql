@@ -1,5 +1,5 @@
-{#- The functional groups Engineering and Finance agreed on (seeds/functional_groups.csv, including
-    'unallocated'), with the number of rules valid today that lead to each. -#}
+{#- The functional groups Engineering and Finance agreed on (functional_groups.csv of the company folder,
+    including 'unallocated'), with the number of rules valid today that lead to each. -#}
 
 with
 

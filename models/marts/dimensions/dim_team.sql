@@ -1,5 +1,5 @@
-{#- Every team cost can land on: the teams of seeds/teams.csv, teams named by mapping seeds, and teams named
-    by tag values (which the seed may not list yet), plus 'unallocated'. -#}
+{#- Every team cost can land on: the teams of teams.csv of the company folder, teams named by mapping rules,
+    and teams named by tag values (which teams.csv may not list yet), plus 'unallocated'. -#}
 
 with
 
@@ -25,7 +25,7 @@ select
     coalesce(listed_teams.team_name, named_teams.team) as team_name,
     coalesce(
         listed_teams.description,
-        'Named by a tag value; describe it in seeds/teams.csv'
+        'Named by a tag value; describe it in teams.csv of the company folder'
     ) as description,
     listed_teams.team is not null as is_listed,
     named_teams.team = 'unallocated' as is_unallocated

@@ -212,7 +212,7 @@ final as (
                                     )
                         end,
                         '. To accept it, sign off delivery ', coalesce(delivery_id, '(none)'),
-                        ' for this period in seeds/finance/finance_sign_offs.csv.'
+                        ' for this period in finance_sign_offs.csv of the company folder.'
                     )
         end as failure_message
     from statuses

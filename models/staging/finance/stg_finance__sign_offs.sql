@@ -1,4 +1,4 @@
-{#- Sign-offs from the reviewed seed (seeds/finance/finance_sign_offs.csv) and from sign-off files loaded
+{#- Sign-offs from the reviewed seed (finance_sign_offs.csv of the company folder) and from sign-off files loaded
     with cloudcost load-finance, as one list. -#}
 
 with

@@ -1,0 +1,95 @@
+"""Get a company folder to dbt: validate every file, then place plain CSV copies where dbt reads seeds.
+
+Why the CLI places them (rather than dbt reading the folder as a seed path): the files are validated through
+the one input-error path (one line naming file, line, column and value) before dbt sees them; comments are
+allowed in them; a folder written by an older ``cloudcost init`` still works (a company file it lacks comes
+from the neutral starter); and models keep reading them as ``ref('<file stem>')``, so nothing else moves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from cloudcost.company.config import CompanyConfig, read_config
+from cloudcost.company.files import CompanyFileError, CompanyTable, read_company_file
+from cloudcost.company.spec import CONFIG_FILE, PROPERTIES_FILE, STARTER_DIR, company_files
+
+SEEDS_FOLDER = Path(".cloudcost") / "company_seeds"  # relative to the dbt project (dbt_project.yml seed-paths)
+SEEDS_ENV = "CLOUDCOST_COMPANY_SEEDS"  # dbt_project.yml reads the folder from it when set
+
+
+@dataclass
+class CompanyFolder:
+    path: Path  # the folder read (the package's starter when the user has none)
+    config: CompanyConfig
+    tables: dict[str, CompanyTable]
+    is_starter: bool
+
+
+def _check_folder(folder: Path) -> None:
+    if not folder.is_dir():
+        raise CompanyFileError(
+            "company folder not found", file=folder, fix="Create one with `cloudcost init DIR` or fix --company"
+        )
+    if not (folder / CONFIG_FILE).is_file():
+        raise CompanyFileError(
+            f"is not a company folder: it has no {CONFIG_FILE}",
+            file=folder,
+            fix="Create one with `cloudcost init DIR`, or point --company at the folder holding cloudcost.yml",
+        )
+    known = {spec.file_name for spec in company_files()}
+    for path in sorted(folder.glob("*.csv")):
+        if path.name not in known:
+            raise CompanyFileError(
+                "is not a company file",
+                file=path,
+                fix=f"Rename it to one of {', '.join(sorted(known))} or move it out of the folder",
+            )
+
+
+def read_company_folder(folder: Path | None) -> CompanyFolder:
+    """Validate a company folder (None = the neutral starter); raises CompanyFileError at the first problem."""
+    source = folder if folder is not None else STARTER_DIR
+    _check_folder(source)
+    tables = {}
+    for spec in company_files():
+        path = source / spec.file_name
+        tables[spec.stem] = read_company_file(spec, path if path.is_file() else STARTER_DIR / spec.file_name)
+    return CompanyFolder(source, read_config(source / CONFIG_FILE), tables, is_starter=folder is None)
+
+
+def company_seeds_folder(project_dir: Path, folder: Path | None) -> Path:
+    """Where the CLI places one company folder's seeds: one folder per company folder (the starter's too)."""
+    key = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12] if folder is not None else "starter"
+    return project_dir / SEEDS_FOLDER.parent / f"{SEEDS_FOLDER.name}-{key}"
+
+
+def place_company_seeds(folder: Path | None, project_dir: Path, destination: Path | None = None) -> CompanyFolder:
+    """Validate the company folder and write its files as dbt seeds (by default in ``project_dir``'s
+    ``.cloudcost/company_seeds``, the folder dbt reads when CLOUDCOST_COMPANY_SEEDS is not set)."""
+    company = read_company_folder(folder)
+    destination = destination or project_dir / SEEDS_FOLDER
+    staging = destination.with_name(destination.name + ".new")
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    shutil.copy(PROPERTIES_FILE, staging / PROPERTIES_FILE.name)
+    for stem, table in company.tables.items():
+        (staging / f"{stem}.csv").write_text(table.as_csv_text())
+    _replace_if_changed(staging, destination)
+    return company
+
+
+def _replace_if_changed(staging: Path, destination: Path) -> None:
+    """Swap the new files in; leave an identical folder untouched (dbt's partial parse keeps its cache)."""
+    if destination.is_dir():
+        old = {p.name: p.read_bytes() for p in destination.iterdir() if p.is_file()}
+        new = {p.name: p.read_bytes() for p in staging.iterdir() if p.is_file()}
+        if old == new:
+            shutil.rmtree(staging)
+            return
+        shutil.rmtree(destination)
+    staging.rename(destination)

@@ -1,0 +1,1 @@
+"""`cloudcost export`: a public mart out of the warehouse as CSV or Parquet (``marts.py`` knows the marts)."""

@@ -1,0 +1,1 @@
+"""`cloudcost mappings`: what the company folder's rules allocate (check)."""
