@@ -1,0 +1,94 @@
+{#- One row per monitored series and loaded day (zero where the series has no cost that day): the usage
+    lines of int_anomalies__usage_lines summed at each detection grain of anomaly_grains() — payer × account ×
+    service, usage type within service, team, host type. Dense, so a series that stops or starts shows up. -#}
+
+{%- set grains = anomaly_grains() %}
+{%- set dimensions = anomaly_dimensions() %}
+
+with
+
+usage_lines as (
+    select * from {{ ref('int_anomalies__usage_lines') }}
+),
+
+{% for grain, grain_dimensions in grains.items() %}
+grain_{{ grain }} as (
+    select
+        '{{ grain }}' as grain,
+        payer_account_id,
+        currency,
+        {%- for dimension in dimensions %}
+            {% if dimension in grain_dimensions %}{{ dimension }}{% else %}cast(null as {{ dbt.type_string() }}){% endif %}
+            as {{ dimension }},
+        {%- endfor %}
+        day_number,
+        sum(public_on_demand_cost) as public_on_demand_cost,
+        sum(amortized_cost) as amortized_cost
+    from usage_lines
+    group by payer_account_id, currency, {{ grain_dimensions | join(', ') }}, day_number
+),
+
+{% endfor %}
+all_grains as (
+    {%- for grain in grains %}
+        select
+            {{ row_key(['grain', 'payer_account_id', 'currency'] + dimensions) }} as series_key,
+            grain_{{ grain }}.*
+        from grain_{{ grain }}
+        {{ "union all" if not loop.last }}
+    {%- endfor %}
+),
+
+series as (
+    select distinct
+        series_key,
+        grain,
+        payer_account_id,
+        currency,
+        {{ dimensions | join(',\n        ') }}
+    from all_grains
+),
+
+loaded_days as (
+    select distinct
+        payer_account_id,
+        currency,
+        day_number,
+        usage_date
+    from usage_lines
+),
+
+calendar as (
+    select
+        payer_account_id,
+        currency,
+        day_number,
+        usage_date,
+        cast({{ dbt.date_trunc('month', 'usage_date') }} as date) = usage_date as is_month_start,
+        {{ day_number(dbt.dateadd('month', -1, 'usage_date')) }} as previous_month_day_number
+    from loaded_days
+)
+
+select
+    series.series_key,
+    series.grain,
+    series.payer_account_id,
+    series.currency,
+    {%- for dimension in dimensions %}
+        series.{{ dimension }},
+    {%- endfor %}
+    calendar.day_number,
+    calendar.usage_date,
+    calendar.is_month_start,
+    calendar.previous_month_day_number,
+    coalesce(all_grains.public_on_demand_cost, 0) as public_on_demand_cost,
+    coalesce(all_grains.amortized_cost, 0) as amortized_cost
+from series
+inner join calendar
+    on
+        series.payer_account_id = calendar.payer_account_id
+        and series.currency = calendar.currency
+left join all_grains
+    on
+        series.series_key = all_grains.series_key
+        and calendar.day_number = all_grains.day_number
