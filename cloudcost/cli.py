@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "dashboard": "cloudcost.commands.dashboard:dashboard",
     "diff": "cloudcost.diff.command:diff",
     "guard": "cloudcost.guard.command:guard",
+    "anomalies": "cloudcost.anomalies.command:anomalies",
 }
 
 SHORT_HELP: dict[str, str] = {
@@ -39,6 +40,7 @@ SHORT_HELP: dict[str, str] = {
     "dashboard": "Serve the Streamlit dashboard for Finance.",
     "diff": "Compare the marts' key numbers between a git ref and the working tree, as a Markdown report.",
     "guard": "Fail when mapping seed history is rewritten or a public model's contract breaks unversioned.",
+    "anomalies": "Print the open cost anomalies of the latest build (text or JSON); --fail-on-new for alerting.",
 }
 
 
