@@ -150,7 +150,7 @@ def run_seed(seed: int, rows: int, inject: bool, root: Path) -> Evaluation:  # p
     settings = replace(load_settings("duckdb"), duckdb_path=out / "warehouse.duckdb")
     load_paths(latest_deliveries(out / "cur"), settings, progress=False)
     workspace = DbtWorkspace.create(out / "project", settings)
-    workspace.dbt("build", "--select", "+fct_cost_anomalies", "--exclude-resource-type", "test")
+    workspace.dbt("build", "--select", "+fct_cost_anomalies", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
     anomalies, series_days = read_anomalies(workspace.query)
     labels = json.loads((out / "cur" / "anomaly_labels.json").read_text())
     return evaluate(labels, anomalies, series_days)

@@ -1,8 +1,9 @@
 {#- The likely cause of each anomaly: the resources (or, for lines without a resource id, the usage types)
-    of its series whose cost moved most in the anomaly's direction, comparing its days with the same days one
-    week earlier. The top var('anomaly_top_drivers') are listed, largest first. -#}
+    of its series whose cost moved most in the anomaly's direction: their cost on the anomaly's days minus
+    their average cost on the same days of the trailing var('anomaly_baseline_weeks') weeks. The top var('anomaly_top_drivers') are listed, largest first. -#}
 
 {%- set dimensions = anomaly_dimensions() %}
+{%- set weeks = var('anomaly_baseline_weeks') | int %}
 
 with
 
@@ -28,8 +29,9 @@ periods as (
         {%- endfor %}
         first_day_number,
         last_day_number,
-        1 as sign
+        cast(1 as {{ dbt.type_float() }}) as weight
     from episodes
+    {%- for week in range(1, weeks + 1) %}
     union all
     select
         anomaly_key,
@@ -39,10 +41,11 @@ periods as (
         {%- for dimension in dimensions %}
             {{ dimension }},
         {%- endfor %}
-        first_day_number - 7 as first_day_number,
-        last_day_number - 7 as last_day_number,
-        -1 as sign
+        first_day_number - {{ 7 * week }} as first_day_number,
+        last_day_number - {{ 7 * week }} as last_day_number,
+        cast(-1.0 / {{ weeks }} as {{ dbt.type_float() }}) as weight
     from episodes
+    {%- endfor %}
 ),
 
 driver_changes as (
@@ -50,7 +53,7 @@ driver_changes as (
         periods.anomaly_key,
         periods.direction,
         usage_lines.driver,
-        sum(periods.sign * usage_lines.public_on_demand_cost) as change
+        sum(periods.weight * usage_lines.public_on_demand_cost) as change
     from periods
     inner join usage_lines
         on

@@ -24,13 +24,13 @@ classified as (
         service_code,
         line_item_type,
         case
-            when service_code in ({%- for code in support_codes %}'{{ code }}'{{ ", " if not loop.last }}{% endfor -%})
-                then 'support'
             when is_cash_only and line_item_type = 'Refund' then 'commitment_refund'
             when is_cash_only or line_item_type = 'SavingsPlanUpfrontFee' then 'commitment_purchase'
             when line_item_type = 'Tax' then 'tax'
             when line_item_type = 'Credit' then 'credit'
             when line_item_type = 'Refund' then 'refund'
+            when service_code in ({%- for code in support_codes %}'{{ code }}'{{ ", " if not loop.last }}{% endfor -%})
+                then 'support'
             else 'fee'
         end as charge_kind,
         coalesce(usage_type, '') as usage_type,
