@@ -38,3 +38,15 @@
 {% macro anomaly_dimensions() -%}
     {{ return(['account_id', 'service_code', 'usage_type', 'team', 'host_type']) }}
 {%- endmacro %}
+
+{#- The SQL expressions of the five dimension columns for one grain: the column where the grain uses it, else a
+    typed NULL. -#}
+{% macro dimensions_of(grain_dimensions) -%}
+    {%- set expressions = [] -%}
+    {%- for dimension in anomaly_dimensions() -%}
+        {%- do expressions.append(
+            dimension if dimension in grain_dimensions else 'cast(null as ' ~ dbt.type_string() ~ ')'
+        ) -%}
+    {%- endfor -%}
+    {{ return(expressions) }}
+{%- endmacro %}

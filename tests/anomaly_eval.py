@@ -145,12 +145,19 @@ def run_seed(seed: int, rows: int, inject: bool, root: Path) -> Evaluation:  # p
     from cloudcost.settings import load_settings
 
     out = root / f"seed-{seed}-{'injected' if inject else 'quiet'}"
-    generate(Options(out=out / "cur", rows=rows, seed=seed, restate=True, month_to_date=False,
-                     inject_anomalies=inject))
+    generate(Options(out=out / "cur", rows=rows, seed=seed, restate=True, month_to_date=False, inject_anomalies=inject))
     settings = replace(load_settings("duckdb"), duckdb_path=out / "warehouse.duckdb")
     load_paths(latest_deliveries(out / "cur"), settings, progress=False)
     workspace = DbtWorkspace.create(out / "project", settings)
-    workspace.dbt("build", "--select", "+fct_cost_anomalies", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
+    workspace.dbt(
+        "build",
+        "--select",
+        "+fct_cost_anomalies",
+        "--exclude-resource-type",
+        "test",
+        "--exclude-resource-type",
+        "unit_test",
+    )
     anomalies, series_days = read_anomalies(workspace.query)
     labels = json.loads((out / "cur" / "anomaly_labels.json").read_text())
     return evaluate(labels, anomalies, series_days)
@@ -175,8 +182,18 @@ def main() -> None:  # pragma: no cover - a tool
                 for label in e.missed:
                     print("   missed", label["kind"], label["first_day"], label["service_code"], label["usage_type"])
                 for a in e.false_alarms:
-                    print("   false", a["grain"], a["first_day"], a["direction"], a["account_id"], a["service_code"],
-                          a["usage_type"], a["team"], a["host_type"], (a["top_drivers"] or "")[:90])
+                    print(
+                        "   false",
+                        a["grain"],
+                        a["first_day"],
+                        a["direction"],
+                        a["account_id"],
+                        a["service_code"],
+                        a["usage_type"],
+                        a["team"],
+                        a["host_type"],
+                        (a["top_drivers"] or "")[:90],
+                    )
 
 
 if __name__ == "__main__":

@@ -126,7 +126,9 @@ def add_new_usage_types(company: Company, injections: list[Injection]) -> list[I
     """Give every ``new_usage_type`` injection its own new stream (an inter-region transfer of the same
     account) starting on its day; returns the injections pointing at the new streams."""
     placed = []
-    destinations = iter((("APS1", "Asia Pacific (Mumbai)"), ("APN1", "Asia Pacific (Tokyo)"), ("SAE1", "South America")))
+    destinations = iter(
+        (("APS1", "Asia Pacific (Mumbai)"), ("APN1", "Asia Pacific (Tokyo)"), ("SAE1", "South America"))
+    )
     for injection in injections:
         if injection.kind != "new_usage_type":
             placed.append(injection)
@@ -207,8 +209,13 @@ def _calendar_events(company: Company, generation: dict) -> list[dict]:
     for period in generation["window"]["periods"]:
         events.append({"kind": "month_start", "day": period["start"], "what": "monthly charges and free tier"})
         if not period["is_open"]:
-            events.append({"kind": "month_end_charges", "billing_period": period["billing_period"],
-                           "what": "tax, support and monthly fees (one-off charges)"})
+            events.append(
+                {
+                    "kind": "month_end_charges",
+                    "billing_period": period["billing_period"],
+                    "what": "tax, support and monthly fees (one-off charges)",
+                }
+            )
     for reservation in generation["scenarios"]["commitments"]["reservations"]:
         events.append({"kind": "ri_purchase", "day": reservation["start"][:10], "arn": reservation["arn"]})
         events.append({"kind": "ri_expiry", "day": reservation["end"][:10], "arn": reservation["arn"]})
@@ -217,8 +224,13 @@ def _calendar_events(company: Company, generation: dict) -> list[dict]:
     for item in generation["discrepancies"]:
         if item["kind"] == "restatement_after_close":
             events.append({"kind": "late_credit", "billing_period": item["billing_period"]})
-    events.append({"kind": "mapping_reorg", "billing_period": generation["company"]["cost_center_tag_from"],
-                   "what": "cost-center tags appear and the team rules change"})
+    events.append(
+        {
+            "kind": "mapping_reorg",
+            "billing_period": generation["company"]["cost_center_tag_from"],
+            "what": "cost-center tags appear and the team rules change",
+        }
+    )
     for step in generation["scenarios"]["step_changes"]:
         events.append({"kind": "planned_fleet_change", "day": step["at"][:10], **step})
     return events

@@ -15,20 +15,29 @@ commitments as (
     select * from {{ ref('dim_commitment') }}
 ),
 
+commitment_dates as (
+    select
+        payer_account_id,
+        commitment_id,
+        cast(commitment_start_at as date) as start_date,
+        cast(commitment_end_at as date) as end_date
+    from commitments
+),
+
 commitment_events as (
     select
         payer_account_id,
-        {{ day_number('cast(commitment_start_at as date)') }} as event_day_number,
-        'commitment start ' || commitment_id as event
-    from commitments
-    where commitment_start_at is not null
+        {{ day_number('start_date') }} as event_day_number,
+        'commitment start ' || commitment_id as event_note
+    from commitment_dates
+    where start_date is not null
     union all
     select
         payer_account_id,
-        {{ day_number('cast(commitment_end_at as date)') }} as event_day_number,
-        'commitment expiry ' || commitment_id as event
-    from commitments
-    where commitment_end_at is not null
+        {{ day_number('end_date') }} as event_day_number,
+        'commitment expiry ' || commitment_id as event_note
+    from commitment_dates
+    where end_date is not null
 ),
 
 mapping_rules as (
@@ -39,7 +48,7 @@ mapping_rules as (
         ('map_functional_group_rules', 'rule_id'),
     ] %}
         select
-            '{{ seed }}' as mapping,
+            '{{ seed }}' as mapping_seed,
             cast({{ id_column }} as {{ dbt.type_string() }}) as rule_id,
             cast(valid_from as date) as valid_from,
             cast(valid_to as date) as valid_to
@@ -51,13 +60,13 @@ mapping_rules as (
 mapping_events as (
     select
         {{ day_number('valid_from') }} as event_day_number,
-        'mapping change ' || mapping || ':' || rule_id || ' from' as event
+        'mapping change ' || mapping_seed || ':' || rule_id || ' from' as event_note
     from mapping_rules
     where valid_from is not null
     union all
     select
         {{ day_number('valid_to') }} as event_day_number,
-        'mapping change ' || mapping || ':' || rule_id || ' ended' as event
+        'mapping change ' || mapping_seed || ':' || rule_id || ' ended' as event_note
     from mapping_rules
     where valid_to is not null
 ),
@@ -65,7 +74,7 @@ mapping_events as (
 matched as (
     select
         episodes.anomaly_key,
-        commitment_events.event
+        commitment_events.event_note
     from episodes
     inner join commitment_events
         on
@@ -75,7 +84,7 @@ matched as (
     union all
     select
         episodes.anomaly_key,
-        mapping_events.event
+        mapping_events.event_note
     from episodes
     inner join mapping_events
         on
@@ -85,6 +94,6 @@ matched as (
 
 select
     anomaly_key,
-    {{ dbt.listagg('event', "'; '", 'order by event') }} as annotations
+    {{ dbt.listagg('event_note', "'; '", 'order by event_note') }} as annotations
 from matched
 group by anomaly_key

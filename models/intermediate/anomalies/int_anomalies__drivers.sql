@@ -32,19 +32,19 @@ periods as (
         cast(1 as {{ dbt.type_float() }}) as weight
     from episodes
     {%- for week in range(1, weeks + 1) %}
-    union all
-    select
-        anomaly_key,
-        direction,
-        payer_account_id,
-        currency,
-        {%- for dimension in dimensions %}
-            {{ dimension }},
-        {%- endfor %}
-        first_day_number - {{ 7 * week }} as first_day_number,
-        last_day_number - {{ 7 * week }} as last_day_number,
-        cast(-1.0 / {{ weeks }} as {{ dbt.type_float() }}) as weight
-    from episodes
+        union all
+        select
+            anomaly_key,
+            direction,
+            payer_account_id,
+            currency,
+            {%- for dimension in dimensions %}
+                {{ dimension }},
+            {%- endfor %}
+            first_day_number - {{ 7 * week }} as first_day_number,
+            last_day_number - {{ 7 * week }} as last_day_number,
+            cast(-1.0 / {{ weeks }} as {{ dbt.type_float() }}) as weight
+        from episodes
     {%- endfor %}
 ),
 
@@ -53,7 +53,8 @@ driver_changes as (
         periods.anomaly_key,
         periods.direction,
         usage_lines.driver,
-        sum(periods.weight * usage_lines.public_on_demand_cost) as change
+        -- in cents, so engines that add floats in another order still rank and print drivers alike
+        cast(sum(periods.weight * usage_lines.public_on_demand_cost) as decimal(38, 2)) as cost_change
     from periods
     inner join usage_lines
         on
@@ -70,19 +71,19 @@ ranked as (
     select
         anomaly_key,
         driver,
-        change,
+        cost_change,
         row_number() over (
             partition by anomaly_key
-            order by case when direction = 'up' then change else -change end desc, driver
+            order by case when direction = 'up' then cost_change else -cost_change end desc, driver
         ) as driver_rank
     from driver_changes
-    where case when direction = 'up' then change else -change end > 0
+    where case when direction = 'up' then cost_change else -cost_change end > 0
 )
 
 select
     anomaly_key,
     {{ dbt.listagg(
-        "driver || ' (' || case when change >= 0 then '+' else '' end || cast(cast(change as decimal(38, 2)) as "
+        "driver || ' (' || case when cost_change >= 0 then '+' else '' end || cast(cost_change as "
         ~ dbt.type_string() ~ ") || ')'",
         "'; '",
         "order by driver_rank",

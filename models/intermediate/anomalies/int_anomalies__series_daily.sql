@@ -11,30 +11,22 @@ usage_lines as (
     select * from {{ ref('int_anomalies__usage_lines') }}
 ),
 
-{% for grain, grain_dimensions in grains.items() %}
-grain_{{ grain }} as (
-    select
-        '{{ grain }}' as grain,
-        payer_account_id,
-        currency,
-        {%- for dimension in dimensions %}
-            {% if dimension in grain_dimensions %}{{ dimension }}{% else %}cast(null as {{ dbt.type_string() }}){% endif %}
-            as {{ dimension }},
-        {%- endfor %}
-        day_number,
-        sum(public_on_demand_cost) as public_on_demand_cost,
-        sum(amortized_cost) as amortized_cost
-    from usage_lines
-    group by payer_account_id, currency, {{ grain_dimensions | join(', ') }}, day_number
-),
-
-{% endfor %}
 all_grains as (
-    {%- for grain in grains %}
+    {%- for grain, grain_dimensions in grains.items() %}
         select
-            {{ row_key(['grain', 'payer_account_id', 'currency'] + dimensions) }} as series_key,
-            grain_{{ grain }}.*
-        from grain_{{ grain }}
+            {{ row_key(["'" ~ grain ~ "'", 'payer_account_id', 'currency'] + dimensions_of(grain_dimensions)) }}
+                as series_key,
+            '{{ grain }}' as grain,
+            payer_account_id,
+            currency,
+            {%- for dimension in dimensions %}
+                {{ dimensions_of(grain_dimensions)[loop.index0] }} as {{ dimension }},
+            {%- endfor %}
+            day_number,
+            sum(public_on_demand_cost) as public_on_demand_cost,
+            sum(amortized_cost) as amortized_cost
+        from usage_lines
+        group by payer_account_id, currency, {{ grain_dimensions | join(', ') }}, day_number
         {{ "union all" if not loop.last }}
     {%- endfor %}
 ),
@@ -58,15 +50,26 @@ loaded_days as (
     from usage_lines
 ),
 
-calendar as (
+month_ago as (
     select
         payer_account_id,
         currency,
         day_number,
         usage_date,
         cast({{ dbt.date_trunc('month', 'usage_date') }} as date) = usage_date as is_month_start,
-        {{ day_number(dbt.dateadd('month', -1, 'usage_date')) }} as previous_month_day_number
+        cast({{ dbt.dateadd('month', -1, 'usage_date') }} as date) as month_ago_date
     from loaded_days
+),
+
+calendar as (
+    select
+        payer_account_id,
+        currency,
+        day_number,
+        usage_date,
+        is_month_start,
+        {{ day_number('month_ago_date') }} as previous_month_day_number
+    from month_ago
 )
 
 select

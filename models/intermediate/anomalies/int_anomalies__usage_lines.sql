@@ -11,7 +11,9 @@ cost_lines as (
         line_item_type in ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')
         and not is_split_cost_child
         and service_code not in (
-            {%- for code in var('support_service_codes') %}'{{ code }}'{{ ", " if not loop.last }}{% endfor -%}
+            {%- for code in var('support_service_codes') %}
+                '{{ code }}'{{ "," if not loop.last }}
+            {%- endfor %}
         )
 ),
 

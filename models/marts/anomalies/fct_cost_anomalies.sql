@@ -44,7 +44,9 @@ select
     cast(episodes.actual_cost as decimal(38, 10)) as actual_cost,
     cast(episodes.expected_cost as decimal(38, 10)) as expected_cost,
     cast(episodes.impact as decimal(38, 10)) as impact,
-    case when episodes.expected_cost > 0 then episodes.actual_cost / episodes.expected_cost end as actual_to_expected_ratio,
+    case
+        when episodes.expected_cost > 0 then episodes.actual_cost / episodes.expected_cost
+    end as actual_to_expected_ratio,
     cast(episodes.actual_amortized_cost as decimal(38, 10)) as actual_amortized_cost,
     cast(episodes.expected_amortized_cost as decimal(38, 10)) as expected_amortized_cost,
     cast(episodes.amortized_impact as decimal(38, 10)) as amortized_impact,

@@ -10,7 +10,11 @@ cost_lines as (
     select * from {{ ref('int_cost_lines') }}
     where
         line_item_type in ('Fee', 'Tax', 'Credit', 'Refund', 'SavingsPlanUpfrontFee', 'FlatRateSubscription')
-        or service_code in ({%- for code in support_codes %}'{{ code }}'{{ ", " if not loop.last }}{% endfor -%})
+        or service_code in (
+            {%- for code in support_codes %}
+                '{{ code }}'{{ "," if not loop.last }}
+            {%- endfor %}
+        )
 ),
 
 classified as (
@@ -29,7 +33,12 @@ classified as (
             when line_item_type = 'Tax' then 'tax'
             when line_item_type = 'Credit' then 'credit'
             when line_item_type = 'Refund' then 'refund'
-            when service_code in ({%- for code in support_codes %}'{{ code }}'{{ ", " if not loop.last }}{% endfor -%})
+            when
+                service_code in (
+                    {%- for code in support_codes %}
+                        '{{ code }}'{{ "," if not loop.last }}
+                    {%- endfor %}
+                )
                 then 'support'
             else 'fee'
         end as charge_kind,
