@@ -1,14 +1,14 @@
+{{ config(post_hook="{{ refresh_planner_statistics(this) }}") }}
+
 {#- Each monitored series on each settled day with enough history, against its robust seasonal expectation:
     the median of the same weekday over the trailing var('anomaly_baseline_weeks') weeks (on the first day
     of a month, the previous month's first day when that was higher, since monthly charges and free-tier
-    allowances post then), a
-    noise scale from the median absolute deviation (MAD) of those days (1.4826 × MAD estimates a standard
+    allowances post then), a noise scale from the median absolute deviation (MAD) of those days (1.4826 × MAD estimates a standard
     deviation; floored at var('anomaly_relative_noise_floor') × expected so a flat series does not alert on
     cents), the score (actual − expected) / noise and whether the day is an outlier: |score| at least
-    var('anomaly_score_threshold') and |actual − expected| at least var('anomaly_min_impact'). Medians are
-    grouped aggregates (median_of), not window functions, so they run on every engine. -#}
+    var('anomaly_score_threshold') and |actual − expected| at least var('anomaly_min_impact'). The median and
+    MAD come from int_anomalies__baselines. -#}
 
-{%- set weeks = var('anomaly_baseline_weeks') | int %}
 
 with
 
@@ -16,89 +16,24 @@ series_daily as (
     select * from {{ ref('int_anomalies__series_daily') }}
 ),
 
-settled_days as (
-    select * from {{ ref('int_anomalies__settled_days') }}
-),
-
-evaluated as (
-    select series_daily.*
-    from series_daily
-    inner join settled_days
-        on
-            series_daily.payer_account_id = settled_days.payer_account_id
-            and series_daily.currency = settled_days.currency
-    where
-        series_daily.day_number >= settled_days.first_evaluated_day_number
-        and series_daily.day_number <= settled_days.settled_through_day_number
-),
-
-weeks_back as (
-    {%- for week in range(1, weeks + 1) %}
-        select {{ week }} as week_number{{ " union all" if not loop.last }}
-    {%- endfor %}
-),
-
-same_weekdays as (
-    select
-        evaluated.series_key,
-        evaluated.day_number,
-        past.public_on_demand_cost as past_cost,
-        past.amortized_cost as past_amortized_cost
-    from evaluated
-    cross join weeks_back
-    inner join series_daily as past
-        on
-            evaluated.series_key = past.series_key
-            and past.day_number = evaluated.day_number - 7 * weeks_back.week_number
-),
-
-weekday_medians as (
-    select
-        series_key,
-        day_number,
-        {{ median_of('past_cost') }} as median_cost,
-        {{ median_of('past_amortized_cost') }} as median_amortized_cost
-    from same_weekdays
-    group by series_key, day_number
-),
-
-weekday_deviations as (
-    select
-        same_weekdays.series_key,
-        same_weekdays.day_number,
-        {{ median_of('abs(same_weekdays.past_cost - weekday_medians.median_cost)') }} as median_absolute_deviation
-    from same_weekdays
-    inner join weekday_medians
-        on
-            same_weekdays.series_key = weekday_medians.series_key
-            and same_weekdays.day_number = weekday_medians.day_number
-    group by same_weekdays.series_key, same_weekdays.day_number
+baselines as (
+    select * from {{ ref('int_anomalies__baselines') }}
 ),
 
 expected as (
     select
-        evaluated.*,
-        weekday_medians.median_cost,
-        weekday_medians.median_amortized_cost,
-        weekday_deviations.median_absolute_deviation,
-        previous_month.public_on_demand_cost as previous_month_cost,
-        previous_month.amortized_cost as previous_month_amortized_cost,
+        series_daily.*,
+        baselines.median_cost,
+        baselines.median_amortized_cost,
+        baselines.median_absolute_deviation,
         coalesce(
-            evaluated.is_month_start and previous_month.public_on_demand_cost > weekday_medians.median_cost, false
+            series_daily.is_month_start and series_daily.previous_month_cost > baselines.median_cost, false
         ) as uses_previous_month_start
-    from evaluated
-    inner join weekday_medians
+    from baselines
+    inner join series_daily
         on
-            evaluated.series_key = weekday_medians.series_key
-            and evaluated.day_number = weekday_medians.day_number
-    inner join weekday_deviations
-        on
-            evaluated.series_key = weekday_deviations.series_key
-            and evaluated.day_number = weekday_deviations.day_number
-    left join series_daily as previous_month
-        on
-            evaluated.series_key = previous_month.series_key
-            and evaluated.previous_month_day_number = previous_month.day_number
+            baselines.series_key = series_daily.series_key
+            and baselines.day_number = series_daily.day_number
 ),
 
 expected_costs as (

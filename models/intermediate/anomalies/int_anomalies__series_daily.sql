@@ -1,3 +1,5 @@
+{{ config(post_hook="{{ refresh_planner_statistics(this) }}") }}
+
 {#- One row per monitored series and loaded day (zero where the series has no cost that day): the usage
     lines of int_anomalies__usage_lines summed at each detection grain of anomaly_grains() — payer × account ×
     service, usage type within service, team, host type. Dense, so a series that stops or starts shows up. -#}
@@ -85,7 +87,14 @@ select
     calendar.is_month_start,
     calendar.previous_month_day_number,
     coalesce(all_grains.public_on_demand_cost, 0) as public_on_demand_cost,
-    coalesce(all_grains.amortized_cost, 0) as amortized_cost
+    coalesce(all_grains.amortized_cost, 0) as amortized_cost,
+    -- the same day of the previous month (a month start is compared with it); NULL before the first loaded day
+    case
+        when previous_month.day_number is not null then coalesce(previous_month_costs.public_on_demand_cost, 0)
+    end as previous_month_cost,
+    case
+        when previous_month.day_number is not null then coalesce(previous_month_costs.amortized_cost, 0)
+    end as previous_month_amortized_cost
 from series
 inner join calendar
     on
@@ -95,3 +104,12 @@ left join all_grains
     on
         series.series_key = all_grains.series_key
         and calendar.day_number = all_grains.day_number
+left join loaded_days as previous_month
+    on
+        calendar.payer_account_id = previous_month.payer_account_id
+        and calendar.currency = previous_month.currency
+        and calendar.previous_month_day_number = previous_month.day_number
+left join all_grains as previous_month_costs
+    on
+        series.series_key = previous_month_costs.series_key
+        and calendar.previous_month_day_number = previous_month_costs.day_number

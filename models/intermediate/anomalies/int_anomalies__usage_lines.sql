@@ -1,3 +1,5 @@
+{{ config(post_hook="{{ refresh_planner_statistics(this) }}") }}
+
 {#- The detector's input: usage lines only (Usage, DiscountedUsage, SavingsPlanCoveredUsage; no split-cost
     children, no support), summed per day and driver (resource id, else usage type) at public on-demand and
     amortized cost. Team and host type come from today's mapping rules applied to every day ('latest'
