@@ -122,8 +122,7 @@ def evaluate(labels: dict, anomalies: list[dict], series_days: int) -> Evaluatio
             result.explained += 1
             continue
         result.false_alarms.append(anomaly)
-        first = _day(anomaly["first_day"])
-        if first in calendar or first - timedelta(days=1) in calendar:
+        if _day(anomaly["first_day"]) in calendar:
             result.calendar_false_alarms.append(anomaly)
     return result
 

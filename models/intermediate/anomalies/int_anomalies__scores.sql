@@ -1,11 +1,12 @@
 {{ config(post_hook="{{ refresh_planner_statistics(this) }}") }}
 
 {#- Each monitored series on each settled day with enough history, against its robust seasonal expectation:
-    the median of the same weekday over the trailing var('anomaly_baseline_weeks') weeks (on the first day
-    of a month, the previous month's first day when that was higher, since monthly charges and free-tier
-    allowances post then), a noise scale from the median absolute deviation (MAD) of those days (1.4826 × MAD estimates a standard
-    deviation; floored at var('anomaly_relative_noise_floor') × expected so a flat series does not alert on
-    cents), the score (actual − expected) / noise and whether the day is an outlier: |score| at least
+    the median of the same weekday over the trailing var('anomaly_baseline_weeks') weeks (on the first day of a
+    month, the previous month's first day when that was higher, since monthly charges and free-tier allowances
+    post then), a noise scale from the median absolute deviation (MAD) of those days (1.4826 × MAD estimates a
+    standard deviation; at least var('anomaly_relative_noise_floor') × expected so a flat series does not alert
+    on cents, and on a month start at least the distance between the previous month's first day and the
+    median), the score (actual − expected) / noise and whether the day is an outlier: |score| at least
     var('anomaly_score_threshold') and |actual − expected| at least var('anomaly_min_impact'). The median and
     MAD come from int_anomalies__baselines. -#}
 
@@ -55,6 +56,12 @@ scored as (
         greatest(
             1.4826 * expected.median_absolute_deviation,
             {{ var('anomaly_relative_noise_floor') }} * abs(expected.expected_cost),
+            -- a month start may move as far from the weekday median as the previous month's first day did
+            case
+                when expected.is_month_start
+                    then abs(coalesce(expected.previous_month_cost, expected.median_cost) - expected.median_cost)
+                else 0
+            end,
             0.01
         ) as noise_scale,
         expected.public_on_demand_cost - expected.expected_cost as impact,
