@@ -39,7 +39,9 @@ same_weekdays as (
         on
             evaluated.series_key = past.series_key
             and evaluated.day_number - past.day_number in (
-                {%- for week in range(1, weeks + 1) %}{{ 7 * week }}{{ ", " if not loop.last }}{% endfor -%}
+                {%- for week in range(1, weeks + 1) %}
+                    {{ 7 * week }}{{ "," if not loop.last }}
+                {%- endfor %}
             )
 ),
 
