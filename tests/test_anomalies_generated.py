@@ -121,6 +121,7 @@ def test_register_and_key_history_decide_what_is_new(generated: Generated) -> No
     assert text.exit_code == 0 and "open anomalies (0 new)" in text.output
 
 
+@pytest.mark.postgres
 def test_postgres_finds_the_same_anomalies(generated: Generated, postgres_database: Callable[[str], Settings]) -> None:
     settings = postgres_database("cloudcost_anomalies_test")
     reset_postgres_schemas(settings, WAREHOUSE_SCHEMAS)
