@@ -95,7 +95,7 @@ def _series(anomaly: dict[str, Any]) -> str:
 
 def as_text(report: Report) -> str:
     if not report.anomalies:
-        return f"No open anomalies (settled through {report.settled_through})."
+        return "No open anomalies in the latest build."
     lines = [
         f"{len(report.anomalies)} open anomalies ({len(report.new)} new), settled through {report.settled_through}:"
     ]
