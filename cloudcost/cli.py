@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "mappings": "cloudcost.mappings.command:mappings",
     "export": "cloudcost.export.command:export",
     "metrics": "cloudcost.commands.metrics:metrics",
+    "anomalies": "cloudcost.anomalies.command:anomalies",
 }
 
 SHORT_HELP: dict[str, str] = {
@@ -49,6 +50,7 @@ SHORT_HELP: dict[str, str] = {
     "mappings": "Check what the company's mapping rules leave unallocated (mappings check).",
     "export": "Write a public mart to CSV or Parquet, filtered by period and documented columns.",
     "metrics": "Query the MetricFlow metrics (parses the project with the right profile first).",
+    "anomalies": "Print the open cost anomalies of the latest build (text or JSON); --fail-on-new for alerting.",
 }
 
 

@@ -650,6 +650,7 @@ def test_a_new_generation_replaces_the_previous_one(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
         "acme-cur2",
+        "anomaly_labels.json",
         "company",
         "finance",
         "forecasts",

@@ -66,6 +66,13 @@ PROGRESS_FROM_ROWS = 100_000
     show_default=True,
     help="Time granularity of the export.",
 )
+@click.option(
+    "--inject-anomalies/--no-inject-anomalies",
+    default=False,
+    show_default=True,
+    help="Add known cost anomalies (runaway, spike, new usage type, creep), listed in anomaly_labels.json; "
+    "without it the history holds only the billing calendar's ordinary events.",
+)
 def generate_command(
     out: Path,
     flavour: str,
@@ -76,6 +83,7 @@ def generate_command(
     restate: bool,
     month_to_date: bool,
     granularity: str,
+    inject_anomalies: bool,
 ) -> None:
     """Generate a realistic synthetic AWS CUR history of a mid-size company, with invoices, a general ledger,
     business volumes and forecasts to go with it."""
@@ -93,6 +101,7 @@ def generate_command(
         restate=restate,
         month_to_date=month_to_date,
         granularity=granularity,
+        inject_anomalies=inject_anomalies,
     )
     bar = None
     if rows >= PROGRESS_FROM_ROWS:

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from . import catalog
+from .anomalies import LABEL_FILE, StreamEffects, add_new_usage_types, plan_injections, write_labels
 from .capacity import capacity_matrix
 from .charges import (
     PeriodTotals,
@@ -69,6 +70,7 @@ class Options:
     month_to_date: bool = True
     granularity: str = "daily"
     rows_per_file: int = ROWS_PER_FILE
+    inject_anomalies: bool = False
 
 
 @dataclass
@@ -229,7 +231,16 @@ SCRATCH = ".generator-scratch"
 
 def _prepare_out(out: Path) -> None:
     """Make `out` ready: empty, or holding only what an earlier (possibly interrupted) generation wrote."""
-    owned = {GENERATION_FILE, SCRATCH, "finance", "sign_offs", "forecasts", COMPANY_FOLDER, *REPORT_NAMES.values()}
+    owned = {
+        GENERATION_FILE,
+        LABEL_FILE,
+        SCRATCH,
+        "finance",
+        "sign_offs",
+        "forecasts",
+        COMPANY_FOLDER,
+        *REPORT_NAMES.values(),
+    }
     if out.exists():
         foreign = sorted(p.name for p in out.iterdir() if p.name not in owned)
         if foreign:
@@ -266,7 +277,10 @@ class _Run:
         self.window = build_window(options.start, options.months)
         self.company, self.running = choose_company(options.seed, self.window, options.rows, self.bucket)
         self.registry = TemplateRegistry()
+        planned = plan_injections(self.company, options.seed) if options.inject_anomalies else []
+        self.injections = add_new_usage_types(self.company, planned)
         self.streams = StreamTable(self.company, self.registry)
+        self.streams.effects = StreamEffects(self.company, self.injections)
         mtd_months = MTD_HISTORY_MONTHS if options.month_to_date else 0
         self.planned = plan_deliveries(self.window, mtd_months, options.restate)
         self.sequence = {id(p): i + 1 for i, p in enumerate(self.planned)}
@@ -500,6 +514,7 @@ def generate(options: Options, progress: Callable[[int, int], None] | None = Non
     )
     (options.out / GENERATION_FILE).write_text(json.dumps(generation, indent=2) + "\n")
     write_demo_company(options.out, generation["payer_account_id"], generation["currency"])
+    write_labels(options.out, run.company, run.injections, generation)
     return Result(options.out, generation, run.rows_written, time.perf_counter() - began, run.company)
 
 
@@ -611,6 +626,7 @@ def _generation_document(
             "month_to_date": options.month_to_date,
             "granularity": options.granularity,
             "rows_per_file": options.rows_per_file,
+            "inject_anomalies": options.inject_anomalies,
         },
         "format": options.flavour,
         "report_name": report,

@@ -10,6 +10,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import catalog
+from .anomalies import StreamEffects
 from .company import Company, SimpleStream
 from .lines import PRICING_MODELS, Block, TemplateRegistry, combine, make_block
 from .timeline import Period
@@ -73,6 +74,7 @@ class StreamTable:
         self.driven = np.array([s.driver == "payments" for s in streams])
         self.resource = pa.array([s.resource_id for s in streams], pa.string())
         self.index = np.arange(len(streams))
+        self.effects: StreamEffects | None = None  # injected anomalies (cloudcost.generator.anomalies)
 
     def lines(self, period: Period, h0: int, h1: int, bucket: int) -> Block:
         company = self.company
@@ -91,6 +93,8 @@ class StreamTable:
         level = np.where(self.driven[:, None], driver_ratio[None, :], trend)
         share = np.where(self.kind_gbmo[:, None], bucket / period.hours_in_month, bucket / 24.0)
         amount = self.quantity[:, None] * level * weekly * noise * share
+        if self.effects is not None:
+            amount = amount * self.effects.factor(len(self.index), day)
         first_bucket = bucket_hour == period.start_hour
         amount = np.where(
             self.first_day_only[:, None], np.where(first_bucket[None, :], self.quantity[:, None], 0.0), amount
