@@ -20,6 +20,7 @@
 {%- set damping = var('forecast_trend_damping', 0.7) | float %}
 {%- set widening_days = var('forecast_interval_widening_days', 28) | int %}
 {%- set trend_min_days = var('forecast_trend_min_days', 21) | int %}
+{%- set level_days = var('forecast_level_days', 28) | int %}
 
 with
 
@@ -57,24 +58,32 @@ deseasonalized as (
         and training.day_index > {{ -1 * trend_days }}
 ),
 
-segment_fits as (
+segment_slopes as (
     select
         host_type,
-        coalesce(regr_slope(level_units, day_index), 0) as fitted_slope,
-        coalesce(regr_intercept(level_units, day_index), avg(level_units)) as fitted_level,
-        avg(level_units) as mean_level,
+        case
+            when count(*) >= {{ trend_min_days }} then coalesce(regr_slope(level_units, day_index), 0)
+            else 0
+        end as trend_slope,
         count(*) as fitted_days
     from deseasonalized
     group by host_type
 ),
 
 trend_fits as (
+    -- the level on the last day of data: the median of the detrended units of the segment's last
+    -- var('forecast_level_days') days, so a few unusual days do not move it
     select
-        host_type,
-        case when fitted_days >= {{ trend_min_days }} then fitted_slope else 0 end as trend_slope,
-        case when fitted_days >= {{ trend_min_days }} then fitted_level else mean_level end as level_at_last_day,
-        fitted_days
-    from segment_fits
+        segment_slopes.host_type,
+        segment_slopes.trend_slope,
+        segment_slopes.fitted_days,
+        {{ percentile_of('deseasonalized.level_units - segment_slopes.trend_slope * deseasonalized.day_index', 0.5) }}
+            as level_at_last_day
+    from deseasonalized
+    inner join segment_slopes
+        on deseasonalized.host_type = segment_slopes.host_type
+    where deseasonalized.day_index > {{ -1 * level_days }}
+    group by segment_slopes.host_type, segment_slopes.trend_slope, segment_slopes.fitted_days
 ),
 
 residuals as (
@@ -192,6 +201,46 @@ point_forecasts as (
         on target_steps.host_type = residual_spreads.host_type
     inner join persistence
         on target_steps.host_type = persistence.host_type
+),
+
+calibration as (
+    select * from {{ ref('int_forecasts__interval_calibration') }}
+),
+
+spreads as (
+    select
+        point_forecasts.*,
+        {{ horizon_bucket('point_forecasts.horizon_days') }} as horizon_bucket,
+        point_forecasts.seasonal_factor * sqrt(1 + point_forecasts.days_after_data / {{ widening_days }}.0)
+            as spread_factor
+    from point_forecasts
+),
+
+bounds as (
+    select
+        spreads.host_type,
+        spreads.generated_at,
+        spreads.target_date,
+        spreads.horizon_days,
+        spreads.trend_units,
+        (spreads.residual_p90 - spreads.residual_p10) * spreads.spread_factor as interval_scale,
+        case
+            when calibration.n_scores is not null
+                then
+                    spreads.trend_units
+                    + calibration.score_p10 * (spreads.residual_p90 - spreads.residual_p10) * spreads.spread_factor
+            else spreads.trend_units + spreads.residual_p10 * spreads.spread_factor
+        end as lower_units,
+        case
+            when calibration.n_scores is not null
+                then
+                    spreads.trend_units
+                    + calibration.score_p90 * (spreads.residual_p90 - spreads.residual_p10) * spreads.spread_factor
+            else spreads.trend_units + spreads.residual_p90 * spreads.spread_factor
+        end as upper_units
+    from spreads
+    left join calibration
+        on spreads.horizon_bucket = calibration.horizon_bucket
 )
 
 select
@@ -201,14 +250,7 @@ select
     target_date,
     horizon_days,
     greatest(trend_units, 0) as normalized_units,
-    greatest(
-        trend_units
-        + residual_p10 * seasonal_factor * sqrt(1 + days_after_data / {{ widening_days }}.0),
-        0
-    ) as lower_bound,
-    greatest(
-        trend_units
-        + residual_p90 * seasonal_factor * sqrt(1 + days_after_data / {{ widening_days }}.0),
-        0
-    ) as upper_bound
-from point_forecasts
+    greatest(lower_units, 0) as lower_bound,
+    greatest(upper_units, 0) as upper_bound,
+    interval_scale
+from bounds

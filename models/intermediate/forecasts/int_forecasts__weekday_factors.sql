@@ -16,6 +16,7 @@ training as (
 centred as (
     select
         host_type,
+        day_index,
         day_of_week,
         normalized_units,
         avg(normalized_units) over (
@@ -33,7 +34,10 @@ weekday_ratios as (
         day_of_week,
         {{ percentile_of('normalized_units / centred_mean_units', 0.5) }} as median_ratio
     from centred
-    where centred_days = 7 and centred_mean_units > 0
+    where
+        centred_days = 7
+        and centred_mean_units > 0
+        and day_index > {{ -1 * var('forecast_weekday_factor_days', 28) | int }}
     group by host_type, day_of_week
 ),
 
