@@ -45,10 +45,12 @@ past_points as (
         and history.generated_at < as_of.generated_at
         and history.target_date <= as_of.usage_data_through
     {%- else %}
-        {#- no stored vintages yet: nothing to calibrate on #}
+        {#- no stored vintages yet: nothing to calibrate on (an empty set, read from the same inputs) #}
         select
             cast(null as {{ dbt.type_string() }}) as horizon_bucket,
-            cast(null as double precision) as score
+            cast(actuals.normalized_units as double precision) as score
+        from actuals
+        cross join as_of
         where 1 = 0
     {%- endif %}
 )
