@@ -59,13 +59,16 @@ covered as (
         case
             when lower_bound is not null and upper_bound is not null
                 then
-                    case
-                        when
-                            actual_value >= lower_bound - {{ tolerance }} * greatest(1, abs(actual_value))
-                            and actual_value <= upper_bound + {{ tolerance }} * greatest(1, abs(actual_value))
-                            then 1.0
-                        else 0.0
-                    end
+                    cast(
+                        case
+                            when
+                                actual_value >= lower_bound - {{ tolerance }} * greatest(1, abs(actual_value))
+                                and actual_value <= upper_bound + {{ tolerance }} * greatest(1, abs(actual_value))
+                                then 1
+                            else 0
+                        end
+                        as double precision
+                    )
         end as is_covered,
         case
             when lower_bound is not null and upper_bound is not null
