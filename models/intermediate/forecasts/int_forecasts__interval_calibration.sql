@@ -6,7 +6,7 @@
     residual-based interval that vintage had. The 10th and 90th percentiles of the scores of a bucket, times
     today's residual-based width, make today's interval. Points of series that had no spread (scale 0) carry
     no information about widths and are left out. A bucket is calibrated once it holds
-    var('forecast_calibration_min_points') (100) scores; until then the baseline keeps the residual-based
+    var('forecast_calibration_min_points') (40) scores; until then the baseline keeps the residual-based
     widths. -#}
 
 {%- set history = existing_relation(source('forecast_history', 'snp_usage_forecasts')) %}
@@ -14,7 +14,7 @@
 {%- if history is not none %}
     {%- set has_scale = 'interval_scale' in (adapter.get_columns_in_relation(history) | map(attribute='name') | map('lower') | list) %}
 {%- endif %}
-{%- set min_points = var('forecast_calibration_min_points', 100) | int %}
+{%- set min_points = var('forecast_calibration_min_points', 40) | int %}
 
 with
 

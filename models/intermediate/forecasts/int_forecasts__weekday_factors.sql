@@ -37,7 +37,7 @@ weekday_ratios as (
     where
         centred_days = 7
         and centred_mean_units > 0
-        and day_index > {{ -1 * var('forecast_weekday_factor_days', 28) | int }}
+        and day_index > {{ -1 * var('forecast_weekday_factor_days', 56) | int }}
     group by host_type, day_of_week
 ),
 
