@@ -20,7 +20,6 @@
 {%- set damping = var('forecast_trend_damping', 0.7) | float %}
 {%- set widening_days = var('forecast_interval_widening_days', 28) | int %}
 {%- set trend_min_days = var('forecast_trend_min_days', 21) | int %}
-{%- set level_days = var('forecast_level_days', 28) | int %}
 
 with
 
@@ -65,25 +64,30 @@ segment_slopes as (
             when count(*) >= {{ trend_min_days }} then coalesce(regr_slope(level_units, day_index), 0)
             else 0
         end as trend_slope,
+        regr_intercept(level_units, day_index) as fitted_level,
         count(*) as fitted_days
     from deseasonalized
     group by host_type
 ),
 
 trend_fits as (
-    -- the level on the last day of data: the median of the detrended units of the segment's last
-    -- var('forecast_level_days') days, so a few unusual days do not move it
+    -- the level on the last day of data: with var('forecast_trend_min_days') days since the last shift, the
+    -- fitted line's value on that day; on a shorter segment the median of its deseasonalized units, so one
+    -- unusual day does not move it
     select
         segment_slopes.host_type,
         segment_slopes.trend_slope,
         segment_slopes.fitted_days,
-        {{ percentile_of('deseasonalized.level_units - segment_slopes.trend_slope * deseasonalized.day_index', 0.5) }}
-            as level_at_last_day
+        case
+            when segment_slopes.fitted_days >= {{ trend_min_days }} and segment_slopes.fitted_level is not null
+                then segment_slopes.fitted_level
+            else {{ percentile_of('deseasonalized.level_units', 0.5) }}
+        end as level_at_last_day
     from deseasonalized
     inner join segment_slopes
         on deseasonalized.host_type = segment_slopes.host_type
-    where deseasonalized.day_index > {{ -1 * level_days }}
-    group by segment_slopes.host_type, segment_slopes.trend_slope, segment_slopes.fitted_days
+    group by
+        segment_slopes.host_type, segment_slopes.trend_slope, segment_slopes.fitted_days, segment_slopes.fitted_level
 ),
 
 residuals as (
