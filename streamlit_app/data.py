@@ -58,7 +58,6 @@ class Source:
     location: str
     available: bool
     problem: str = ""
-
     role: str | None = None  # Postgres: the role switched to after connecting (a team's), None = the login's
 
     @property
