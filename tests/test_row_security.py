@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import psycopg2
 import pytest
+from dashboard_warehouse import APP
 from psycopg2 import sql
-from publish_harness import build_env, cloudcost_build, pg_rows, role_prefix
+from publish_harness import build_command, build_env, cloudcost_build, pg_rows, role_prefix
+from streamlit.testing.v1 import AppTest
 
 from cloudcost.generator import latest_deliveries
 from cloudcost.reader_roles import ReaderRolesError, read_reader_roles
 from cloudcost.settings import PROJECT_ROOT, Settings
+from streamlit_app.pages_index import PAGES
 
 # teams of the generated company (seed 42) and the roles that read them
 TEAM_A, TEAM_B = "checkout", "payments"
@@ -145,8 +149,26 @@ def test_policies_hold_immediately_after_a_rebuild(warehouse: tuple[Settings, di
     oids = "select c.relname, c.oid::bigint from pg_class c join pg_namespace n on n.oid = c.relnamespace "
     oids += "where n.nspname = 'marts' and c.relkind = 'r' order by 1"
     before = dict(pg_rows(settings, oids))
-    code, output = cloudcost_build(env, select="fct_cost_daily fct_cost_showback")
-    assert code == 0, output
+    count = f"select count(*), count(*) filter (where team <> '{TEAM_A}') from marts.fct_cost_daily"
+    expected = pg_rows(settings, count, user=ROLE_A)
+    build = subprocess.Popen(
+        build_command("fct_cost_daily fct_cost_showback"),
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    reads = 0
+    try:
+        while build.poll() is None:  # during the build and its swap, the team reads the same rows
+            assert pg_rows(settings, count, user=ROLE_A) == expected
+            reads += 1
+            time.sleep(0.5)
+    finally:
+        output, _ = build.communicate(timeout=900)
+    assert build.returncode == 0, output[-3000:]
+    assert reads > 0
     after = dict(pg_rows(settings, oids))
     assert set(after) == set(before) and all(after[name] != before[name] for name in after)  # new tables
     assert_each_role_reads_its_rows(settings)
@@ -183,6 +205,11 @@ def test_dashboard_reads_as_the_signed_in_team_role(
     expected = pg_rows(settings, f"select sum(amortized_cost) from marts.fct_cost_daily where team = '{TEAM_A}'")
     assert float(frame["cost"].iloc[0]) == pytest.approx(float(expected[0][0]))
     assert not data.has_mart("fct_invoice_reconciliation")  # Finance only: not in the team's catalog
+    for page in PAGES:  # every page renders for the team: its rows, or an empty state for Finance's marts
+        at = AppTest.from_file(str(APP), default_timeout=60).run()
+        if page.path != PAGES[0].path:
+            at.switch_page(page.path).run()
+        assert not at.exception, (page.title, [e.value for e in at.exception])
 
 
 @pytest.mark.parametrize(
