@@ -65,6 +65,7 @@ TEAM_POLICY_SQL = (
 class Relation:
     name: str
     has_team: bool
+    is_view: bool = False
 
 
 def _ident(*names: str) -> Any:
@@ -88,13 +89,14 @@ def relations(cur: Any, schema: str) -> list[Relation]:
     """Tables and views of ``schema`` (dbt's leftovers of an interrupted run excluded), with a team flag."""
     cur.execute(
         "select c.relname, exists (select from pg_attribute a where a.attrelid = c.oid and a.attname = %s "
-        "and a.attnum > 0 and not a.attisdropped) from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+        "and a.attnum > 0 and not a.attisdropped), c.relkind = 'v' "
+        "from pg_class c join pg_namespace n on n.oid = c.relnamespace "
         "where n.nspname = %s and c.relkind in ('r', 'p', 'v', 'm') order by c.relname",
         (TEAM_COLUMN, schema),
     )
     return [
-        Relation(name, bool(team))
-        for name, team in cur.fetchall()
+        Relation(name, bool(team), bool(view))
+        for name, team, view in cur.fetchall()
         if _IDENTIFIER.match(name) and not DBT_LEFTOVER.search(name)
     ]
 
@@ -188,7 +190,9 @@ def secure_schema(cur: Any, schema: str, roles: Sequence[ReaderRole]) -> list[Re
         _run(cur, "grant usage on schema {schema} to {role}", schema=schema, role=role)
     for relation in found:
         readers = finance + (teams_only if relation.has_team or relation.name in REFERENCE_MARTS else [])
-        if relation.has_team:
+        if relation.is_view:  # a view reads its tables with the reader's rights, policies included
+            _run(cur, "alter view {schema}.{table} set (security_invoker = true)", schema=schema, table=relation.name)
+        elif relation.has_team:
             _row_security(cur, schema, relation.name)
         for role in readers:
             _run(cur, "grant select on {schema}.{table} to {role}", schema=schema, table=relation.name, role=role)
@@ -196,10 +200,6 @@ def secure_schema(cur: Any, schema: str, roles: Sequence[ReaderRole]) -> list[Re
 
 
 def _row_security(cur: Any, schema: str, table: str) -> None:
-    cur.execute("select relkind from pg_class where oid = %s::regclass", (f'"{schema}"."{table}"',))
-    if cur.fetchone()[0] == "v":  # a view reads its tables with the reader's rights, policies included
-        _run(cur, "alter view {schema}.{table} set (security_invoker = true)", schema=schema, table=table)
-        return
     _run(cur, "alter table {schema}.{table} enable row level security", schema=schema, table=table)
     _run(cur, "alter table {schema}.{table} force row level security", schema=schema, table=table)
     _run(cur, "drop policy if exists {policy} on {schema}.{table}", policy=POLICY, schema=schema, table=table)

@@ -257,3 +257,36 @@ def test_a_role_that_bypasses_row_security_is_refused(postgres_database: Callabl
     finally:
         con.rollback()
         con.close()
+
+
+@pytest.mark.postgres
+def test_marts_written_in_place_are_secured_views_included(postgres_database: Callable[[str], Settings]) -> None:
+    """A plain `dbt build` writes marts directly (no build schema): publishing secures them where they are, and a
+    view over a team table reads with the reader's rights (security_invoker), so the policy holds through it."""
+    from cloudcost.build_status import BuildStatus, now
+    from cloudcost.pg_publish import publish_schema
+    from cloudcost.reader_roles import ReaderRole
+
+    settings = postgres_database("cloudcost_test_row_security_in_place")
+    con = psycopg2.connect(settings.pg_dsn)
+    try:
+        with con.cursor() as cur:
+            for schema in ("marts", "marts__build", "cloudcost_meta"):
+                cur.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(schema)))
+            cur.execute("create schema marts")
+            cur.execute("create table marts.fct_costs (team text, amount numeric(38, 10))")
+            cur.execute(f"insert into marts.fct_costs values ('{TEAM_A}', 1), ('{TEAM_B}', 2), ('unallocated', 4)")
+            cur.execute(
+                "create view marts.fct_costs_by_team as select team, sum(amount) as amount "
+                "from marts.fct_costs group by team"
+            )
+        con.commit()
+        roles = [ReaderRole(ROLE_A, TEAM_A), ReaderRole(FINANCE, "*")]
+        assert set(publish_schema(con, roles, BuildStatus(now(), True))) == {"fct_costs", "fct_costs_by_team"}
+    finally:
+        con.close()
+    by_team = "select team, amount from marts.fct_costs_by_team order by team"
+    assert pg_rows(settings, by_team, user=ROLE_A) == [(TEAM_A, 1)]
+    assert [row[0] for row in pg_rows(settings, by_team, user=FINANCE)] == sorted([TEAM_A, TEAM_B, "unallocated"])
+    options = pg_rows(settings, "select reloptions from pg_class where oid = 'marts.fct_costs_by_team'::regclass")
+    assert options == [(["security_invoker=true"],)]
