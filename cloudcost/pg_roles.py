@@ -87,7 +87,7 @@ def ensure_team_roles(cur: Any, roles: Iterable[ReaderRole]) -> None:
                 file="reader_roles.csv",
                 column="role",
                 value=name,
-                fix="use a plain role (ALTER ROLE … NOSUPERUSER NOBYPASSRLS) or another name",
+                fix="Use a plain role (ALTER ROLE … NOSUPERUSER NOBYPASSRLS) or another name",
             )
 
 

@@ -51,7 +51,7 @@ def read_reader_roles(path: Path) -> list[ReaderRole]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         message = f"cannot read the file ({error})"
-        raise ReaderRolesError(message, file=path, fix="make it a readable UTF-8 CSV") from error
+        raise ReaderRolesError(message, file=path, fix="Make it a readable UTF-8 CSV") from error
     rows = list(csv.reader(text.splitlines()))
     if not rows or tuple(name.strip() for name in rows[0]) != COLUMNS:
         raise ReaderRolesError(
@@ -59,7 +59,7 @@ def read_reader_roles(path: Path) -> list[ReaderRole]:
             file=path,
             line=1,
             value=",".join(rows[0]) if rows else "",
-            fix="write the header role,team",
+            fix="Write the header role,team",
         )
     found: list[ReaderRole] = []
     seen: set[tuple[str, str]] = set()
@@ -72,7 +72,7 @@ def read_reader_roles(path: Path) -> list[ReaderRole]:
                 file=path,
                 line=number,
                 value=",".join(row),
-                fix="write one role and one team per line",
+                fix="Write one role and one team per line",
             )
         role, team = (cell.strip() for cell in row)
         if not ROLE_NAME.match(role):
@@ -82,7 +82,7 @@ def read_reader_roles(path: Path) -> list[ReaderRole]:
                 line=number,
                 column="role",
                 value=role,
-                fix="use letters a-z, digits and _ (at most 63, not starting with a digit)",
+                fix="Use letters a-z, digits and _ (at most 63, not starting with a digit)",
             )
         if not team:
             raise ReaderRolesError(
@@ -91,7 +91,7 @@ def read_reader_roles(path: Path) -> list[ReaderRole]:
                 line=number,
                 column="team",
                 value=team,
-                fix="name a team as the marts spell it, or * for Finance (every team)",
+                fix="Name a team as the marts spell it, or * for Finance (every team)",
             )
         if (role, team) in seen:
             raise ReaderRolesError(
@@ -100,7 +100,7 @@ def read_reader_roles(path: Path) -> list[ReaderRole]:
                 line=number,
                 column="team",
                 value=team,
-                fix="remove the repeated line",
+                fix="Remove the repeated line",
             )
         seen.add((role, team))
         found.append(ReaderRole(role, team))

@@ -53,6 +53,10 @@ def build_all(settings: Settings, full_refresh: bool = False, select: str | None
     from cloudcost.build_status import failed_build
     from cloudcost.publish import publish_if_passed, record_build
 
+    if settings.target == "postgres":  # the reader roles first: a bad reader_roles.csv stops before any work
+        from cloudcost.pg_roles import ensure_reader_role
+
+        ensure_reader_role(settings)
     click.echo(f"cloudcost build: dbt seed on {settings.target}")
     seed_args = ["seed"] + (["--full-refresh"] if full_refresh else [])
     seeded = run_dbt(seed_args, settings)
@@ -66,10 +70,6 @@ def build_all(settings: Settings, full_refresh: bool = False, select: str | None
         build_args.append("--full-refresh")
     if select:
         build_args += ["--select", select]
-    if settings.target == "postgres":
-        from cloudcost.pg_roles import ensure_reader_role
-
-        ensure_reader_role(settings)
     with private_build_schema(settings):
         outcome = run_dbt(build_args, settings)
     # readers see this build only when its money and close checks passed
@@ -101,7 +101,9 @@ def build_all(settings: Settings, full_refresh: bool = False, select: str | None
 def build(target: str | None, full_refresh: bool, select: str | None) -> None:
     """Run `dbt seed` then `dbt build` against CLOUDCOST_TARGET.
 
-    Snapshots run inside `dbt build` in DAG order. Exits non-zero and names each failing node.
+    Snapshots run inside `dbt build` in DAG order. Exits non-zero and names each failing node. Readers (the
+    dashboard's copy on DuckDB, schema marts on Postgres) see the build only when its money checks (dbt tests
+    tagged `money`) passed; otherwise the last good build stays published and the dashboard says why.
     """
     settings = settings_for(target)
     outcome = build_all(settings, full_refresh=full_refresh, select=select)
