@@ -7,9 +7,12 @@ marts it reads are copied into a separate file, written under a temporary name a
 connection sees the new one; a build in progress is never blocked and never seen half-done. The copy also
 records when it was published (``cloudcost_meta.publication``), which the dashboard shows as "built at".
 
-On Postgres the dashboard connects as a read-only role (see ``cloudcost.pg_roles``); publishing there grants
-that role SELECT on the marts again (dbt recreates tables on each build) and stamps the marts schema's comment
-with the publication time.
+Only a build that passed its money and close checks is published (``cloudcost.build_status``); a failed build
+is recorded beside the copy (``<copy>.build-status.json``) and the last good copy stays. The DuckDB copy has
+no row-level security: whoever can open the file reads every row.
+
+On Postgres the build is swapped in as the readers' ``marts`` schema in one transaction, with privileges and
+row-level security by team (``cloudcost.pg_publish``).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cloudcost.build_status import BuildStatus, gate, now, write_status_file
 from cloudcost.settings import Settings, load_settings
 
 MARTS_SCHEMA = "marts"
@@ -205,49 +209,53 @@ def _fsync_dir(folder: Path) -> None:
         os.close(descriptor)
 
 
-def publish_postgres(settings: Settings, marts: Sequence[str]) -> PublishResult:
-    """Grant the reader role SELECT on the marts again and stamp the publication time."""
-    from cloudcost.pg_roles import grant_reader, reader_role_name
+def publish_postgres(settings: Settings, marts: Sequence[str], status: BuildStatus | None = None) -> PublishResult:
+    """Swap the build schema in as the readers' ``marts`` with privileges and row-level security
+    (``cloudcost.pg_publish``), in one transaction; ``marts`` lists the dashboard's marts (reported only)."""
+    from cloudcost.pg_publish import publish_schema
+    from cloudcost.pg_roles import reader_roles
     from cloudcost.warehouse import connect
 
-    published_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-    role = reader_role_name()
+    status = status or BuildStatus(now(), True)
+    roles = reader_roles(settings)
     with connect(settings) as con:
-        with con.cursor() as cur:
-            cur.execute(
-                "select table_name from information_schema.tables where table_schema = %s",
-                (MARTS_SCHEMA,),
-            )
-            existing = {row[0] for row in cur.fetchall()}
-        copied = [name for name in marts if name in existing]
-        missing = [name for name in marts if name not in existing]
-        if existing:
-            grant_reader(con, role)
-            with con.cursor() as cur:
-                cur.execute(
-                    f'comment on schema "{MARTS_SCHEMA}" is %s',
-                    (f"{COMMENT_PREFIX}{published_at.isoformat(sep=' ')}",),
-                )
-        con.commit()
+        published = publish_schema(con, roles, status)
     location = f"schema {MARTS_SCHEMA} of {settings.pg_database}"
-    return PublishResult("postgres", location, published_at, copied, missing)
+    present = [name for name in marts if name in published]
+    missing = [name for name in marts if name not in published]
+    return PublishResult("postgres", location, status.built_at, present, missing)
 
 
-BUILT_RESOURCES = {"model", "seed", "snapshot"}
+def record_build(settings: Settings, status: BuildStatus) -> None:
+    """Record a build that readers will not see (its checks failed): the dashboard says so."""
+    if settings.target == "postgres":
+        from cloudcost.pg_publish import record_failed_build
+
+        record_failed_build(settings, status)
+    else:
+        write_status_file(published_path(settings), status)
+
+
+def publish_if_passed(settings: Settings, results: Sequence[object]) -> tuple[BuildStatus, PublishResult | None]:
+    """Publish after `dbt build` only when it passed the gate (``cloudcost.build_status.gate``: no money or close
+    check failed, no model, seed or snapshot errored); otherwise the last good publication stays and the failed
+    build is recorded. Returns the build's status and the publication (None when not published).
+
+    Other failing tests (a forecast check, a column test) do not stop publishing; the build itself still fails."""
+    status = gate(results)
+    if not status.passed:
+        record_build(settings, status)
+        return status, None
+    if settings.target == "postgres":
+        return status, publish_postgres(settings, _checked(DASHBOARD_MARTS), status)
+    result = publish(settings)
+    write_status_file(published_path(settings), BuildStatus(result.published_at, True))
+    return status, result
 
 
 def publish_after_build(settings: Settings, results: Sequence[object]) -> PublishResult | None:
-    """Publish after `dbt build` unless a model, seed or snapshot errored (returns None then).
-
-    Failing data tests do not stop publishing: dbt only swaps a relation in when it was built, so the marts
-    are consistent, and a failing check (e.g. a closed period that does not reconcile) must not hide the
-    data that explains it. The build itself still fails."""
-    for result in results:
-        node = getattr(result, "node", None)
-        status = str(getattr(result, "status", "")).lower()
-        if getattr(node, "resource_type", None) in BUILT_RESOURCES and status == "error":
-            return None
-    return publish(settings)
+    """``publish_if_passed`` without the status: the publication, or None when the build was not published."""
+    return publish_if_passed(settings, results)[1]
 
 
 def main() -> None:

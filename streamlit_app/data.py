@@ -5,7 +5,9 @@
   lower-case name. Those identifiers are the only text put into SQL; every value (filter choices, dates)
   is a bound parameter.
 - Connections are short-lived and read-only: DuckDB opens the *published copy* of the warehouse (see
-  ``cloudcost.publish``), never the file ``dbt build`` writes; Postgres connects as the read-only role.
+  ``cloudcost.publish``), never the file ``dbt build`` writes; Postgres connects as the read-only role and,
+  when ``CLOUDCOST_READER_ROLE`` names a team role, switches to it (``SET ROLE``): row-level security then
+  shows that team's rows only (``cloudcost.pg_publish``).
 - Results are cached (``st.cache_data`` with a TTL) and keyed on the publication, so a new build shows up
   at the next rerun after it is published.
 """
@@ -25,6 +27,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from cloudcost.build_status import LATEST_STATUS_SQL, STATUS_TABLE, BuildStatus, read_status_file, status_from_row
+from cloudcost.build_status import META_SCHEMA as BUILD_META_SCHEMA
 from cloudcost.publish import (
     COMMENT_PREFIX,
     DASHBOARD_MARTS,
@@ -54,6 +58,7 @@ class Source:
     location: str
     available: bool
     problem: str = ""
+    role: str | None = None  # Postgres: the role switched to after connecting (a team's), None = the login's
 
     @property
     def label(self) -> str:
@@ -63,7 +68,9 @@ class Source:
 def current_source() -> Source:
     settings = load_settings()
     if settings.target == "postgres":
-        return Source("postgres", _pg_dsn(), True)
+        from cloudcost.pg_roles import session_role_name
+
+        return Source("postgres", _pg_dsn(), True, role=session_role_name())
     path = published_path(settings)
     if not path.exists():
         return Source("duckdb", str(path), False, f"no published data at {path}")
@@ -104,6 +111,11 @@ def reader(source: Source) -> Iterator[Any]:
             source.location, connect_timeout=5, options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
         )
         con.set_session(readonly=True, autocommit=True)
+        if source.role:
+            from psycopg2 import sql
+
+            with con.cursor() as cur:  # the login must be a member of the team role
+                cur.execute(sql.SQL("set role {}").format(sql.Identifier(source.role)))
     try:
         yield con
     finally:
@@ -473,6 +485,22 @@ def _read_publication_time(source: Source) -> datetime | None:
     except Exception:
         return None
     return None
+
+
+def latest_build(source: Source | None = None) -> BuildStatus | None:
+    """The latest build's status (passed, or the checks that failed), wherever the build recorded it."""
+    source = source or current_source()
+    if source.kind == "duckdb":
+        return read_status_file(Path(source.location))
+    try:
+        with reader(source) as con, con.cursor() as cur:
+            cur.execute("select to_regclass(%s)", (f"{BUILD_META_SCHEMA}.{STATUS_TABLE}",))
+            if (cur.fetchone() or [None])[0] is None:
+                return None
+            cur.execute(LATEST_STATUS_SQL)
+            return status_from_row(cur.fetchone())
+    except Exception:
+        return None
 
 
 def published_file(source: Source) -> Path | None:

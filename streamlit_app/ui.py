@@ -265,6 +265,7 @@ def heading(text: str, *terms: str) -> None:
 def freshness() -> None:
     """ "Data through …, built at …" from the marts themselves and the publication stamp."""
     source = data.current_source()
+    failed_build_notice(source)
     if not source.available:
         st.sidebar.warning(f"No published data yet — {BUILD_HINT}.", icon=":material/warning:")
         return
@@ -279,6 +280,19 @@ def freshness() -> None:
     if built:
         parts.append(f"built at **{_local(built)}**")
     st.sidebar.caption(" · ".join(parts))
+
+
+def failed_build_notice(source: data.Source) -> None:
+    """When the latest build failed its money checks it was not published: say so, and which build is shown."""
+    latest = data.latest_build(source)
+    if latest is None or latest.passed:
+        return
+    published = data.publication_time(source) if source.available else None
+    reading = f"you are reading the build of {_local(published)}" if published else "no build has been published yet"
+    st.sidebar.error(
+        f"The latest build failed checks: {latest.describe()} (built at {_local(latest.built_at)}); {reading}.",
+        icon=":material/gpp_bad:",
+    )
 
 
 def _local(moment: datetime) -> str:

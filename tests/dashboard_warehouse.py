@@ -106,6 +106,7 @@ def postgres_demo(settings: Settings, folder: Path, reader: str = DEMO_READER) -
 
         with connect(settings) as con, con.cursor() as cur:  # a clean database: marts of this demo only
             cur.execute("drop schema if exists marts cascade")
+            cur.execute("drop schema if exists marts__build cascade")  # where `cloudcost build` builds them
             con.commit()
         owner = {
             "CLOUDCOST_TARGET": "postgres",

@@ -14,6 +14,7 @@
     compare_filter='1 = 1',
     tolerance=none
 ) %}
+{{ config(tags=['money']) }}
 {%- set compare_group_by = compare_group_by if compare_group_by is not none else group_by -%}
 {%- set compare_measures = compare_measures if compare_measures is not none else measures -%}
 {%- set tolerance = tolerance if tolerance is not none else var('conservation_tolerance') -%}
