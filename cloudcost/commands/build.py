@@ -1,13 +1,21 @@
-"""`cloudcost build`: dbt seed, then dbt build (models, snapshots and tests in DAG order)."""
+"""`cloudcost build`: one `dbt build` (seeds, models, snapshots in DAG order) with the money checks.
+
+Which tests run where is the rule of ``cloudcost.test_split`` (docs/tests.md). A build whose inputs have not
+changed since the last complete build does not run dbt at all (``cloudcost.build_state``).
+"""
 
 from __future__ import annotations
 
+import time
+
 import click
 
+from cloudcost.build_state import record_build, up_to_date
 from cloudcost.commands.options import settings_for, target_option
 from cloudcost.dbt_runner import DbtOutcome, run_dbt
 from cloudcost.finance.close_check import describe_close_failures
 from cloudcost.settings import Settings
+from cloudcost.test_split import CHECK_ONLY_SELECTOR, PRODUCTION_SELECTOR
 
 
 def describe_failures(outcome: DbtOutcome) -> list[str]:
@@ -20,24 +28,64 @@ def describe_failures(outcome: DbtOutcome) -> list[str]:
     return lines
 
 
-def build_all(settings: Settings, full_refresh: bool = False, select: str | None = None) -> DbtOutcome:
-    """Seed the mapping tables, then build and test everything; raises ClickException on failure."""
-    click.echo(f"cloudcost build: dbt seed on {settings.target}")
-    seed_args = ["seed"] + (["--full-refresh"] if full_refresh else [])
-    seeded = run_dbt(seed_args, settings)
-    if not seeded.success:
-        raise click.ClickException("dbt seed failed: " + "; ".join(describe_failures(seeded) or ["see log"]))
-    click.echo(f"cloudcost build: dbt build on {settings.target}")
-    build_args = ["build"]
-    if full_refresh:
-        build_args.append("--full-refresh")
+def check_only_nodes(settings: Settings) -> list[str]:
+    """The selectors of every test a production build leaves to `cloudcost check` (for `--select` builds)."""
+    listed = run_dbt(["ls", "--selector", CHECK_ONLY_SELECTOR, "--output", "selector"], settings, quiet=True)
+    if not listed.success:
+        raise click.ClickException(f"dbt ls failed: {listed.exception or 'see the dbt log'}")
+    return [str(name) for name in listed.result or []]
+
+
+def build_args(settings: Settings, full_refresh: bool, select: str | None, with_tests: bool) -> list[str]:
+    """The one `dbt build` command line of a build."""
+    args = ["build", *(["--full-refresh"] if full_refresh else [])]
     if select:
-        build_args += ["--select", select]
+        args += ["--select", *select.split()]
+        if not with_tests:
+            excluded = check_only_nodes(settings)
+            args += ["--exclude", *excluded] if excluded else []
+    elif not with_tests:
+        args += ["--selector", PRODUCTION_SELECTOR]
+    return args
+
+
+def skipped_outcome(settings: Settings, with_tests: bool, force: bool) -> DbtOutcome | None:
+    """A successful, empty outcome when nothing changed since the last complete build; else None."""
+    if force:
+        return None
+    unchanged, _, record = up_to_date(settings, with_tests)
+    if not unchanged or record is None:
+        return None
+    click.echo(
+        f"cloudcost build: nothing changed since the build of {record.built_at:%Y-%m-%d %H:%M:%S} UTC "
+        "(raw data, seeds, company folder, vars and SQL are the same); nothing to do (--force rebuilds)"
+    )
+    return DbtOutcome(success=True, results=[], exception=None)
+
+
+def build_all(
+    settings: Settings,
+    full_refresh: bool = False,
+    select: str | None = None,
+    with_tests: bool = False,
+    force: bool = False,
+) -> DbtOutcome:
+    """Build (and test) in one dbt invocation; raises ClickException on failure.
+
+    The production build runs the money checks; ``with_tests`` runs every test and unit test too. With no
+    selection and no full refresh, a build whose inputs did not change since the last one runs nothing."""
+    if not (full_refresh or select):
+        skipped = skipped_outcome(settings, with_tests, force)
+        if skipped is not None:
+            return skipped
+    what = "every test" if with_tests else "the money checks"
+    click.echo(f"cloudcost build: dbt build with {what} on {settings.target}")
     if settings.target == "postgres":
         from cloudcost.pg_roles import ensure_reader_role
 
         ensure_reader_role(settings)
-    outcome = run_dbt(build_args, settings)
+    started = time.perf_counter()
+    outcome = run_dbt(build_args(settings, full_refresh, select, with_tests), settings)
     # the dashboard reads a published copy: publish unless a model, seed or snapshot failed to build
     from cloudcost.publish import publish_after_build
 
@@ -49,18 +97,32 @@ def build_all(settings: Settings, full_refresh: bool = False, select: str | None
         failures = describe_failures(outcome) + describe_close_failures(outcome, settings)
         detail = "\n  ".join(failures) if failures else str(outcome.exception or "see the dbt log above")
         raise click.ClickException(f"dbt build failed:\n  {detail}")
+    if not select:
+        record_build(settings, with_tests)
+    click.echo(f"cloudcost build: dbt build took {time.perf_counter() - started:.1f} s")
     return outcome
 
 
 @click.command()
 @target_option
-@click.option("--full-refresh", is_flag=True, help="Rebuild incremental models from scratch.")
+@click.option("--full-refresh", is_flag=True, help="Rebuild incremental models and seeds from scratch.")
 @click.option("--select", default=None, help="dbt node selection (default: everything).")
-def build(target: str | None, full_refresh: bool, select: str | None) -> None:
-    """Run `dbt seed` then `dbt build` against CLOUDCOST_TARGET.
+@click.option(
+    "--with-tests",
+    is_flag=True,
+    help="Run every data test and unit test too (what `cloudcost check` and CI run), not only the money checks.",
+)
+@click.option("--force", is_flag=True, help="Build even when nothing changed since the last build.")
+def build(target: str | None, full_refresh: bool, select: str | None, with_tests: bool, force: bool) -> None:
+    """Build the warehouse with one `dbt build`: seeds, models and snapshots in DAG order, and the money checks.
 
-    Snapshots run inside `dbt build` in DAG order. Exits non-zero and names each failing node.
+    The money checks are the tests that guard money and the close: conservation, the cash bridge,
+    reconciliation and the period close, unknown line item types, the keys of the line-grain tables.
+    Per-column tests and unit tests run in `cloudcost check` (or here with --with-tests). When the raw data,
+    seeds, company folder, vars and SQL are all as they were at the last complete build, nothing is rebuilt.
+    Exits non-zero and names each failing node.
     """
     settings = settings_for(target)
-    outcome = build_all(settings, full_refresh=full_refresh, select=select)
-    click.echo(f"cloudcost build: {len(outcome.results)} nodes built and tested on {settings.target}")
+    outcome = build_all(settings, full_refresh=full_refresh, select=select, with_tests=with_tests, force=force)
+    if outcome.results:
+        click.echo(f"cloudcost build: {len(outcome.results)} nodes built and tested on {settings.target}")
