@@ -90,9 +90,7 @@ def table_digest(con: Any, target: str, table: str, columns: list[tuple[str, str
     if count <= FULL_HASH_MAX_ROWS:
         row_hash = "hash(t)" if target == "duckdb" else "hashtext(t::text)::bigint"
         return [count, str(_rows(con, f"select sum({row_hash}) from {relation} as t")[0][0])]
-    measures = [
-        name for name, data_type in columns if MEASURE_COLUMN.search(name) and NUMERIC_TYPES.search(data_type)
-    ]
+    measures = [name for name, data_type in columns if MEASURE_COLUMN.search(name) and NUMERIC_TYPES.search(data_type)]
     if not measures:
         return [count]
     sums = ", ".join(f"sum(cast({_quoted(name)} as decimal(38, 10)))" for name in measures)
@@ -123,12 +121,12 @@ def relation_count(con: Any, target: str) -> int:
     return int(_rows(con, sql, BUILT_SCHEMAS)[0][0])
 
 
-def fingerprint(settings: Settings, con: Any, today: str | None = None) -> str:
+def fingerprint(settings: Settings, con: Any, today: str | None = None, project_root: Path = PROJECT_ROOT) -> str:
     """The fingerprint of everything a build of this warehouse reads (see the module doc)."""
     from dbt.version import __version__ as dbt_version
 
     parts = {
-        "project": project_digest(),
+        "project": project_digest(project_root),
         "company": company_digest(settings.company_dir),
         "data": data_digest(con, settings.target),
         "dbt": str(dbt_version),
@@ -142,10 +140,7 @@ def fingerprint(settings: Settings, con: Any, today: str | None = None) -> str:
 # -- the record in the warehouse --------------------------------------------------------------------------
 def _state_table_exists(con: Any, target: str) -> bool:
     marker = "%s" if target == "postgres" else "?"
-    sql = (
-        "select count(*) from information_schema.tables "
-        f"where table_schema = {marker} and table_name = {marker}"
-    )
+    sql = f"select count(*) from information_schema.tables where table_schema = {marker} and table_name = {marker}"
     return int(_rows(con, sql, (STATE_SCHEMA, STATE_TABLE))[0][0]) > 0
 
 

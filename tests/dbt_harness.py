@@ -3,6 +3,10 @@
 A ``DbtWorkspace`` is a temporary folder that links to the project's dbt folders, with its own profiles,
 target and log folders, so tests never touch the project's ``target/`` or the user's warehouse. dbt and
 ``mf`` run as subprocesses (dbt keeps global state in-process).
+
+A ``build`` in a workspace runs what the production build runs: the models with the money checks
+(``cloudcost.test_split``); every other test runs once per engine in ``tests/test_check.py``. Pass
+``all_tests=True`` to ``dbt`` when a test needs a per-column test or a unit test to run.
 """
 
 from __future__ import annotations
@@ -17,9 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from cloudcost.settings import Settings
+from cloudcost.test_split import CHECK_ONLY_SELECTOR
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_FOLDERS = ("models", "macros", "seeds", "data-tests", "docs", "snapshots", "analyses")
+DBT_FILES = ("dbt_project.yml", "selectors.yml")
 BIN_DIR = Path(sys.executable).parent
 
 # The cost / allocation / usage models and everything they need (seeds, staging); cautious indirect selection
@@ -40,13 +46,15 @@ class DbtWorkspace:
     root: Path
     settings: Settings
     copied: tuple[str, ...] = ()
+    _check_only: list[str] | None = None
 
     @classmethod
     def create(cls, root: Path, settings: Settings, copied: Iterable[str] = ()) -> DbtWorkspace:
         """Link the project's dbt folders into root (copy the folders named in ``copied``, to edit them)."""
         root.mkdir(parents=True, exist_ok=True)
         copied = tuple(copied)
-        (root / "dbt_project.yml").symlink_to(PROJECT_ROOT / "dbt_project.yml")
+        for name in DBT_FILES:
+            (root / name).symlink_to(PROJECT_ROOT / name)
         for folder in DBT_FOLDERS:
             source = PROJECT_ROOT / folder
             if not source.exists():
@@ -92,8 +100,12 @@ class DbtWorkspace:
             )
         return output
 
-    def dbt(self, *args: str) -> str:
-        """Run one dbt command in the workspace; raise DbtCommandError with its output when it fails."""
+    def dbt(self, *args: str, all_tests: bool = False) -> str:
+        """Run one dbt command in the workspace; raise DbtCommandError with its output when it fails.
+
+        A ``build`` runs the money checks only (as `cloudcost build` does) unless ``all_tests``."""
+        if args and args[0] == "build" and not all_tests and "--selector" not in args:
+            args = self.without_check_only_tests(args)
         return self._run(
             "dbt",
             [
@@ -109,9 +121,26 @@ class DbtWorkspace:
             ],
         )
 
-    def dbt_cost_models(self, command: str, *args: str) -> str:
+    def without_check_only_tests(self, args: Sequence[str]) -> tuple[str, ...]:
+        """The build's arguments with the tests of `cloudcost check` excluded (it runs the money checks only)."""
+        names = self.check_only_tests()
+        if "--exclude" in args:
+            at = list(args).index("--exclude") + 1
+            return (*args[:at], *names, *args[at:])
+        return (*args, "--exclude", *names)
+
+    def check_only_tests(self) -> list[str]:
+        """The selectors of the tests a production build does not run (listed once per workspace)."""
+        if self._check_only is None:
+            listed = self.dbt("ls", "--selector", CHECK_ONLY_SELECTOR, "--output", "selector", "--quiet")
+            self._check_only = [line.strip() for line in listed.splitlines() if line.strip()]
+        return self._check_only
+
+    def dbt_cost_models(self, command: str, *args: str, all_tests: bool = False) -> str:
         """Run a dbt command (build / run / test / seed) on the cost models and what they depend on."""
-        return self.dbt(command, "--select", *COST_SELECTION, "--indirect-selection", "cautious", *args)
+        return self.dbt(
+            command, "--select", *COST_SELECTION, "--indirect-selection", "cautious", *args, all_tests=all_tests
+        )
 
     def mf(self, *args: str) -> str:
         """Run one MetricFlow command (it reads target/semantic_manifest.json of the last parse)."""
