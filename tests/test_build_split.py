@@ -182,13 +182,11 @@ def test_a_build_with_nothing_new_runs_nothing_and_new_data_is_built(tmp_path: P
     con.close()
     assert periods == (2,), "the newly loaded month reached the marts"
 
-    from cloudcost.dbt_runner import run_dbt
-
-    os.environ["DBT_TARGET_PATH"] = str(settings.duckdb_path.parent / "target")
-    try:
-        assert run_dbt(["run", "--select", "dim_team"], settings, quiet=True).success
-    finally:
-        os.environ.pop("DBT_TARGET_PATH")
+    # a dbt command that writes relations, run in its own process (dbt-duckdb keeps the file open in-process)
+    run = "from cloudcost.dbt_runner import run_dbt; assert run_dbt(['run', '--select', 'dim_team']).success"
+    env = {**os.environ, "CLOUDCOST_DUCKDB_PATH": str(settings.duckdb_path), "CLOUDCOST_TARGET": "duckdb"}
+    env["DBT_TARGET_PATH"] = str(settings.duckdb_path.parent / "target")
+    subprocess.run([sys.executable, "-c", run], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)
     assert not build_state.up_to_date(settings, with_tests=False)[0], "a dbt run outside cloudcost build is a change"
     with duckdb.connect(str(settings.duckdb_path)) as con:
         con.execute("drop table marts.dim_team")
