@@ -172,7 +172,12 @@ def write_record(con: Any, target: str, value: str, with_tests: bool) -> None:
 
 
 def _warehouse_exists(settings: Settings) -> bool:
-    return settings.target != "duckdb" or settings.duckdb_path.exists()
+    if settings.target == "duckdb":
+        return settings.duckdb_path.exists()
+    from cloudcost.warehouse import ensure_postgres_database
+
+    ensure_postgres_database(settings)  # a new database has no build yet
+    return True
 
 
 def up_to_date(settings: Settings, with_tests: bool) -> tuple[bool, str | None, BuildRecord | None]:
