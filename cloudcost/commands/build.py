@@ -33,7 +33,8 @@ def check_only_nodes(settings: Settings) -> list[str]:
     listed = run_dbt(["ls", "--selector", CHECK_ONLY_SELECTOR, "--output", "selector"], settings, quiet=True)
     if not listed.success:
         raise click.ClickException(f"dbt ls failed: {listed.exception or 'see the dbt log'}")
-    return [str(name) for name in listed.result or []]
+    # unit tests by their type (a versioned model's unit test is listed under a name selection does not match)
+    return ["test_type:unit", *(str(name) for name in listed.result or [] if not str(name).startswith("unit_test:"))]
 
 
 def build_args(settings: Settings, full_refresh: bool, select: str | None, with_tests: bool) -> list[str]:
