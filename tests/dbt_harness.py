@@ -54,7 +54,8 @@ class DbtWorkspace:
         root.mkdir(parents=True, exist_ok=True)
         copied = tuple(copied)
         for name in DBT_FILES:
-            (root / name).symlink_to(PROJECT_ROOT / name)
+            if (PROJECT_ROOT / name).exists():
+                (root / name).symlink_to(PROJECT_ROOT / name)
         for folder in DBT_FOLDERS:
             source = PROJECT_ROOT / folder
             if not source.exists():
