@@ -37,6 +37,9 @@ COST_SELECTION = (
 )
 
 
+_CHECK_ONLY: list[str] = []  # the check-only tests' selectors, listed by the first workspace that builds
+
+
 class DbtCommandError(AssertionError):
     """A dbt or mf command failed; the message carries its output."""
 
@@ -46,7 +49,6 @@ class DbtWorkspace:
     root: Path
     settings: Settings
     copied: tuple[str, ...] = ()
-    _check_only: list[str] | None = None
 
     @classmethod
     def create(cls, root: Path, settings: Settings, copied: Iterable[str] = ()) -> DbtWorkspace:
@@ -131,13 +133,14 @@ class DbtWorkspace:
         return (*args, "--exclude", *names)
 
     def check_only_tests(self) -> list[str]:
-        """The selectors of the tests a production build does not run (listed once per workspace)."""
-        if self._check_only is None:
+        """The selectors of the tests a production build does not run (listed once per test process: every
+        workspace links the same tests)."""
+        if not _CHECK_ONLY:
             listed = self.dbt("ls", "--selector", CHECK_ONLY_SELECTOR, "--output", "selector", "--quiet")
             names = [line.strip() for line in listed.splitlines() if line.strip()]
             # unit tests by their type (a versioned model's unit test is listed under a name that does not select it)
-            self._check_only = ["test_type:unit", *(name for name in names if not name.startswith("unit_test:"))]
-        return self._check_only
+            _CHECK_ONLY.extend(["test_type:unit", *(name for name in names if not name.startswith("unit_test:"))])
+        return _CHECK_ONLY
 
     def dbt_cost_models(self, command: str, *args: str, all_tests: bool = False) -> str:
         """Run a dbt command (build / run / test / seed) on the cost models and what they depend on."""
