@@ -1,5 +1,5 @@
 # cloudcost — common tasks. `make demo` sets everything up and runs the pipeline on DuckDB;
-# `make test` runs the whole test suite (lint, dbt on DuckDB and Postgres, pytest).
+# `make test` runs the whole test suite (lint, pytest; pytest runs every dbt test and unit test once per engine).
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
@@ -9,7 +9,7 @@ ROWS ?= 1000000
 # SQL folders that exist (git keeps no empty folders)
 SQL_DIRS := $(wildcard models macros analyses snapshots data-tests)
 
-.PHONY: setup demo test lint pytest build docs bench dashboard diff clean
+.PHONY: setup demo test lint pytest build check docs bench dashboard diff clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,8 +36,11 @@ lint: setup ## ruff for Python, sqlfluff (dbt templater) for SQL
 pytest: setup
 	$(BIN)/pytest
 
-build: setup ## dbt seed + dbt build on $$CLOUDCOST_TARGET
+build: setup ## one dbt build (seeds, models, snapshots, money checks) on $$CLOUDCOST_TARGET
 	$(BIN)/cloudcost build
+
+check: setup ## every dbt test and unit test on the current build (cloudcost check)
+	$(BIN)/cloudcost check
 
 docs: setup ## static dbt docs site
 	$(BIN)/cloudcost docs

@@ -21,7 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-MONEY_TAG = "money"
+from cloudcost.test_split import is_money_check  # the one rule: which tests guard money
+
 BUILT_RESOURCES = frozenset({"model", "seed", "snapshot"})
 META_SCHEMA = "cloudcost_meta"
 STATUS_TABLE = "build_status"
@@ -46,11 +47,6 @@ def now() -> datetime:
 
 def _node(result: Any) -> Any:
     return getattr(result, "node", None)
-
-
-def is_money_check(node: Any) -> bool:
-    """A dbt test that guards money or the close (tag ``money``)."""
-    return getattr(node, "resource_type", None) == "test" and MONEY_TAG in (getattr(node, "tags", None) or [])
 
 
 def gate(results: Sequence[Any]) -> BuildStatus:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,6 +36,9 @@ def profiles_dir() -> Path:
     return folder
 
 
+WRITING_COMMANDS = frozenset({"build", "run", "seed", "snapshot"})
+
+
 @dataclass
 class DbtOutcome:
     success: bool
@@ -53,6 +58,31 @@ def export_settings(settings: Settings) -> None:
     settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
 
 
+def warehouse_key(settings: Settings) -> str:
+    """A folder name that stands for one warehouse: engine, a readable name and a hash of where it is."""
+    if settings.target == "postgres":
+        where = f"{settings.pg_host}:{settings.pg_port}/{settings.pg_database}"
+        name = settings.pg_database
+    else:
+        where = str(settings.duckdb_path.resolve())
+        name = settings.duckdb_path.stem
+    readable = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)[:40]
+    return f"{settings.target}-{readable}-{hashlib.sha256(where.encode()).hexdigest()[:10]}"
+
+
+def dbt_target_path(settings: Settings) -> Path:
+    """dbt's target folder for this warehouse: ``$DBT_TARGET_PATH`` when set, else ``target/<warehouse key>``.
+
+    dbt 1.11 throws its saved parse (``partial_parse.msgpack``) away whenever a connection setting such as
+    the DuckDB path differs from the run that saved it; one folder per warehouse keeps partial parsing
+    across runs on each of them (a full parse costs 6-20 s)."""
+    configured = os.environ.get("DBT_TARGET_PATH")
+    if configured:
+        path = Path(configured)
+        return path if path.is_absolute() else PROJECT_ROOT / path
+    return PROJECT_ROOT / "target" / warehouse_key(settings)
+
+
 def run_dbt(
     args: Sequence[str],
     settings: Settings | None = None,
@@ -63,7 +93,9 @@ def run_dbt(
     """Run one dbt command in-process (dbt's programmatic runner) from the project root.
 
     Pass the Manifest of an earlier `parse` (its ``result``) as ``manifest`` to skip parsing: repeated runs
-    with different ``--vars`` then cost no re-parse.
+    with different ``--vars`` then cost no re-parse. ``target_path`` defaults to the warehouse's own folder
+    (``dbt_target_path``). A command that writes relations (build, run, seed, snapshot) forgets the
+    warehouse's record of its last complete build, so the next `cloudcost build` does the work again.
     """
     from dbt.cli.main import dbtRunner
 
@@ -79,6 +111,10 @@ def run_dbt(
         from cloudcost.warehouse import ensure_postgres_database
 
         ensure_postgres_database(settings)
+    if args and args[0] in WRITING_COMMANDS:
+        from cloudcost.build_state import forget_build
+
+        forget_build(settings)
     full_args = [
         *args,
         "--project-dir",
@@ -88,8 +124,7 @@ def run_dbt(
         "--target",
         settings.target,
     ]
-    if target_path is not None:
-        full_args += ["--target-path", str(target_path)]
+    full_args += ["--target-path", str(target_path or dbt_target_path(settings))]
     if quiet:
         full_args = ["--quiet", *full_args]
     cwd = Path.cwd()

@@ -21,9 +21,16 @@ _BLOCK = re.compile(r"{%-?\s*docs\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%}(.*?){%-?\s*e
 
 
 def manifest_path() -> Path:
-    """dbt's manifest: under ``$DBT_TARGET_PATH`` (dbt's own variable) or ``target/`` of the project."""
-    target = Path(os.environ.get("DBT_TARGET_PATH", "target"))
-    return (target if target.is_absolute() else PROJECT_ROOT / target) / "manifest.json"
+    """dbt's manifest: under ``$DBT_TARGET_PATH`` (dbt's own variable), else the dbt target folder of the
+    warehouse the dashboard reads (``cloudcost.dbt_runner.dbt_target_path``)."""
+    configured = os.environ.get("DBT_TARGET_PATH")
+    if configured:
+        target = Path(configured)
+        return (target if target.is_absolute() else PROJECT_ROOT / target) / "manifest.json"
+    from cloudcost.dbt_runner import dbt_target_path
+    from cloudcost.settings import load_settings
+
+    return dbt_target_path(load_settings()) / "manifest.json"
 
 
 def blocks_from_manifest(path: Path) -> dict[str, str]:

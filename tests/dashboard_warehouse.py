@@ -1,7 +1,7 @@
 """The warehouse the dashboard tests read: what `cloudcost demo --no-serve` makes.
 
 Built once per test process by the real command in a child process (generate, replay eight weeks into
-forecast vintages, load the finance files with their sign-offs, dbt seed + build with every test, publish),
+forecast vintages, load the finance files with their sign-offs, `cloudcost build` with the money checks, publish),
 so every page has data. ``CLOUDCOST_DASHBOARD_TEST_WAREHOUSE`` names an already built DuckDB file instead.
 """
 
@@ -64,7 +64,7 @@ def demo_env(folder: Path) -> dict[str, str]:
 def run_demo(data: Path, env: dict[str, str], target: str = "duckdb") -> str:
     """`cloudcost demo --no-serve` with its defaults (what `make demo` makes), on the sample data in ``data``
     (generated once, then reused): replay,
-    finance files with their sign-offs, dbt seed + build with every test, publish. Returns its output."""
+    finance files with their sign-offs, `cloudcost build` with the money checks, publish. Returns its output."""
     result = subprocess.run(
         [sys.executable, "-m", "cloudcost.cli", "demo", "--no-serve", "--target", target, "--data", str(data)],
         cwd=PROJECT_ROOT,

@@ -3,6 +3,10 @@
 A ``DbtWorkspace`` is a temporary folder that links to the project's dbt folders, with its own profiles,
 target and log folders, so tests never touch the project's ``target/`` or the user's warehouse. dbt and
 ``mf`` run as subprocesses (dbt keeps global state in-process).
+
+A ``build`` in a workspace runs what the production build runs: the models with the money checks
+(``cloudcost.test_split``); every other test runs once per engine in ``tests/test_check.py``. Pass
+``all_tests=True`` to ``dbt`` when a test needs a per-column test or a unit test to run.
 """
 
 from __future__ import annotations
@@ -18,11 +22,13 @@ from typing import Any
 
 from cloudcost.company import place_company_seeds
 from cloudcost.settings import Settings
+from cloudcost.test_split import CHECK_ONLY_SELECTOR
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # the company folder of the real CUR samples (their mapping rules live with the tests that use them)
 SAMPLES_COMPANY = PROJECT_ROOT / "tests" / "fixtures" / "companies" / "samples"
 DBT_FOLDERS = ("models", "macros", "seeds", "data-tests", "docs", "snapshots", "analyses")
+DBT_FILES = ("dbt_project.yml", "selectors.yml")
 BIN_DIR = Path(sys.executable).parent
 
 # The cost / allocation / usage models and everything they need (seeds, staging); cautious indirect selection
@@ -32,6 +38,9 @@ COST_SELECTION = (
     "+path:models/marts/dimensions",
     "+path:models/marts/semantic",
 )
+
+
+_CHECK_ONLY: list[str] = []  # the check-only tests' selectors, listed by the first workspace that builds
 
 
 class DbtCommandError(AssertionError):
@@ -56,7 +65,9 @@ class DbtWorkspace:
         """
         root.mkdir(parents=True, exist_ok=True)
         copied = tuple(copied)
-        (root / "dbt_project.yml").symlink_to(PROJECT_ROOT / "dbt_project.yml")
+        for name in DBT_FILES:
+            if (PROJECT_ROOT / name).exists():
+                (root / name).symlink_to(PROJECT_ROOT / name)
         for folder in DBT_FOLDERS:
             source = PROJECT_ROOT / folder
             if not source.exists():
@@ -109,8 +120,12 @@ class DbtWorkspace:
             )
         return output
 
-    def dbt(self, *args: str) -> str:
-        """Run one dbt command in the workspace; raise DbtCommandError with its output when it fails."""
+    def dbt(self, *args: str, all_tests: bool = False) -> str:
+        """Run one dbt command in the workspace; raise DbtCommandError with its output when it fails.
+
+        A ``build`` runs the money checks only (as `cloudcost build` does) unless ``all_tests``."""
+        if args and args[0] == "build" and not all_tests and "--selector" not in args:
+            args = self.without_check_only_tests(args)
         return self._run(
             "dbt",
             [
@@ -126,9 +141,29 @@ class DbtWorkspace:
             ],
         )
 
-    def dbt_cost_models(self, command: str, *args: str) -> str:
+    def without_check_only_tests(self, args: Sequence[str]) -> tuple[str, ...]:
+        """The build's arguments with the tests of `cloudcost check` excluded (it runs the money checks only)."""
+        names = self.check_only_tests()
+        if "--exclude" in args:
+            at = list(args).index("--exclude") + 1
+            return (*args[:at], *names, *args[at:])
+        return (*args, "--exclude", *names)
+
+    def check_only_tests(self) -> list[str]:
+        """The selectors of the tests a production build does not run (listed once per test process: every
+        workspace links the same tests)."""
+        if not _CHECK_ONLY:
+            listed = self.dbt("ls", "--selector", CHECK_ONLY_SELECTOR, "--output", "selector", "--quiet")
+            names = [line.strip() for line in listed.splitlines() if line.strip()]
+            # unit tests by their type (a versioned model's unit test is listed under a name that does not select it)
+            _CHECK_ONLY.extend(["test_type:unit", *(name for name in names if not name.startswith("unit_test:"))])
+        return _CHECK_ONLY
+
+    def dbt_cost_models(self, command: str, *args: str, all_tests: bool = False) -> str:
         """Run a dbt command (build / run / test / seed) on the cost models and what they depend on."""
-        return self.dbt(command, "--select", *COST_SELECTION, "--indirect-selection", "cautious", *args)
+        return self.dbt(
+            command, "--select", *COST_SELECTION, "--indirect-selection", "cautious", *args, all_tests=all_tests
+        )
 
     def mf(self, *args: str) -> str:
         """Run one MetricFlow command (it reads target/semantic_manifest.json of the last parse)."""

@@ -1,7 +1,7 @@
 """`cloudcost demo` end to end: weeks of replayed forecast
 vintages, accuracy for every horizon bucket, the finance files loaded with the sign-offs of their deliberate
-exceptions, a build whose every test passes, and every dashboard page with data — on DuckDB, and on
-Postgres read through the read-only role (same figures as DuckDB)."""
+exceptions, a build whose money checks pass (every other test runs on it in test_check.py), and every
+dashboard page with data — on DuckDB, and on Postgres read through the read-only role (same figures as DuckDB)."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def render(page) -> AppTest:  # noqa: ANN001
     return at
 
 
-def test_demo_prints_its_replay_and_passes_every_test(demo: Warehouse) -> None:
+def test_demo_prints_its_replay_and_passes_its_money_checks(demo: Warehouse) -> None:
     output = DEMO_OUTPUT.get("duckdb")
     if output is None:
         pytest.skip("the dashboard warehouse was not built by `cloudcost demo` in this process")

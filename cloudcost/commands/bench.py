@@ -178,6 +178,9 @@ def bench(rows: int, seed: int, out: Path, reuse: bool, restated: bool, pages: b
         phases.append(run_phase("load finance", ["load-finance", *map(str, finance_files)], env, log))
     build = run_phase("build", ["build"], env, log)
     phases.append(build)
+    # the same build again with nothing new loaded: `cloudcost build` finds the same input fingerprint
+    noop = run_phase("no-op rebuild", ["build"], env, log)
+    phases.append(noop)
     floor = scan_floor_seconds(current_files)
 
     incremental: Phase | None = None
@@ -199,6 +202,7 @@ def bench(rows: int, seed: int, out: Path, reuse: bool, restated: bool, pages: b
         "build_rows_per_second": round(loaded_rows / build.seconds),
         "scan_floor_seconds": round(floor, 3),
         "build_to_scan_ratio": round(build.seconds / floor, 1),
+        "noop_rebuild_to_full_build_ratio": round(noop.seconds / build.seconds, 3),
     }
     if incremental is not None:
         summary["incremental_to_full_build_ratio"] = round(incremental.seconds / build.seconds, 2)
@@ -221,6 +225,7 @@ def bench(rows: int, seed: int, out: Path, reuse: bool, restated: bool, pages: b
     click.echo(f"build throughput            {summary['build_rows_per_second']:,} rows/s")
     click.echo(f"bare scan-and-aggregate     {floor:.3f} s (median of 3)")
     click.echo(f"build / scan ratio          {summary['build_to_scan_ratio']}x")
+    click.echo(f"no-op rebuild / full build  {summary['noop_rebuild_to_full_build_ratio']}x ({noop.seconds:.1f} s)")
     if incremental is not None:
         click.echo(f"incremental / full build    {summary['incremental_to_full_build_ratio']}x (one restated month)")
     if page_timings:

@@ -146,8 +146,8 @@ def demo(
     Steps: generate the sample CUR with its finance and forecast files (reused between runs); replay the
     last 8 weeks of CUR deliveries week by week, building and snapshotting the forecasts as of each week
     (the warehouse's raw CUR and forecast snapshots are emptied first); load the finance files with the
-    sign-offs of the deliberate exceptions; run dbt seed + build with every test. With --no-serve it stops
-    after building (CI uses this).
+    sign-offs of the deliberate exceptions; run `cloudcost build` (money checks; `cloudcost check` runs every
+    test). With --no-serve it stops after building (CI uses this).
     """
     started = time.perf_counter()
     ensure_sample_data(data_dir, seed, rows, fmt, regenerate)

@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 
 from cloudcost.commands.options import settings_for, target_option
-from cloudcost.dbt_runner import run_dbt
-from cloudcost.settings import PROJECT_ROOT
+from cloudcost.dbt_runner import dbt_target_path, run_dbt
 
 
 def generate_static_docs(target: str | None, out: Path) -> Path:
@@ -17,7 +16,7 @@ def generate_static_docs(target: str | None, out: Path) -> Path:
     outcome = run_dbt(["docs", "generate", "--static"], settings)
     if not outcome.success:
         raise click.ClickException(f"dbt docs generate failed: {outcome.exception or 'see the log above'}")
-    produced = PROJECT_ROOT / "target" / "static_index.html"
+    produced = dbt_target_path(settings) / "static_index.html"
     if not produced.exists():
         raise click.ClickException(f"dbt did not write {produced}")
     out.parent.mkdir(parents=True, exist_ok=True)
