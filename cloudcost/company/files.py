@@ -72,9 +72,11 @@ def _check_value(spec: FileSpec, column: ColumnSpec, value: str, path: Path, num
             fail("is not a whole number", "Write digits only, e.g. 10")
     elif column.kind == "number":
         try:
-            Decimal(value)
+            number = Decimal(value)
         except InvalidOperation:
             fail("is not a number", "Write a plain number with a dot for decimals, e.g. 0.80")
+        if not number.is_finite():
+            fail("is not a finite number", "Write a plain number with a dot for decimals, e.g. 0.80")
     elif column.kind == "date":
         try:
             if len(value) != 10:

@@ -26,7 +26,14 @@ def _load_forecasts(paths: Sequence[Path], settings: Settings) -> None:
     load_forecast_files(list(paths), settings, check_host_types=True)
 
 
-IN_PROCESS = {"cur": _load_cur, "finance": _load_finance, "forecasts": _load_forecasts}
+def _load_company(paths: Sequence[Path], settings: Settings) -> None:
+    """What `cloudcost --company DIR build` does first, before dbt runs: validate the folder."""
+    from cloudcost.company import read_company_folder
+
+    read_company_folder(paths[0])
+
+
+IN_PROCESS = {"cur": _load_cur, "finance": _load_finance, "forecasts": _load_forecasts, "company": _load_company}
 
 # `cloudcost <command...> PATHS`; the warehouse comes from CLOUDCOST_TARGET / CLOUDCOST_DUCKDB_PATH / PG*.
 COMMANDS: dict[str, tuple[str, ...]] = {

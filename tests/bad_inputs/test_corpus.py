@@ -109,6 +109,7 @@ def test_the_corpus_covers_the_cur_loader() -> None:
     cur = [case for case in CASES if case.kind == "cur"]
     assert len(cur) >= 35
     assert {2, 3, 4, 5, 7} <= {case.why_item for case in cur}
+    assert len([case for case in CASES if case.kind == "company"]) >= 8
     assert len(CASES) >= 60
     assert len({case.name for case in CASES}) == len(CASES)
 
