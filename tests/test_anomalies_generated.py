@@ -134,7 +134,7 @@ def test_postgres_finds_the_same_anomalies(generated: Generated, postgres_databa
     settings = postgres_database("cloudcost_anomalies_test")
     reset_postgres_schemas(settings, WAREHOUSE_SCHEMAS)
     load_paths(latest_deliveries(generated.root / "cur"), settings, progress=False)
-    workspace = DbtWorkspace.create(generated.root / "project-postgres", settings)
+    workspace = DbtWorkspace.create(generated.root / "project-postgres", settings, company=generated.workspace.company)
     workspace.dbt("build", "--select", *MODELS, *NO_TESTS)
     workspace.dbt("test", "--select", *ANOMALY_TESTS)
     query = "select anomaly_key, round(cast(impact as numeric), 2), top_drivers from marts.fct_cost_anomalies"
