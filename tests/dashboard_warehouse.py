@@ -76,7 +76,14 @@ def run_demo(data: Path, env: dict[str, str], target: str = "duckdb") -> str:
     if result.returncode != 0:
         output = f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
         raise RuntimeError(f"cloudcost demo --target {target} failed:\n{output}")
+    DEMO_COMPANY[target] = data / "company"
     return result.stdout
+
+
+def company_env(target: str) -> dict[str, str]:
+    """The company folder the demo of that engine was built with: later commands on its warehouse (a check, a
+    rebuild) must name the same one, or they would rebuild it with the neutral starter."""
+    return {"CLOUDCOST_COMPANY_DIR": str(DEMO_COMPANY[target])}
 
 
 def demo_data(folder: Path) -> Path:
@@ -95,6 +102,7 @@ def build_warehouse(folder: Path) -> Warehouse:
 
 _BUILT: dict[str, Warehouse] = {}
 DEMO_OUTPUT: dict[str, str] = {}  # target -> what its demo printed
+DEMO_COMPANY: dict[str, Path] = {}  # target -> the company folder its demo used
 _FAILED: dict[str, str] = {}
 
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from dashboard_warehouse import demo_env, shared_warehouse
+from dashboard_warehouse import company_env, demo_env, shared_warehouse
 
 from cloudcost.settings import PROJECT_ROOT, Settings
 
@@ -46,7 +46,7 @@ def assert_every_test_ran(output: str) -> None:
 
 def test_every_test_passes_on_the_duckdb_demo(tmp_path_factory: pytest.TempPathFactory) -> None:
     warehouse = shared_warehouse(tmp_path_factory.mktemp("dashboard"))
-    output = run_check({**warehouse.env(), **demo_env(warehouse.folder)})
+    output = run_check({**warehouse.env(), **demo_env(warehouse.folder), **company_env("duckdb")})
     assert_every_test_ran(output)
 
 
@@ -62,5 +62,5 @@ def test_every_test_passes_on_the_postgres_demo(
         "PGPASSWORD": postgres_server.pg_password,
         "PGDATABASE": postgres_demo["PGDATABASE"],
     }
-    output = run_check({**owner, **demo_env(tmp_path)})
+    output = run_check({**owner, **demo_env(tmp_path), **company_env("postgres")})
     assert_every_test_ran(output)
