@@ -174,7 +174,7 @@ def test_done_purchase_shows_realized_savings_from_actuals(generated: Generated)
             f"where commitment_type = 'reserved_instance' and instance_family = '{generated.floor['instance_family']}'"
         )
     )
-    workspace.dbt("run", "--select", "int_commitment_as_of+")
+    workspace.dbt("run", "--select", "int_commitment_as_of+,+fct_savings_opportunities")
     rows = workspace.query(
         "select owner, status, is_detected, baseline_monthly_cost, realized_monthly_savings "
         f"from marts.fct_savings_opportunities where opportunity_key = '{generated.purchase_key}'"

@@ -36,6 +36,8 @@ def metrics(mf_args: tuple[str, ...]) -> None:
     """Run MetricFlow (`mf ARGS…`, e.g. `query --metrics amortized_cost --group-by metric_time__month`)
     against the configured warehouse, after parsing the project. `cloudcost metrics --help` shows mf's help."""
     settings = settings_for(None)
+    # mf reads the semantic manifest from the project's own target/ (it does not follow DBT_TARGET_PATH)
+    os.environ["DBT_TARGET_PATH"] = str(PROJECT_ROOT / "target")
     parsed = run_dbt(["parse"], settings, quiet=True)
     if not parsed.success:
         raise click.ClickException(f"dbt parse failed: {parsed.exception or 'see the dbt log'}")
