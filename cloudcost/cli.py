@@ -94,7 +94,8 @@ class LazyGroup(click.Group):
     default=None,
     help="Your company folder (mappings, targets, budgets, sign-offs); also CLOUDCOST_COMPANY_DIR.",
 )
-def main(company_dir: Path | None) -> None:
+@click.pass_context
+def main(ctx: click.Context, company_dir: Path | None) -> None:
     """cloudcost: AWS Cost and Usage Report files to one tested, documented set of numbers.
 
     \b
@@ -105,8 +106,18 @@ def main(company_dir: Path | None) -> None:
       CLOUDCOST_COMPANY_DIR  your company folder (same as --company)
     """
     if company_dir is not None:
-        # every command reads it through load_settings(); one place decides
+        # every command reads it through load_settings(); one place decides. Restored when the command ends,
+        # so an in-process invocation (tests, scripts) does not leak it into the next one.
+        previous = os.environ.get("CLOUDCOST_COMPANY_DIR")
         os.environ["CLOUDCOST_COMPANY_DIR"] = str(company_dir.resolve())
+        ctx.call_on_close(lambda: _restore("CLOUDCOST_COMPANY_DIR", previous))
+
+
+def _restore(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 if __name__ == "__main__":

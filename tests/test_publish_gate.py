@@ -208,7 +208,7 @@ def kill_build_midway(env: dict[str, str], log: Path) -> None:
             time.sleep(0.5)
             assert process.poll() is None, f"the build ended before it could be killed:\n{log.read_text()[-3000:]}"
             text = log.read_text()
-            if "dbt build on" in text and text.count(" OK created ") >= 3:
+            if "cloudcost build: dbt build with" in text and text.count(" OK created ") >= 3:
                 break
         else:
             pytest.fail(f"the build did not start building within 300 s:\n{log.read_text()[-3000:]}")

@@ -29,6 +29,10 @@ class CompanyFolder:
     is_starter: bool
 
 
+# company files read by the CLI, not placed as dbt seeds (each validated by its own reader)
+CLI_FILES = ("reader_roles.csv",)
+
+
 def _check_folder(folder: Path) -> None:
     if not folder.is_dir():
         raise CompanyFileError(
@@ -40,7 +44,8 @@ def _check_folder(folder: Path) -> None:
             file=folder,
             fix="Create one with `cloudcost init DIR`, or point --company at the folder holding cloudcost.yml",
         )
-    known = {spec.file_name for spec in company_files()}
+    # the seeds dbt reads, and the files the CLI reads itself (reader_roles.csv: cloudcost.reader_roles)
+    known = {spec.file_name for spec in company_files()} | set(CLI_FILES)
     for path in sorted(folder.glob("*.csv")):
         if path.name not in known:
             raise CompanyFileError(
