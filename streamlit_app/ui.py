@@ -67,6 +67,8 @@ COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     # reconciliation
     "status": ("Status", TEXT, ("reconciliation_status", "reconciliation")),
     "cur_billed_cost": ("CUR billed", MONEY, ("billed_cost",)),
+    "cur_currency": ("CUR currency", TEXT, ("currency",)),
+    "fx_difference": ("FX item", MONEY, ("fx_difference",)),
     "invoice_total": ("Invoice total", MONEY, ("invoice_total", "reconciliation")),
     "ledger_posted": ("Ledger posted", MONEY, ("ledger_posted", "reconciliation")),
     "cur_vs_invoice_difference": ("CUR − invoice", MONEY, ("reconciliation",)),

@@ -258,6 +258,11 @@ def test_a_ledger_line_in_another_currency_than_its_invoice_is_refused_in_either
             "not a known finance file. Closest is invoices, which lacks column(s) total",
         ),
         ("invoices.csv", [INVOICE_HEADER], "has a header but no rows"),
+        (
+            "invoices.csv",
+            [INVOICE_HEADER + ",exchange_rate", "INV-1,2024-03,AWS,,EUR,100,8,108,2024-04-02,0"],
+            "line 2, column exchange_rate, value 0.0: is not a positive exchange rate",
+        ),
     ],
     ids=[
         "not-a-number",
@@ -272,6 +277,7 @@ def test_a_ledger_line_in_another_currency_than_its_invoice_is_refused_in_either
         "negative-volume",
         "missing-column",
         "no-rows",
+        "zero-exchange-rate",
     ],
 )
 def test_bad_files_are_refused_naming_the_problem_and_nothing_is_written(
@@ -359,3 +365,21 @@ def test_postgres_load_matches_duckdb(
         "select invoice_id, billing_period, invoicing_entity, total from raw.raw_finance_invoices order by invoice_id",
     )
     assert pg_ledger == [(None, 0.5, None), ("INV-1", 108.0, "memo, with a comma")]
+
+
+def test_exchange_rates_load_and_an_older_raw_table_gains_the_column(duckdb_settings: Settings, tmp_path: Path) -> None:
+    first = write(tmp_path, "invoices.csv", INVOICE_HEADER, "INV-1,2024-03,AWS,,USD,100,8,108,2024-04-02")
+    load_finance_paths([first], duckdb_settings)
+    con = duckdb.connect(str(duckdb_settings.duckdb_path))
+    con.execute("alter table raw.raw_finance_invoices drop column exchange_rate")  # as an earlier version wrote it
+    con.close()
+    eur = write(
+        tmp_path,
+        "invoices_eur.csv",
+        INVOICE_HEADER + ",exchange_rate",
+        "INV-2,2024-04,AWS,,EUR,92.14,0,92.14,2024-05-02,0.9214",
+    )
+    load_finance_paths([eur], duckdb_settings)
+    assert rows(
+        duckdb_settings, "select invoice_id, currency, exchange_rate from raw.raw_finance_invoices order by 1"
+    ) == [("INV-1", "USD", None), ("INV-2", "EUR", 0.9214)]

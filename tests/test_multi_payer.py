@@ -1,6 +1,7 @@
-"""Three payers in one warehouse (A and B in USD, C in INR; the last month not invoiced yet), every model built
-with every test on DuckDB and Postgres: no key collides across payers, each payer's money stays its own and
-amounts of different currencies are never added."""
+"""Three payers in one warehouse as `cloudcost generate --payers 3` writes them (A in USD; B with a USD CUR and
+EUR invoices carrying their exchange rate; C in INR; the last month not invoiced yet), every model built with
+every test on DuckDB and Postgres: no key collides across payers, each payer's money stays its own, amounts of
+different currencies are never added, and B's EUR invoices reconcile with the fx item."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from dbt_harness import WAREHOUSE_SCHEMAS, DbtWorkspace, reset_postgres_schemas
-from multi_payer import write_payers
 
-from cloudcost.generator import Options, demo_company_dir, generate, read_generation
+from cloudcost.finance.api import load_finance_paths
+from cloudcost.generator import Options, demo_company_dir, generate, latest_deliveries, read_generation
 from cloudcost.generator.timeline import parse_month
 from cloudcost.loader import load_paths
 from cloudcost.settings import Settings, load_settings
@@ -28,6 +29,7 @@ class Payers:
 
 @pytest.fixture(scope="session")
 def payer_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, list[Path]]]:
+    """The generation and the CUR files of each payer (A: its latest deliveries)."""
     root = tmp_path_factory.mktemp("multi-payer-data")
     options = Options(
         out=root / "generated",
@@ -39,9 +41,12 @@ def payer_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
         restate=False,
         month_to_date=False,
         granularity="daily",
+        payers=3,
     )
-    generate(options)
-    return options.out, write_payers(options.out, root / "payers")
+    generation = generate(options).generation
+    files = {label: [options.out / path for path in paths] for label, paths in generation["payers"].items()}
+    files["A"] = latest_deliveries(options.out)
+    return options.out, files
 
 
 @pytest.fixture(scope="module", params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -60,6 +65,7 @@ def built(
         reset_postgres_schemas(settings, WAREHOUSE_SCHEMAS)
     for paths in files.values():
         load_paths(paths, settings, progress=False)
+    load_finance_paths([generated / "finance", generated / "sign_offs"], settings)
     workspace = DbtWorkspace.create(root / "project", settings, company=demo_company_dir(generated))
     workspace.dbt("build")  # every model, snapshot and test; raises when one fails
     open_period = read_generation(generated)["window"]["open_period"]
@@ -112,3 +118,28 @@ def test_cash_bridge_is_per_payer_and_currency(built: Payers) -> None:
     )
     assert len(rows) == 9
     assert all(currencies == 1 and count == 1 for _, _, currencies, count in rows)
+
+
+def test_the_eur_invoices_reconcile_with_their_fx_item(built: Payers) -> None:
+    rows = built.workspace.query(
+        "select status, cur_currency, invoice_exchange_rate, cur_billed_cost, fx_difference, "
+        "cur_vs_invoice_difference, invoice_vs_ledger_difference, "
+        "cur_billed_cost * invoice_exchange_rate - cur_billed_cost_in_currency "
+        "from marts.fct_invoice_reconciliation where currency = 'EUR'"
+    )
+    assert len(rows) >= 2  # the invoices of payer B's closed months
+    for status, cur_currency, rate, cur_cost, fx, cur_vs_invoice, invoice_vs_ledger, conversion_gap in rows:
+        assert (status, cur_currency) == ("matched", "USD")
+        assert rate > 0 and abs(conversion_gap) < 1e-9
+        # the ledger books at its own rate (0.0113 above the invoice's): a named item, not a difference
+        assert fx == pytest.approx(cur_cost * 0.0113, abs=0.01)
+        assert abs(invoice_vs_ledger) <= 0.01 and abs(cur_vs_invoice) <= 0.01
+    assert max(abs(row[4]) for row in rows) > 1
+
+
+def test_the_inr_payer_reconciles_in_inr(built: Payers) -> None:
+    rows = built.workspace.query(
+        "select distinct status, cur_currency, fx_difference from marts.fct_invoice_reconciliation "
+        "where currency = 'INR' and has_invoice"
+    )
+    assert rows == [("matched", "INR", 0)]

@@ -217,10 +217,30 @@ def _check_unique(con: duckdb.DuckDBPyConnection, kind: FinanceFileKind, table: 
     )
 
 
+def _check_exchange_rate(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    found = _first_row(
+        con,
+        f"select source_file, source_line, exchange_rate from {table} where exchange_rate <= 0 "
+        "order by source_file, source_line limit 1",
+    )
+    if found:
+        raise FinanceLoadError(
+            "is not a positive exchange rate",
+            file=found[0],
+            line=found[1],
+            column="exchange_rate",
+            value=found[2],
+            fix="Give the units of the row's currency per one unit of the CUR's currency (e.g. 0.9214), "
+            "or leave it empty when the row is in the CUR's currency.",
+        )
+
+
 def check_rows(con: duckdb.DuckDBPyConnection, kind: FinanceFileKind, table: str) -> None:
     """Checks across rows and files: repeated keys and each kind's own rules."""
     if kind.unique_key:
         _check_unique(con, kind, table)
+    if kind.name in ("invoices", "general_ledger"):
+        _check_exchange_rate(con, table)
     if kind.name == "invoices":
         found = _first_row(
             con,

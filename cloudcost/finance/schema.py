@@ -9,6 +9,11 @@ Values are checked by kind before anything is written:
 * ``money`` / ``number``: a plain decimal number (``-1234.56``; no thousands separators or symbols);
 * ``currency``: a three-letter ISO code (``USD``).
 
+Invoices and general-ledger lines may carry an ``exchange_rate``: units of their currency per one unit of the
+CUR's currency (an invoice in EUR for a USD CUR prints e.g. ``0.9214``; a ledger line gives the rate the
+accounts used to book it). Reconciliation converts the CUR with the invoice's rate; the ledger's own rate
+gives the ``fx`` reconciling item.
+
 Every raw row also records the file it came from (``source_file``), its line in that file
 (``source_line``, the header is line 1) and when it was loaded (``loaded_at``).
 """
@@ -100,6 +105,7 @@ INVOICES = FinanceFileKind(
         FinanceColumn("tax", "tax", "money"),
         FinanceColumn("total", "total", "money"),
         FinanceColumn("issue_date", "issue_date", "date"),
+        FinanceColumn("exchange_rate", "exchange_rate", "number", in_file=False, nullable=True),
     ),
     unique_key=("invoice_id", "billing_entity"),
     replace_key=("billing_period",),
@@ -118,6 +124,7 @@ GENERAL_LEDGER = FinanceFileKind(
         FinanceColumn("amount", "amount", "money"),
         FinanceColumn("currency", "currency", "currency"),
         FinanceColumn("memo", "memo", "text", in_file=False, nullable=True),
+        FinanceColumn("exchange_rate", "exchange_rate", "number", in_file=False, nullable=True),
     ),
     unique_key=(),
     replace_key=("period",),
@@ -184,4 +191,10 @@ def raw_columns(kind: FinanceFileKind) -> list[tuple[str, SqlType]]:
 def create_table_sql(engine: str, schema: str, kind: FinanceFileKind) -> str:
     types = SQL_TYPES[engine]
     columns = ",\n  ".join(f"{name} {types[sql_type]}" for name, sql_type in raw_columns(kind))
-    return f"create table if not exists {schema}.{kind.table} (\n  {columns}\n)"
+    create = f"create table if not exists {schema}.{kind.table} (\n  {columns}\n)"
+    # a table written by an earlier version gains the optional columns added since (e.g. exchange_rate)
+    added = [
+        f"alter table {schema}.{kind.table} add column if not exists {name} {types[sql_type]}"
+        for name, sql_type in raw_columns(kind)
+    ]
+    return ";\n".join([create, *added])

@@ -73,6 +73,15 @@ PROGRESS_FROM_ROWS = 100_000
     help="Add known cost anomalies (runaway, spike, new usage type, creep), listed in anomaly_labels.json; "
     "without it the history holds only the billing calendar's ordinary events.",
 )
+@click.option(
+    "--payers",
+    type=click.IntRange(min=1, max=3),
+    default=1,
+    show_default=True,
+    help="Payer accounts: 1 = payer A (USD); 2 adds payer B (USD CUR, EUR invoice with its exchange rate); "
+    "3 adds payer C (INR CUR). Extra payers' CURs go to payers/<label>/cur/, their finance files to finance/ "
+    "(cur2_parquet only).",
+)
 def generate_command(
     out: Path,
     flavour: str,
@@ -84,6 +93,7 @@ def generate_command(
     month_to_date: bool,
     granularity: str,
     inject_anomalies: bool,
+    payers: int,
 ) -> None:
     """Generate a realistic synthetic AWS CUR history of a mid-size company, with invoices, a general ledger,
     business volumes and forecasts to go with it."""
@@ -102,6 +112,7 @@ def generate_command(
         month_to_date=month_to_date,
         granularity=granularity,
         inject_anomalies=inject_anomalies,
+        payers=payers,
     )
     bar = None
     if rows >= PROGRESS_FROM_ROWS:
@@ -143,6 +154,11 @@ def generate_command(
         f"Deliveries are listed in {result.out / 'generation.json'}; load the latest of each period with "
         f"`cloudcost load` (cloudcost.generator.latest_deliveries)."
     )
+    for label in gen.get("payers", {}):
+        click.echo(
+            f"Payer {label}: final CUR of each period in {result.out / 'payers' / label / 'cur'} (load it with "
+            f"`cloudcost load`), invoices and ledger in {result.out / 'finance'} (*_payer_{label}.csv)."
+        )
 
 
 generate = generate_command

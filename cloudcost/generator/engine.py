@@ -40,6 +40,7 @@ from .finance import SIGN_OFFS_FILE, build_invoices, write_finance, write_sign_o
 from .forecasts import write_finance_forecasts, write_usage_forecasts
 from .formats import FORMATS, Converter
 from .lines import LINE_TYPES, PRICING_MODELS, Block, Context, TemplateRegistry, concat_blocks, materialize
+from .payers import write_payers
 from .stream_lines import StreamTable
 from .streams import build_streams
 from .timeline import Period, PlannedDelivery, Window, build_window, plan_deliveries, to_datetime
@@ -71,6 +72,8 @@ class Options:
     granularity: str = "daily"
     rows_per_file: int = ROWS_PER_FILE
     inject_anomalies: bool = False
+    payers: int = 1
+    """1: payer A only; 2-3 add payers B (USD CUR, EUR invoice) and C (INR), see cloudcost.generator.payers"""
 
 
 @dataclass
@@ -238,6 +241,7 @@ def _prepare_out(out: Path) -> None:
         "finance",
         "sign_offs",
         "forecasts",
+        "payers",
         COMPANY_FOLDER,
         *REPORT_NAMES.values(),
     }
@@ -504,6 +508,8 @@ def generate(options: Options, progress: Callable[[int, int], None] | None = Non
         raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}")
     if options.rows < 1:
         raise ValueError("rows must be positive")
+    if options.payers > 1 and options.flavour != "cur2_parquet":
+        raise ValueError("several payers are generated in the cur2_parquet format only")
     began = time.perf_counter()
     _prepare_out(options.out)
     run = _Run(options, progress)
@@ -513,6 +519,12 @@ def generate(options: Options, progress: Callable[[int, int], None] | None = Non
         options, run.company, run.window, run.records, files, discrepancies, sign_offs, usage_rows, finance_rows
     )
     (options.out / GENERATION_FILE).write_text(json.dumps(generation, indent=2) + "\n")
+    if options.payers > 1:  # copies of the final deliveries generation.json lists
+        generation["payers"] = {
+            label: [str(path.relative_to(options.out)) for path in paths]
+            for label, paths in write_payers(options.out, options.payers).items()
+        }
+        (options.out / GENERATION_FILE).write_text(json.dumps(generation, indent=2) + "\n")
     write_demo_company(options.out, generation["payer_account_id"], generation["currency"])
     write_labels(options.out, run.company, run.injections, generation)
     return Result(options.out, generation, run.rows_written, time.perf_counter() - began, run.company)

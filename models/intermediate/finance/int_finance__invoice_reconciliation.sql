@@ -15,7 +15,10 @@
     - An invoice is in the ledger when a line referencing it is posted in its own period; lines only in
       other periods leave it missing_in_ledger (with those lines in the explanation).
     - A missing side counts as zero in the differences; amounts in different currencies are never
-      compared (differences NULL, status exception). -#}
+      compared (differences NULL, status exception), except an invoice that prints its exchange rate: the
+      CUR is converted with that rate and compared in the invoice currency. Ledger lines that carry their
+      own rate give the reconciling item fx (their amount less the same CUR amount at the invoice's rate),
+      taken out of the ledger differences so a rate difference alone is not an exception. -#}
 
 {%- set ledger_offset = var('ledger_period_offset_months', 0) -%}
 
@@ -49,6 +52,8 @@ ledger_by_reference as (
         {{ finance_add_months('ledger_period', -ledger_offset) }} as billing_period,
         currency,
         sum(amount) as amount,
+        sum(case when exchange_rate is not null then amount else 0 end) as amount_with_own_rate,
+        sum(coalesce(amount / nullif(exchange_rate, 0), 0)) as cur_amount_at_own_rate,
         count(*) as line_count
     from ledger_lines
     group by invoice_reference, ledger_period, currency
@@ -141,7 +146,10 @@ sides as (
         invoices.amount_before_tax as invoice_amount_before_tax,
         invoices.tax_amount as invoice_tax,
         invoices.total_amount as invoice_total,
-        invoices.issue_date as invoice_issue_date
+        invoices.issue_date as invoice_issue_date,
+        case
+            when invoices.currency <> cur_invoices.currency then invoices.exchange_rate
+        end as invoice_exchange_rate
     from reconciliation_keys
     left join cur_invoices
         on
@@ -191,6 +199,8 @@ ledger_attributed as (
         ledger_by_reference.billing_period as ledger_billing_period,
         ledger_by_reference.currency as ledger_currency,
         ledger_by_reference.amount * ledger_shares.ledger_share as amount,
+        ledger_by_reference.amount_with_own_rate * ledger_shares.ledger_share as amount_with_own_rate,
+        ledger_by_reference.cur_amount_at_own_rate * ledger_shares.ledger_share as cur_amount_at_own_rate,
         ledger_by_reference.line_count
     from ledger_shares
     inner join ledger_by_reference
@@ -204,6 +214,8 @@ ledger_attributed as (
         ledger_by_reference.billing_period as ledger_billing_period,
         ledger_by_reference.currency as ledger_currency,
         ledger_by_reference.amount,
+        ledger_by_reference.amount_with_own_rate,
+        ledger_by_reference.cur_amount_at_own_rate,
         ledger_by_reference.line_count
     from ledger_only_keys
     inner join ledger_by_reference
@@ -269,6 +281,20 @@ ledger_totals as (
                 else 0
             end
         ) as ledger_posted_other_periods,
+        sum(
+            case
+                when ledger_billing_period = billing_period and ledger_currency = row_currency
+                    then amount_with_own_rate
+                else 0
+            end
+        ) as ledger_posted_with_own_rate,
+        sum(
+            case
+                when ledger_billing_period = billing_period and ledger_currency = row_currency
+                    then cur_amount_at_own_rate
+                else 0
+            end
+        ) as ledger_posted_cur_amount_at_own_rate,
         cast(sum(line_count) as bigint) as ledger_line_count,
         sum(case when ledger_billing_period = billing_period then line_count else 0 end) as posted_line_count,
         max(case when ledger_currency <> row_currency then 1 else 0 end) = 1 as has_other_ledger_currency,
@@ -298,10 +324,20 @@ compared as (
         ledger_totals.ledger_currency,
         coalesce(ledger_totals.ledger_posted, 0) as ledger_posted,
         coalesce(ledger_totals.ledger_posted_other_periods, 0) as ledger_posted_other_periods,
+        case
+            when shares.invoice_exchange_rate is not null
+                then
+                    coalesce(ledger_totals.ledger_posted_with_own_rate, 0)
+                    - coalesce(ledger_totals.ledger_posted_cur_amount_at_own_rate, 0) * shares.invoice_exchange_rate
+            else 0
+        end as fx_difference,
+        shares.cur_billed_cost * coalesce(shares.invoice_exchange_rate, 1) as cur_billed_cost_in_currency,
         ledger_other_period_labels.ledger_other_periods,
         coalesce(tolerances.tolerance, {{ default_reconciliation_tolerance() }}) as tolerance,
         coalesce(ledger_totals.has_other_ledger_currency, false)
-        or coalesce(shares.invoice_currency <> shares.cur_currency, false) as is_currency_mismatch,
+        or coalesce(
+            shares.invoice_currency <> shares.cur_currency and shares.invoice_exchange_rate is null, false
+        ) as is_currency_mismatch,
         coalesce(current_deliveries.delivery_id, shares.cur_delivery_id) as delivery_id
     from shares
     left join ledger_totals
@@ -329,15 +365,17 @@ differences as (
         compared.*,
         case
             when not compared.is_currency_mismatch
-                then coalesce(compared.cur_billed_cost, 0) - coalesce(compared.invoice_total, 0)
+                then coalesce(compared.cur_billed_cost_in_currency, 0) - coalesce(compared.invoice_total, 0)
         end as cur_vs_invoice_difference,
         case
             when not compared.is_currency_mismatch
-                then coalesce(compared.invoice_total, 0) - compared.ledger_posted
+                then coalesce(compared.invoice_total, 0) - (compared.ledger_posted - compared.fx_difference)
         end as invoice_vs_ledger_difference,
         case
             when not compared.is_currency_mismatch
-                then coalesce(compared.cur_billed_cost, 0) - compared.ledger_posted
+                then
+                    coalesce(compared.cur_billed_cost_in_currency, 0)
+                    - (compared.ledger_posted - compared.fx_difference)
         end as cur_vs_ledger_difference
     from compared
 ),
@@ -402,6 +440,16 @@ explained as (
             '; invoice - ledger = ', coalesce({{ money_text('statuses.invoice_vs_ledger_difference') }}, 'n/a'),
             '; CUR - ledger = ', coalesce({{ money_text('statuses.cur_vs_ledger_difference') }}, 'n/a'),
             ' ', statuses.currency,
+            case
+                when statuses.invoice_exchange_rate is not null
+                    then concat(
+                            '; CUR converted from ', statuses.cur_currency, ' at the invoice rate ',
+                            cast(statuses.invoice_exchange_rate as {{ dbt.type_string() }}),
+                            '; reconciling item fx (ledger rate vs invoice rate) = ',
+                            {{ money_text('statuses.fx_difference') }}
+                        )
+                else ''
+            end,
             ' (tolerance ', cast(statuses.tolerance as {{ dbt.type_string() }}), ')'
         ) as difference_summary
     from statuses
@@ -495,6 +543,8 @@ final as (
         billing_entity,
         invoicing_entity,
         currency,
+        cur_currency,
+        invoice_exchange_rate,
         is_ledger_only,
         has_cur,
         has_invoice,
@@ -502,6 +552,7 @@ final as (
         delivery_id,
         discount_mode,
         cur_billed_cost,
+        cur_billed_cost_in_currency,
         cur_tax,
         invoice_amount_before_tax,
         invoice_tax,
@@ -509,6 +560,7 @@ final as (
         invoice_issue_date,
         ledger_posted,
         ledger_posted_other_periods,
+        fx_difference,
         ledger_other_periods,
         ledger_line_count,
         ledger_currency,

@@ -15,6 +15,7 @@ renamed as (
         amount,
         currency,
         memo,
+        exchange_rate,
         source_file,
         source_line,
         loaded_at

@@ -17,6 +17,7 @@ renamed as (
         tax as tax_amount,
         total as total_amount,
         cast(issue_date as date) as issue_date,
+        exchange_rate,
         source_file,
         source_line,
         loaded_at
