@@ -23,7 +23,7 @@ direct_lines as (
         periods.budget_period_key,
         daily_cost.billing_period,
         periods.open_month,
-        cast({{ dbt.dateadd('month', -1, 'periods.open_month') }} as date) as previous_month,
+        periods.previous_month,
         daily_cost.billing_period >= periods.period_start
         and daily_cost.billing_period < periods.period_end as is_in_period,
         case periods.cost_basis
@@ -42,9 +42,9 @@ direct_lines as (
             and periods.currency = daily_cost.currency
             and (periods.service_code is null or periods.service_code = daily_cost.service_code)
             and (periods.account_id is null or periods.account_id = daily_cost.account_id)
-            and daily_cost.usage_date <= periods.cost_data_through
-            and daily_cost.billing_period < periods.period_end
-            and daily_cost.billing_period >= least(periods.period_start, cast({{ dbt.dateadd('month', -1, 'periods.open_month') }} as date))
+            and periods.cost_data_through >= daily_cost.usage_date
+            and periods.period_end > daily_cost.billing_period
+            and daily_cost.billing_period >= least(periods.period_start, periods.previous_month)
     where periods.scope = 'direct'
 ),
 
@@ -53,7 +53,7 @@ showback_lines as (
         periods.budget_period_key,
         showback_cost.billing_period,
         periods.open_month,
-        cast({{ dbt.dateadd('month', -1, 'periods.open_month') }} as date) as previous_month,
+        periods.previous_month,
         showback_cost.billing_period >= periods.period_start
         and showback_cost.billing_period < periods.period_end as is_in_period,
         showback_cost.usage_cost,
@@ -66,8 +66,8 @@ showback_lines as (
         on
             periods.team = showback_cost.team
             and periods.currency = showback_cost.currency
-            and showback_cost.billing_period < periods.period_end
-            and showback_cost.billing_period >= least(periods.period_start, cast({{ dbt.dateadd('month', -1, 'periods.open_month') }} as date))
+            and periods.period_end > showback_cost.billing_period
+            and showback_cost.billing_period >= least(periods.period_start, periods.previous_month)
     where periods.scope = 'showback'
 ),
 

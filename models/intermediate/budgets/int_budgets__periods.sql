@@ -100,6 +100,20 @@ team_months as (
         on daily_cost.billing_period = months.month_start
 ),
 
+budgeted_team_months as (
+    select distinct
+        team_months.team,
+        team_months.currency,
+        team_months.period_start
+    from team_months
+    inner join budgeted
+        on
+            team_months.team = budgeted.team
+            and team_months.currency = budgeted.currency
+            and team_months.period_start >= budgeted.period_start
+            and team_months.period_start < budgeted.period_end
+),
+
 unbudgeted as (
     select
         'unbudgeted' as budget_id,
@@ -118,15 +132,12 @@ unbudgeted as (
         team_months.period_start,
         cast(team_months.period_start + interval '1 month' as date) as period_end
     from team_months
-    where not exists (
-        select 1
-        from budgeted
-        where
-            budgeted.team = team_months.team
-            and budgeted.currency = team_months.currency
-            and budgeted.period_start <= team_months.period_start
-            and budgeted.period_end > team_months.period_start
-    )
+    left join budgeted_team_months
+        on
+            team_months.team = budgeted_team_months.team
+            and team_months.currency = budgeted_team_months.currency
+            and team_months.period_start = budgeted_team_months.period_start
+    where budgeted_team_months.team is null
 ),
 
 all_periods as (
@@ -139,6 +150,7 @@ select
     {{ row_key(['budget_id', 'team', 'currency', 'period_start']) }} as budget_period_key,
     all_periods.*,
     as_of.open_month,
+    cast(as_of.open_month - interval '1 month' as date) as previous_month,
     as_of.cost_data_through,
     all_periods.period_start <= as_of.open_month and all_periods.period_end > as_of.open_month as is_open_period
 from all_periods

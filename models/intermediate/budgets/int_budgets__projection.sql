@@ -63,7 +63,7 @@ previous_month_cost as (
         {{ grain_key }} as grain_key
     from {{ ref('int_budgets__daily_cost') }} as daily_cost
     cross join {{ ref('int_forecasts__as_of') }} as as_of
-    where daily_cost.billing_period = cast({{ dbt.dateadd('month', -1, 'as_of.open_month') }} as date)
+    where daily_cost.billing_period = cast(as_of.open_month - interval '1 month' as date)
 ),
 
 grain_charges as (
@@ -121,10 +121,14 @@ budget_grain_usage as (
         on
             periods.team = open_month_cost.team
             and periods.currency = open_month_cost.currency
-            and (periods.scope = 'showback' or periods.service_code is null
-                or periods.service_code = open_month_cost.service_code)
-            and (periods.scope = 'showback' or periods.account_id is null
-                or periods.account_id = open_month_cost.account_id)
+            and (
+                periods.scope = 'showback' or periods.service_code is null
+                or periods.service_code = open_month_cost.service_code
+            )
+            and (
+                periods.scope = 'showback' or periods.account_id is null
+                or periods.account_id = open_month_cost.account_id
+            )
     group by
         periods.budget_period_key,
         periods.cost_basis,

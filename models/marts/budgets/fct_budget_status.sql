@@ -45,7 +45,8 @@ counted as (
             as open_month_recurring_cost,
         case
             when periods.is_open_period
-                then {{ dbt.datediff('periods.open_month', 'periods.period_end', 'month') }} - 1
+                then (extract(year from periods.period_end) - extract(year from periods.open_month)) * 12
+                    + extract(month from periods.period_end) - extract(month from periods.open_month) - 1
             else 0
         end as months_after_open_month
     from periods
