@@ -1,20 +1,22 @@
 """Budgets on a small generated company (DuckDB): every team has a budget, actual to date per budget equals an
 independent query on fct_cost_daily (direct scope) or fct_cost_showback (showback scope) for the budget's basis
-and charges, and the open month's projection adds the tax and support not posted yet."""
+and charges, and the open month's projection adds the tax and support not posted yet; Postgres gives the same
+figures."""
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from dbt_harness import DbtWorkspace
+from dbt_harness import WAREHOUSE_SCHEMAS, DbtWorkspace, reset_postgres_schemas
 
 from cloudcost.generator import Options, demo_company_dir, generate, latest_deliveries
 from cloudcost.loader import load_paths
-from cloudcost.settings import load_settings
+from cloudcost.settings import Settings, load_settings
 
 pytestmark = pytest.mark.slow
 
@@ -31,6 +33,7 @@ BUDGET_COLUMNS = (
 
 @dataclass
 class Built:
+    root: Path
     workspace: DbtWorkspace
     company: Path
     budgets: list[dict]
@@ -48,7 +51,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     workspace.dbt("test", "--select", "path:models/intermediate/budgets", "path:models/marts/budgets", "budgets")
     names = [name.strip() for name in BUDGET_COLUMNS.split(",")]
     rows = workspace.query(f"select {BUDGET_COLUMNS} from marts.fct_budget_status")
-    return Built(workspace, company, [dict(zip(names, row, strict=True)) for row in rows])
+    return Built(root, workspace, company, [dict(zip(names, row, strict=True)) for row in rows])
 
 
 def company_teams(company: Path) -> set[str]:
@@ -165,3 +168,20 @@ def test_projected_usage_comes_from_the_month_end_projection(built: Built) -> No
         where daily.billing_period = as_of.open_month and daily.usage_date <= as_of.cost_data_through"""
     )
     assert 0 < remaining <= projection - to_date
+
+
+@pytest.mark.postgres
+def test_postgres_gives_the_same_budget_status(built: Built, postgres_database: Callable[[str], Settings]) -> None:
+    settings = postgres_database("cloudcost_budgets_test")
+    reset_postgres_schemas(settings, WAREHOUSE_SCHEMAS)
+    load_paths(latest_deliveries(built.root / "cur"), settings, progress=False)
+    workspace = DbtWorkspace.create(built.root / "project-postgres", settings, company=built.company)
+    workspace.dbt("build", "--select", "+fct_budget_status", "--exclude-resource-type", "test")
+    workspace.dbt("test", "--select", "path:models/intermediate/budgets", "path:models/marts/budgets", "budgets")
+    query = (
+        "select budget_period_key, round(cast(actual_cost_to_date as numeric), 4),"
+        " round(cast(projected_cost as numeric), 4), projected_over from marts.fct_budget_status"
+    )
+    on_postgres = {(key, float(a), float(p), over) for key, a, p, over in workspace.query(query)}
+    on_duckdb = {(key, float(a), float(p), over) for key, a, p, over in built.workspace.query(query)}
+    assert on_postgres and on_postgres == on_duckdb
