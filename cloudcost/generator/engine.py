@@ -34,7 +34,7 @@ from .charges import (
 from .columns import COST_CATEGORIES
 from .commitments import build_commitments
 from .company import COST_CENTER_TAG_FROM_PERIOD, PAYER_NAME, Company, build_company
-from .company_folder import COMPANY_FOLDER, write_demo_company
+from .company_folder import BUDGET_REFERENCE_ROWS, COMPANY_FOLDER, write_demo_company
 from .deliveries import GENERATION_FILE, SCHEMA_VERSION
 from .finance import SIGN_OFFS_FILE, build_invoices, write_finance, write_sign_offs
 from .forecasts import write_finance_forecasts, write_usage_forecasts
@@ -525,7 +525,12 @@ def generate(options: Options, progress: Callable[[int, int], None] | None = Non
             for label, paths in write_payers(options.out, options.payers).items()
         }
         (options.out / GENERATION_FILE).write_text(json.dumps(generation, indent=2) + "\n")
-    write_demo_company(options.out, generation["payer_account_id"], generation["currency"])
+    write_demo_company(
+        options.out,
+        generation["payer_account_id"],
+        generation["currency"],
+        budget_scale=options.rows / BUDGET_REFERENCE_ROWS,
+    )
     write_labels(options.out, run.company, run.injections, generation)
     return Result(options.out, generation, run.rows_written, time.perf_counter() - began, run.company)
 
