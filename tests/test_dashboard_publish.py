@@ -131,6 +131,12 @@ def test_dashboard_keeps_working_while_dbt_build_runs(
     for name, value in copy.env().items():
         monkeypatch.setenv(name, value)
     expected = query(copy.published, "select published_at from cloudcost_meta.publication")[0][0]
+    # a plain dbt run reads the company seeds where the CLI places them: place the demo's company there
+    from dashboard_warehouse import DEMO_COMPANY
+
+    from cloudcost.company import place_company_seeds
+
+    place_company_seeds(DEMO_COMPANY["duckdb"], PROJECT_ROOT)
     build = subprocess.Popen(
         dbt_command(
             tmp_path,
