@@ -35,8 +35,7 @@ current_submitted as (
         submitted.target_date,
         submitted.normalized_units,
         submitted.lower_bound,
-        submitted.upper_bound,
-        cast(null as double precision) as interval_scale
+        submitted.upper_bound
     from submitted
     inner join latest_vintages
         on
@@ -52,8 +51,7 @@ computed as (
         baseline.target_date,
         baseline.normalized_units,
         baseline.lower_bound,
-        baseline.upper_bound,
-        baseline.interval_scale
+        baseline.upper_bound
     from {{ ref('int_forecasts__baseline') }} as baseline
     union all
     select
@@ -63,8 +61,7 @@ computed as (
         naive_usage.target_date,
         naive_usage.normalized_units,
         cast(null as double precision) as lower_bound,
-        cast(null as double precision) as upper_bound,
-        cast(null as double precision) as interval_scale
+        cast(null as double precision) as upper_bound
     from {{ ref('int_forecasts__naive_usage') }} as naive_usage
 ),
 
@@ -81,8 +78,7 @@ current_computed as (
         computed.target_date,
         computed.normalized_units,
         computed.lower_bound,
-        computed.upper_bound,
-        computed.interval_scale
+        computed.upper_bound
     from computed
 ),
 
@@ -105,6 +101,5 @@ select
     target_date,
     normalized_units,
     lower_bound,
-    upper_bound,
-    interval_scale
+    upper_bound
 from current_forecasts
