@@ -4,16 +4,15 @@ it. Hand-written fixture: tests/fixtures/finance/restatement (see its README).""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from dbt_harness import PROJECT_ROOT
-from test_finance_harness import FINANCE_FIXTURES, RECONCILIATION_SELECTION, scratch_warehouse
+from publish_harness import build_command, build_env
+from test_finance_harness import FINANCE_FIXTURES, scratch_warehouse
 
 from cloudcost.finance import load_finance_paths
 from cloudcost.finance.close_check import failing_closed_periods
@@ -27,25 +26,10 @@ PAYER = "999988887777"
 def cloudcost_build(settings: Settings, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     """`cloudcost build` of the reconciliation marts, as a user runs it (dbt target and logs under tmp_path,
     the same for every build of a test so dbt parses the project once)."""
-    env = dict(os.environ)
-    env.update(
-        {
-            "CLOUDCOST_TARGET": settings.target,
-            "CLOUDCOST_DUCKDB_PATH": str(settings.duckdb_path),
-            "PGHOST": settings.pg_host,
-            "PGPORT": str(settings.pg_port),
-            "PGUSER": settings.pg_user,
-            "PGPASSWORD": settings.pg_password,
-            "PGDATABASE": settings.pg_database,
-            "DBT_TARGET_PATH": str(tmp_path / "build-target"),
-            "DBT_LOG_PATH": str(tmp_path / "build-logs"),
-            "DBT_INDIRECT_SELECTION": "cautious",
-        }
-    )
     return subprocess.run(
-        [sys.executable, "-m", "cloudcost.cli", "build", "--select", " ".join(RECONCILIATION_SELECTION)],
+        build_command(),
         cwd=PROJECT_ROOT,
-        env=env,
+        env=build_env(settings, tmp_path),
         capture_output=True,
         text=True,
         check=False,
