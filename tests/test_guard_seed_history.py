@@ -124,3 +124,80 @@ def test_account_ids_keep_leading_zeros(tmp_path: Path) -> None:
     table = read_seed_csv(path)
     assert table.rows[0][1]["account_id"] == "011254002932"
     assert table.rows[0][1]["valid_to"] is None
+
+
+def _git(repo: Path, *args: str) -> str:
+    import subprocess
+
+    command = ["git", "-C", str(repo), "-c", "user.name=cloudcost tests", "-c", "user.email=tests@example.invalid"]
+    return subprocess.run([*command, *args], capture_output=True, text=True, check=True).stdout
+
+
+def _moved_repo(tmp_path: Path, company_text: str) -> tuple[Path, str]:
+    """A project whose base commit has seeds/map_functional_group_rules.csv and whose working tree has the
+    same rules in its company folder instead (the move of company data out of the product's seeds)."""
+    repo = tmp_path / "repo"
+    (repo / "seeds").mkdir(parents=True)
+    (repo / "dbt_project.yml").write_text("name: moved\nseed-paths: ['seeds']\n")
+    (repo / "seeds" / "map_functional_group_rules.csv").write_text(BASE)
+    _git(repo, "init", "--quiet", "--initial-branch", "main")
+    _git(repo, "add", "--all")
+    _git(repo, "commit", "--quiet", "--message", "before the company folder")
+    base = _git(repo, "rev-parse", "HEAD").strip()
+    _git(repo, "rm", "--quiet", "seeds/map_functional_group_rules.csv")
+    (repo / "company").mkdir()
+    (repo / "company" / "map_functional_group_rules.csv").write_text(company_text)
+    return repo, base
+
+
+def moved_findings(tmp_path: Path, company_text: str, with_company: bool = True) -> list[SeedFinding]:
+    from cloudcost.guard.seed_history import check_seed_history
+
+    repo, base = _moved_repo(tmp_path, company_text)
+    return check_seed_history(repo, base, "base", repo / "company" if with_company else None)
+
+
+def test_a_seed_moved_unchanged_into_the_company_folder_keeps_its_history(tmp_path: Path) -> None:
+    commented = "# functional group rules (comment lines are not rows)\n" + BASE
+    found = moved_findings(tmp_path, commented)
+    assert violations(found) == []
+    assert [finding.path for finding in found] == [
+        "seeds/map_functional_group_rules.csv -> company/map_functional_group_rules.csv"
+    ]
+    assert "moved into the company folder" in found[0].message
+
+
+def test_a_row_edited_while_moving_into_the_company_folder_is_caught(tmp_path: Path) -> None:
+    edited = BASE.replace("analytics_glue,40,AWSGlue,data_and_analytics", "analytics_glue,40,AWSGlue,production")
+    problems = violations(moved_findings(tmp_path, edited))
+    assert len(problems) == 1
+    assert "row 2 on base (rule_id=analytics_glue, valid_from=2015-01-01) was edited in place" in problems[0]
+
+
+def test_a_moved_seed_missing_from_the_company_folder_is_caught(tmp_path: Path) -> None:
+    repo, base = _moved_repo(tmp_path, BASE)
+    from cloudcost.guard.seed_history import check_seed_history
+
+    (repo / "company" / "map_functional_group_rules.csv").unlink()
+    problems = violations(check_seed_history(repo, base, "base", repo / "company"))
+    assert len(problems) == 1 and "the company folder has no map_functional_group_rules.csv" in problems[0]
+
+
+def test_without_a_company_folder_the_move_is_reported_not_failed(tmp_path: Path) -> None:
+    found = moved_findings(tmp_path, BASE, with_company=False)
+    assert violations(found) == []
+    assert len(found) == 1 and "give --company DIR" in found[0].message
+
+
+def test_a_deleted_product_seed_that_is_no_company_file_still_fails(tmp_path: Path) -> None:
+    from cloudcost.guard.seed_history import check_seed_history
+
+    repo, _ = _moved_repo(tmp_path, BASE)
+    (repo / "seeds").mkdir(exist_ok=True)
+    (repo / "seeds" / "map_region_rules.csv").write_text(BASE)
+    _git(repo, "add", "--all")
+    _git(repo, "commit", "--quiet", "--message", "a product mapping seed")
+    second = _git(repo, "rev-parse", "HEAD").strip()
+    (repo / "seeds" / "map_region_rules.csv").unlink()
+    problems = violations(check_seed_history(repo, second, "base", repo / "company"))
+    assert len(problems) == 1 and "the seed was deleted" in problems[0]

@@ -89,7 +89,9 @@ def guard(base_ref: str, project_dir: Path, target: str | None, seeds_only: bool
       * every row of a mapping seed (seeds/map_*.csv) or other seed with a valid_from column that exists
         on the base is still there unchanged, or only closed by setting its empty valid_to;
       * the same for the company folder's effective-dated files (--company / CLOUDCOST_COMPANY_DIR), read
-        from the git repository that holds the folder at the same ref;
+        from the git repository that holds the folder at the same ref; a mapping seed of seeds/ on the base
+        that is now a company file (company data moved out of the product) is compared with the company
+        folder's copy as one history;
       * every public (or contract-enforced) model version on the base keeps its columns, their data types,
         its constraints and its enforced contract; breaking changes need a new model version.
     Exits 1 naming each offending seed row or model column, 0 when everything is kept.
@@ -102,7 +104,7 @@ def guard(base_ref: str, project_dir: Path, target: str | None, seeds_only: bool
     except GitError as error:
         raise click.ClickException(str(error)) from error
     try:
-        seeds = check_seed_history(project_dir, workspace.commit, base_ref)
+        seeds = check_seed_history(project_dir, workspace.commit, base_ref, settings.company_dir)
         if settings.company_dir is not None:
             seeds += check_company_history(settings.company_dir, base_ref)
         contracts: list[ContractChange] = []

@@ -191,8 +191,39 @@ def effective_dated(table: SeedTable) -> bool:
     return VALID_FROM in table.columns
 
 
-def check_seed_history(project_dir: Path, commit: str, ref: str) -> list[SeedFinding]:
-    """Compare every effective-dated seed at ``commit`` with the working tree's copy."""
+def _moved_to_company(relative: str, base: SeedTable, company_dir: Path | None, ref: str) -> list[SeedFinding] | None:
+    """Findings for a product seed on the base that is now a company file (the move of company data out of
+    ``seeds/``): its rows are compared with the company folder's copy, as one history. None when the seed
+    is not a company file."""
+    from cloudcost.company.spec import file_spec
+    from cloudcost.guard.company_history import read_company_seed
+
+    name = Path(relative).name
+    if file_spec(Path(relative).stem) is None:
+        return None
+    if company_dir is None:
+        message = (
+            f"moved out of the product into the company folder (company file {name}); "
+            "give --company DIR (or CLOUDCOST_COMPANY_DIR) to check its rows on the base against that folder"
+        )
+        return [SeedFinding(relative, message, False)]
+    label = f"{relative} -> {company_dir.name or company_dir}/{name}"
+    moved = company_dir / name
+    if not moved.exists():
+        message = (
+            f"moved out of the product, but the company folder has no {name}: its {len(base.rows)} rows on "
+            f"{ref} are history. Keep them in the company folder (close rules with valid_to)."
+        )
+        return [SeedFinding(label, message, True)]
+    return [
+        SeedFinding(label, "moved into the company folder; rows compared with its copy", False),
+        *compare_seed(label, base, read_company_seed(moved), ref),
+    ]
+
+
+def check_seed_history(project_dir: Path, commit: str, ref: str, company_dir: Path | None = None) -> list[SeedFinding]:
+    """Compare every effective-dated seed at ``commit`` with the working tree's copy (a seed that moved into
+    the company folder since ``commit`` is compared with the copy in ``company_dir``)."""
     findings: list[SeedFinding] = []
     with tempfile.TemporaryDirectory(prefix="cloudcost-guard-") as scratch:
         scratch_dir = Path(scratch)
@@ -211,6 +242,10 @@ def check_seed_history(project_dir: Path, commit: str, ref: str) -> list[SeedFin
                     findings.append(SeedFinding(relative, f"mapping seed on {ref} has no {VALID_FROM} column", False))
                 continue
             head_path = project_dir / relative
+            moved = None if head_path.exists() else _moved_to_company(relative, base, company_dir, ref)
+            if moved is not None:
+                findings += moved
+                continue
             head = read_seed_csv(head_path) if head_path.exists() else None
             findings += compare_seed(relative, base, head, ref)
         for folder in seed_paths(project_dir):
