@@ -48,7 +48,9 @@ POLICY = "cloudcost_team_rows"
 TEAM_COLUMN = "team"
 COMMENT_PREFIX = "cloudcost published at "
 PUBLISH_LOCK = 0x636C6F7564  # pg_advisory_xact_lock key: one publication at a time
-REFERENCE_MARTS = frozenset({"dim_account", "dim_host_type", "dim_functional_group", "metricflow_time_spine"})
+REFERENCE_MARTS = frozenset(
+    {"dim_account", "dim_account_payer", "dim_host_type", "dim_functional_group", "metricflow_time_spine"}
+)
 DBT_LEFTOVER = re.compile(r"__dbt_(tmp|backup)$")
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 

@@ -86,6 +86,37 @@ def test_a_bad_value_names_file_line_column_and_value(
     assert why in message and "\n" not in message and message.endswith("Nothing was built.")
 
 
+RATES_HEADER = "currency,reporting_currency,rate,valid_from,valid_to,source"
+RATES_FIRST = "INR,USD,0.012,2026-01-01,2026-02-01,treasury"
+BAD_RATES = [
+    ("EUR,USD,0,2026-01-01,,treasury", "rate", "must be positive"),
+    ("EUR,USD,-0.9,2026-01-01,,treasury", "rate", "must be positive"),
+    ("eur,USD,0.9,2026-01-01,,treasury", "currency", "is not a currency code"),
+    ("USD,USD,1,2026-01-01,,treasury", "currency", "into itself"),
+    ("INR,EUR,0.011,2026-01-01,,treasury", "reporting_currency", "one reporting currency"),
+    ("INR,USD,0.012,2026-02-01,2026-01-15,treasury", "valid_to", "must be after"),
+]
+
+
+@pytest.mark.parametrize(("row", "column", "why"), BAD_RATES)
+def test_a_bad_exchange_rate_names_file_line_and_column(tmp_path: Path, row: str, column: str, why: str) -> None:
+    folder = company_copy(tmp_path)
+    path = folder / "exchange_rates.csv"
+    path.write_text(f"# rates\n{RATES_HEADER}\n{RATES_FIRST}\n{row}\n")
+    with pytest.raises(CompanyFileError) as raised:
+        read_company_folder(folder)
+    error = raised.value
+    assert (Path(error.file), error.line, error.column) == (path, 4, column)
+    assert why in error.format_message()
+
+
+def test_good_exchange_rates_are_placed_for_dbt(tmp_path: Path) -> None:
+    folder = company_copy(tmp_path)
+    (folder / "exchange_rates.csv").write_text(f"{RATES_HEADER}\n{RATES_FIRST}\nEUR,USD,1.08,2026-01-01,,ecb\n")
+    table = read_company_folder(folder).tables["exchange_rates"]
+    assert [values["currency"] for _, values in table.rows] == ["INR", "EUR"]
+
+
 def test_unknown_file_and_column_are_refused(tmp_path: Path) -> None:
     folder = company_copy(tmp_path)
     (folder / "map_acount_teams.csv").write_text("account_id\n")

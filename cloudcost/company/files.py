@@ -8,6 +8,7 @@ and blank lines are skipped; line numbers in errors are the file's own. Every pr
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -17,6 +18,7 @@ from cloudcost.company.spec import ColumnSpec, FileSpec
 from cloudcost.input_errors import InputError
 
 BOOLEANS = {"true", "false"}
+CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 
 
 class CompanyFileError(InputError):
@@ -131,6 +133,30 @@ def _check_windows(spec: FileSpec, path: Path, rows: list[tuple[int, dict[str, s
             )
 
 
+def _rate_problem(values: dict[str, str], reporting: str) -> tuple[str, str, str] | None:
+    """(column, why, fix) of what is wrong with one exchange_rates.csv row; None when it is usable."""
+    for column in ("currency", "reporting_currency"):
+        if not CURRENCY_CODE.match(values[column]):
+            return column, "is not a currency code", "Write the ISO 4217 code in capitals, e.g. USD, EUR, INR"
+    if Decimal(values["rate"]) <= 0:
+        return "rate", "an exchange rate must be positive", "Write units of reporting_currency per one currency"
+    if values["currency"] == values["reporting_currency"]:
+        return "currency", "converts the reporting currency into itself", "Remove the row: its rate is always 1"
+    if values["reporting_currency"] != reporting:
+        why = f"differs from {reporting} on an earlier row: there is one reporting currency"
+        return "reporting_currency", why, f"Convert every currency into {reporting}"
+    return None
+
+
+def _check_exchange_rates(path: Path, rows: list[tuple[int, dict[str, str]]]) -> None:
+    """exchange_rates.csv: ISO codes, positive rates, one reporting currency, no rate into itself."""
+    for number, values in rows:
+        problem = _rate_problem(values, rows[0][1]["reporting_currency"])
+        if problem is not None:
+            column, why, fix = problem
+            raise CompanyFileError(why, file=path, line=number, column=column, value=values[column], fix=fix)
+
+
 def read_company_file(spec: FileSpec, path: Path) -> CompanyTable:
     """The validated rows of one company file; raises CompanyFileError at the first problem."""
     lines = data_lines(path)
@@ -156,4 +182,6 @@ def read_company_file(spec: FileSpec, path: Path) -> CompanyTable:
             _check_value(spec, column, values.get(column.name, ""), path, number)
         rows.append((number, values))
     _check_windows(spec, path, rows)
+    if spec.stem == "exchange_rates":
+        _check_exchange_rates(path, rows)
     return CompanyTable(spec=spec, path=path, columns=[c.name for c in spec.columns], rows=rows)

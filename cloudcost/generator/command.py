@@ -82,6 +82,13 @@ PROGRESS_FROM_ROWS = 100_000
     "3 adds payer C (INR CUR). Extra payers' CURs go to payers/<label>/cur/, their finance files to finance/ "
     "(cur2_parquet only).",
 )
+@click.option(
+    "--move-account/--no-move-account",
+    default=False,
+    show_default=True,
+    help="With --payers 2 or 3: one linked account of payer A moves to payer B in the middle of the open month "
+    "(its lines up to the move in A's CUR, from the move on in B's), as when an account changes organization.",
+)
 def generate_command(
     out: Path,
     flavour: str,
@@ -94,6 +101,7 @@ def generate_command(
     granularity: str,
     inject_anomalies: bool,
     payers: int,
+    move_account: bool,
 ) -> None:
     """Generate a realistic synthetic AWS CUR history of a mid-size company, with invoices, a general ledger,
     business volumes and forecasts to go with it."""
@@ -113,6 +121,7 @@ def generate_command(
         granularity=granularity,
         inject_anomalies=inject_anomalies,
         payers=payers,
+        move_account=move_account,
     )
     bar = None
     if rows >= PROGRESS_FROM_ROWS:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -35,11 +36,12 @@ from .columns import COST_CATEGORIES
 from .commitments import build_commitments
 from .company import COST_CENTER_TAG_FROM_PERIOD, PAYER_NAME, Company, build_company
 from .company_folder import BUDGET_REFERENCE_ROWS, COMPANY_FOLDER, write_demo_company
-from .deliveries import GENERATION_FILE, SCHEMA_VERSION
+from .deliveries import GENERATION_FILE, SCHEMA_VERSION, latest_deliveries
 from .finance import SIGN_OFFS_FILE, build_invoices, write_finance, write_sign_offs
 from .forecasts import write_finance_forecasts, write_usage_forecasts
 from .formats import FORMATS, Converter
 from .lines import LINE_TYPES, PRICING_MODELS, Block, Context, TemplateRegistry, concat_blocks, materialize
+from .payer_move import move_account
 from .payers import write_payers
 from .stream_lines import StreamTable
 from .streams import build_streams
@@ -74,6 +76,8 @@ class Options:
     inject_anomalies: bool = False
     payers: int = 1
     """1: payer A only; 2-3 add payers B (USD CUR, EUR invoice) and C (INR), see cloudcost.generator.payers"""
+    move_account: bool = False
+    """one linked account of payer A moves to payer B mid open month, see cloudcost.generator.payer_move"""
 
 
 @dataclass
@@ -510,6 +514,8 @@ def generate(options: Options, progress: Callable[[int, int], None] | None = Non
         raise ValueError("rows must be positive")
     if options.payers > 1 and options.flavour != "cur2_parquet":
         raise ValueError("several payers are generated in the cur2_parquet format only")
+    if options.move_account and options.payers < 2:
+        raise ValueError("an account moves between payers only with at least 2 payers")
     began = time.perf_counter()
     _prepare_out(options.out)
     run = _Run(options, progress)
@@ -524,6 +530,8 @@ def generate(options: Options, progress: Callable[[int, int], None] | None = Non
             label: [str(path.relative_to(options.out)) for path in paths]
             for label, paths in write_payers(options.out, options.payers).items()
         }
+        if options.move_account:
+            generation["account_move"] = _move_account(options.out, generation)
         (options.out / GENERATION_FILE).write_text(json.dumps(generation, indent=2) + "\n")
     write_demo_company(
         options.out,
@@ -533,6 +541,14 @@ def generate(options: Options, progress: Callable[[int, int], None] | None = Non
     )
     write_labels(options.out, run.company, run.injections, generation)
     return Result(options.out, generation, run.rows_written, time.perf_counter() - began, run.company)
+
+
+def _move_account(out: Path, generation: dict[str, Any]) -> dict[str, Any]:
+    """Payer A's latest delivery of the open month loses one account's lines from mid-month to payer B."""
+    open_period = generation["window"]["open_period"]
+    a_delivery = next(path for path in latest_deliveries(out) if f"BILLING_PERIOD={open_period}" in str(path))
+    b_file = out / next(path for path in generation["payers"]["B"] if Path(path).stem == open_period)
+    return move_account(a_delivery, b_file)
 
 
 def _anniversary_sum(registry: TemplateRegistry, block: Block) -> float:

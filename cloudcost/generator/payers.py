@@ -30,7 +30,7 @@ from .deliveries import latest_deliveries
 class PayerCopy:
     label: str
     first_digit: str
-    """account ids of the copy: the original ids with this first digit"""
+    """account ids of the copy start with this digit (see copy_account_id)"""
     cur_currency: str
     invoice_currency: str
     invoice_rate: float | None
@@ -82,11 +82,26 @@ def _read(files: list[Path]) -> str:
     return f"read_parquet([{listed}], hive_partitioning = false, union_by_name = true)"
 
 
+def copy_account_id(account: str, digit: str) -> str:
+    """The copy's id of one of payer A's accounts: the copy's digit, then a bijection of the other 11 digits
+    (so no copy id is one of payer A's ids, which an account belonging to two payers at once would be)."""
+    return f"{digit}{(int(account[1:]) * 7919 + 104729) % 10**11:011d}"
+
+
 def _renamed(column: str, accounts: list[str], digit: str) -> str:
     expression = f'"{column}"'
     for account in accounts:
-        expression = f"replace({expression}, '{account}', '{digit}{account[1:]}')"
+        expression = f"replace({expression}, '{account}', '{copy_account_id(account, digit)}')"
     return expression
+
+
+def _check_disjoint(accounts: list[str], copies: tuple[PayerCopy, ...]) -> None:
+    ids = set(accounts)
+    for copy in copies:
+        renamed = {copy_account_id(account, copy.first_digit) for account in accounts}
+        if renamed & ids or len(renamed) != len(accounts):
+            raise ValueError(f"payer {copy.label}'s account ids would repeat payer A's: use another --seed")
+        ids |= renamed
 
 
 def _copy_select(source: str, accounts: list[str], copy: PayerCopy) -> str:
@@ -116,6 +131,7 @@ def write_payer_curs(generated: Path, count: int) -> dict[str, list[Path]]:
                 if row[0]
             }
         )
+        _check_disjoint(accounts, copies)
         first_day = f"select strftime(min(bill_billing_period_start_date), '%Y-%m') from {source}"
         period = con.execute(first_day).fetchall()[0][0]
         for copy in copies:

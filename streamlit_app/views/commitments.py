@@ -7,7 +7,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from streamlit_app import charts, data, filters, ui
+from streamlit_app import charts, currency, data, filters, ui
 
 COVERAGE = "fct_commitment_coverage"
 UTILIZATION = "fct_commitment_utilization"
@@ -147,7 +147,9 @@ def render_utilization(selection: filters.Selection) -> None:
             ui.percent(sp["used_cost"].sum() / sp["committed_cost"].sum()),
             help=ui.term("utilization"),
         )
-    cols[2].metric("Unused commitment cost", ui.money(frame["unused_cost"].sum()), help=ui.term("layer_ri_unused"))
+    shown_currency = (selection.get("currency") or ("USD",))[0]
+    unused = ui.money(frame["unused_cost"].sum(), shown_currency)
+    cols[2].metric("Unused commitment cost", unused, help=ui.term("layer_ri_unused"))
     ui.table(frame, "utilization by commitment")
 
 
@@ -184,7 +186,7 @@ def render() -> None:
         ui.missing("commitment data", COVERAGE, "run `cloudcost build`")
         return
     mart = COVERAGE if data.has_mart(COVERAGE) else UTILIZATION
-    selection = filters.sidebar(mart, FILTERS, "usage_date")
+    selection, _ = currency.restrict(mart, filters.sidebar(mart, FILTERS, "usage_date"))
     render_coverage(selection)
     render_utilization(selection)
     render_expiring(selection)

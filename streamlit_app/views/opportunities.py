@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from streamlit_app import charts, data, filters, ui
+from streamlit_app import charts, currency, data, filters, ui
 
 MART = "fct_savings_opportunities"
 HINT = "run `cloudcost build`"
@@ -26,7 +26,8 @@ def render() -> None:
     if not data.has_mart(MART):
         ui.missing("savings opportunities", MART, HINT)
         return
-    selection = filters.sidebar(MART, ("opportunity_type", "status", "owner", "service_code", "account_id"))
+    filtered = filters.sidebar(MART, ("opportunity_type", "status", "owner", "service_code", "account_id"))
+    selection, shown_currency = currency.restrict(MART, filtered)
     where = data.where(MART, selection.values)
     frame = data.rows(MART, COLUMNS, where, order_by=["savings_rank"])
     if frame.empty:
@@ -37,19 +38,19 @@ def render() -> None:
     if "estimated_monthly_savings" in frame:
         cols[1].metric(
             "Estimated monthly savings (list)",
-            ui.money(frame["estimated_monthly_savings"].sum()),
+            ui.money(frame["estimated_monthly_savings"].sum(), shown_currency),
             help=ui.term("estimated_monthly_savings", "savings_opportunity"),
         )
     if "estimated_monthly_savings_net" in frame:
         cols[2].metric(
             "Estimated monthly savings (net)",
-            ui.money(frame["estimated_monthly_savings_net"].sum()),
+            ui.money(frame["estimated_monthly_savings_net"].sum(), shown_currency),
             help=ui.term("estimated_monthly_savings", "savings_opportunity"),
         )
     if "realized_monthly_savings" in frame:
         cols[3].metric(
             "Realized monthly savings (done)",
-            ui.money(frame["realized_monthly_savings"].fillna(0).sum()),
+            ui.money(frame["realized_monthly_savings"].fillna(0).sum(), shown_currency),
             help=ui.term("realized_savings", "savings_opportunity"),
         )
     if {"description", "estimated_monthly_savings"} <= set(frame.columns):

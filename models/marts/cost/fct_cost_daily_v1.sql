@@ -1,7 +1,9 @@
 {#- Wide daily cost mart: one column per cost layer plus public on-demand, amortized, unblended and billed cost
     and the effective discount rate, per day × billing period × payer × account × billing entity × invoice ×
     currency × service × region × instance family × pricing model × team × host type × functional group.
-    Rebuilt from the incremental daily facts on every run, so mapping changes reach every month. -#}
+    Rebuilt from the incremental daily facts on every run, so mapping changes reach every month.
+    The *_in_reporting_currency columns convert the row's amounts with the company's exchange_rates.csv (the
+    rate valid on the usage date); empty when the file has no rows or no rate covers the day and currency. -#}
 
 with
 
@@ -24,6 +26,15 @@ mapped as (
     from cost_daily
     inner join allocation_mapping
         on cost_daily.allocation_key = allocation_mapping.allocation_key
+),
+
+exchange_rates as (
+    select * from {{ ref('exchange_rates') }}
+),
+
+reporting as (
+    select max(reporting_currency) as reporting_currency
+    from exchange_rates
 ),
 
 summed as (
@@ -69,6 +80,24 @@ summed as (
         team_source,
         host_type,
         functional_group
+),
+
+converted as (
+    select
+        summed.*,
+        reporting.reporting_currency,
+        case
+            when summed.currency = reporting.reporting_currency then cast(1 as double precision)
+            else cast(exchange_rates.rate as double precision)
+        end as reporting_exchange_rate
+    from summed
+    cross join reporting
+    left join exchange_rates
+        on
+            summed.currency = exchange_rates.currency
+            and reporting.reporting_currency = exchange_rates.reporting_currency
+            and summed.usage_date >= exchange_rates.valid_from
+            and (exchange_rates.valid_to is null or summed.usage_date < exchange_rates.valid_to)
 )
 
 select
@@ -103,5 +132,11 @@ select
         when public_on_demand_cost <> 0 then 1 - amortized_cost / public_on_demand_cost
     end as effective_discount_rate,
     on_demand_from_unblended_fallback,
-    line_count
-from summed
+    line_count,
+    reporting_currency,
+    reporting_exchange_rate,
+    public_on_demand_cost * reporting_exchange_rate as public_on_demand_cost_in_reporting_currency,
+    amortized_cost * reporting_exchange_rate as amortized_cost_in_reporting_currency,
+    unblended_cost * reporting_exchange_rate as unblended_cost_in_reporting_currency,
+    billed_cost * reporting_exchange_rate as billed_cost_in_reporting_currency
+from converted

@@ -1,5 +1,5 @@
-{#- One row per AWS account seen in the CUR: its payer (the latest one it was billed under), its default
-    team under today's rules, and the months it appears in. -#}
+{#- One row per AWS account seen in the CUR: its current payer (the payer of its latest usage, from the
+    dated mapping dim_account_payer), its default team under today's rules, and the months it appears in. -#}
 
 with
 
@@ -21,15 +21,12 @@ account_periods as (
     group by account_id
 ),
 
-latest_payers as (
+current_payers as (
     select
         account_id,
-        payer_account_id,
-        row_number() over (
-            partition by account_id
-            order by billing_period desc, payer_account_id asc
-        ) as payer_rank
-    from allocation_keys
+        payer_account_id
+    from {{ ref('dim_account_payer') }}
+    where valid_to is null
 ),
 
 account_teams as (
@@ -46,16 +43,14 @@ current_default_teams as (
 
 select
     account_periods.account_id,
-    latest_payers.payer_account_id,
-    account_periods.account_id = latest_payers.payer_account_id as is_payer_account,
+    current_payers.payer_account_id,
+    account_periods.account_id = current_payers.payer_account_id as is_payer_account,
     coalesce(current_default_teams.team, 'unallocated') as default_team,
     account_periods.first_billing_period,
     account_periods.last_billing_period,
     cast(account_periods.billing_period_count as bigint) as billing_period_count
 from account_periods
-inner join latest_payers
-    on
-        account_periods.account_id = latest_payers.account_id
-        and latest_payers.payer_rank = 1
+inner join current_payers
+    on account_periods.account_id = current_payers.account_id
 left join current_default_teams
     on account_periods.account_id = current_default_teams.account_id
