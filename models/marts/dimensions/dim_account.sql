@@ -6,7 +6,6 @@ with
 allocation_keys as (
     select distinct
         account_id,
-        payer_account_id,
         billing_period
     from {{ ref('int_allocation_keys') }}
 ),
