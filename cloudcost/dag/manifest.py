@@ -121,7 +121,8 @@ def misplaced_unit_tests(manifest: dict[str, Any]) -> list[str]:
     every = models(manifest)
     wrong = []
     for test in manifest.get("unit_tests", {}).values():
-        tested = [every[uid] for uid in test["depends_on"]["nodes"] if uid in every and every[uid].name == test["model"]]
+        parents = [every[uid] for uid in test["depends_on"]["nodes"] if uid in every]
+        tested = [model for model in parents if model.name == test["model"]]
         if tested and Path(test["original_file_path"]).parent != Path(tested[0].path).parent:
             wrong.append(f"{test['name']} ({test['original_file_path']}) tests {test['model']} ({tested[0].path})")
     return sorted(wrong)
