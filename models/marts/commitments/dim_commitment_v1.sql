@@ -1,4 +1,4 @@
-{#- The public contract of dim_commitment: the logic is in int_commitments, which other models read (a mart is a
-    leaf of the DAG: nothing but exposures, metrics, analyses and tests reads it). -#}
+{#- The public contract of dim_commitment. Its rows are built in int_commitments, which other models read: a
+    mart is a leaf of the DAG, read only by exposures, metrics, analyses and tests (docs/architecture.md). -#}
 
-select * from {{ ref('int_commitments') }}
+select * from {{ ref('int_commitments') }}  -- noqa: AM04 (the columns are the contract's, in the YAML)

@@ -1,4 +1,5 @@
-{#- The public contract of fct_commitment_recommendations: the logic is in int_commitment_recommendations, which other models read (a mart is a
-    leaf of the DAG: nothing but exposures, metrics, analyses and tests reads it). -#}
+{#- The public contract of fct_commitment_recommendations. Its rows are built in int_commitment_recommendations,
+    which other models read: a mart is a leaf of the DAG, read only by exposures, metrics, analyses and tests
+    (docs/architecture.md). -#}
 
-select * from {{ ref('int_commitment_recommendations') }}
+select * from {{ ref('int_commitment_recommendations') }}  -- noqa: AM04 (the columns are the contract's, in the YAML)

@@ -1,4 +1,5 @@
-{#- The public contract of fct_commitment_utilization: the logic is in int_commitment_utilization, which other models read (a mart is a
-    leaf of the DAG: nothing but exposures, metrics, analyses and tests reads it). -#}
+{#- The public contract of fct_commitment_utilization. Its rows are built in int_commitment_utilization, which
+    other models read: a mart is a leaf of the DAG, read only by exposures, metrics, analyses and tests
+    (docs/architecture.md). -#}
 
-select * from {{ ref('int_commitment_utilization') }}
+select * from {{ ref('int_commitment_utilization') }}  -- noqa: AM04 (the columns are the contract's, in the YAML)

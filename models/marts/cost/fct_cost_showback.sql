@@ -1,4 +1,4 @@
-{#- The public contract of fct_cost_showback: the logic is in int_cost_showback, which other models read (a mart is a
-    leaf of the DAG: nothing but exposures, metrics, analyses and tests reads it). -#}
+{#- The public contract of fct_cost_showback. Its rows are built in int_cost_showback, which other models read:
+    a mart is a leaf of the DAG, read only by exposures, metrics, analyses and tests (docs/architecture.md). -#}
 
-select * from {{ ref('int_cost_showback') }}
+select * from {{ ref('int_cost_showback') }}  -- noqa: AM04 (the columns are the contract's, in the YAML)
