@@ -1,5 +1,5 @@
 {#- The public contract of fct_commitment_recommendations. Its rows are built in int_commitment_recommendations,
     which other models read: a mart is a leaf of the DAG, read only by exposures, metrics, analyses and tests
-    (docs/architecture.md). -#}
+    (docs/architecture.md). The contract in the YAML lists its columns. -#}
 
-select * from {{ ref('int_commitment_recommendations') }}  -- noqa: AM04 (the columns are the contract's, in the YAML)
+select * from {{ ref('int_commitment_recommendations') }}  -- noqa: AM04

@@ -1,4 +1,5 @@
 {#- The public contract of fct_cost_showback. Its rows are built in int_cost_showback, which other models read:
-    a mart is a leaf of the DAG, read only by exposures, metrics, analyses and tests (docs/architecture.md). -#}
+    a mart is a leaf of the DAG, read only by exposures, metrics, analyses and tests (docs/architecture.md).
+    The contract in the YAML lists its columns. -#}
 
-select * from {{ ref('int_cost_showback') }}  -- noqa: AM04 (the columns are the contract's, in the YAML)
+select * from {{ ref('int_cost_showback') }}  -- noqa: AM04

@@ -1,5 +1,5 @@
 {#- The public contract of fct_normalized_usage. Its rows are built in int_normalized_usage_allocated, which
     other models read: a mart is a leaf of the DAG, read only by exposures, metrics, analyses and tests
-    (docs/architecture.md). -#}
+    (docs/architecture.md). The contract in the YAML lists its columns. -#}
 
-select * from {{ ref('int_normalized_usage_allocated') }}  -- noqa: AM04 (the columns are the contract's, in the YAML)
+select * from {{ ref('int_normalized_usage_allocated') }}  -- noqa: AM04

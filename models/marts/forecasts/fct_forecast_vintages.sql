@@ -1,5 +1,5 @@
 {#- The public contract of fct_forecast_vintages. Its rows are built in int_forecasts__vintages, which other
     models read: a mart is a leaf of the DAG, read only by exposures, metrics, analyses and tests
-    (docs/architecture.md). -#}
+    (docs/architecture.md). The contract in the YAML lists its columns. -#}
 
-select * from {{ ref('int_forecasts__vintages') }}  -- noqa: AM04 (the columns are the contract's, in the YAML)
+select * from {{ ref('int_forecasts__vintages') }}  -- noqa: AM04
