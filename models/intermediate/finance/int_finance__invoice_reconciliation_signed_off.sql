@@ -2,7 +2,9 @@
     date and the sign-off that accepts the row: the latest sign-off covering its period, payer, invoice and
     billing entity (empty sign-off fields cover all) that names the row's current delivery. A sign-off of an
     earlier delivery no longer applies; `has_stale_sign_off` shows one exists. The explanation of an unmatched
-    row of a restated period says by how much the re-delivery changed the period. -#}
+    row of a restated period says by how much the re-delivery changed the period.
+    Three marts read it (fct_invoice_reconciliation publishes it, fct_period_close_status and
+    fct_reconciliation_exceptions summarize it for the close): a fan-out by design, one set of rows per close. -#}
 
 with
 
