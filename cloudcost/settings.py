@@ -6,7 +6,25 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+# the dbt project a built (non-editable) install carries inside the package; setup.py copies it there
+BUNDLED_PROJECT = PACKAGE_DIR / "dbt_project"
+PROJECT_DIR_ENV = "CLOUDCOST_PROJECT_DIR"
+
+
+def locate_project() -> Path:
+    """The dbt project the CLI runs: CLOUDCOST_PROJECT_DIR when set, else the checkout this package is in,
+    else the copy bundled in the installed package (dbt writes its target/ and the CLI its .cloudcost/ there)."""
+    configured = os.environ.get(PROJECT_DIR_ENV, "").strip()
+    if configured:
+        return Path(configured).resolve()
+    checkout = PACKAGE_DIR.parent
+    if (checkout / "dbt_project.yml").exists():
+        return checkout
+    return BUNDLED_PROJECT
+
+
+PROJECT_ROOT = locate_project()
 RAW_SCHEMA = "raw"
 TARGETS = ("duckdb", "postgres")
 

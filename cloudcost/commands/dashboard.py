@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 
 from cloudcost.commands.options import settings_for, target_option
 from cloudcost.settings import PROJECT_ROOT
 
-APP = PROJECT_ROOT / "streamlit_app" / "app.py"
+
+def app_path() -> Path:
+    """The Streamlit app: the checkout's, else the installed streamlit_app package's (found, not imported:
+    the app imports cloudcost, never the other way round)."""
+    checkout = PROJECT_ROOT / "streamlit_app" / "app.py"
+    if checkout.exists():
+        return checkout
+    spec = importlib.util.find_spec("streamlit_app")
+    if spec is None or spec.origin is None:
+        return checkout
+    return Path(spec.origin).parent / "app.py"
+
+
+APP = app_path()
 
 
 def serve(target: str | None, port: int, headless: bool) -> int:

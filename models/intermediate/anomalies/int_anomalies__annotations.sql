@@ -12,7 +12,7 @@ episodes as (
 ),
 
 commitments as (
-    select * from {{ ref('dim_commitment') }}
+    select * from {{ ref('int_commitments') }}
 ),
 
 commitment_dates as (

@@ -6,7 +6,7 @@
 with
 
 showback as (
-    select * from {{ ref('fct_cost_showback') }}
+    select * from {{ ref('int_cost_showback') }}
 ),
 
 team_amounts as (

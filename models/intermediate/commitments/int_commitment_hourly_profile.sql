@@ -13,7 +13,7 @@ as_of as (
 ),
 
 commitments as (
-    select * from {{ ref('dim_commitment') }}
+    select * from {{ ref('int_commitments') }}
 ),
 
 expiring_commitments as (

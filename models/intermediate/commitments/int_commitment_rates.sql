@@ -12,7 +12,7 @@ as_of as (
 ),
 
 commitments as (
-    select * from {{ ref('dim_commitment') }}
+    select * from {{ ref('int_commitments') }}
 ),
 
 covered_lines as (

@@ -11,18 +11,18 @@ as_of as (
 ),
 
 recommendations as (
-    select * from {{ ref('fct_commitment_recommendations') }}
+    select * from {{ ref('int_commitment_recommendations') }}
 ),
 
 utilization as (
     select utilization.*
-    from {{ ref('fct_commitment_utilization') }} as utilization
+    from {{ ref('int_commitment_utilization') }} as utilization
     cross join as_of
     where utilization.usage_date between as_of.window_start_date and as_of.as_of_date
 ),
 
 commitments as (
-    select * from {{ ref('dim_commitment') }}
+    select * from {{ ref('int_commitments') }}
 ),
 
 generation_map as (

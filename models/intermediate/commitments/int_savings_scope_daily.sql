@@ -21,7 +21,7 @@ commitment_days as (
 ),
 
 commitments as (
-    select * from {{ ref('dim_commitment') }}
+    select * from {{ ref('int_commitments') }}
 ),
 
 generation_map as (

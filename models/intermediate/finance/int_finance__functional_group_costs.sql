@@ -6,7 +6,7 @@
 with
 
 cost_daily as (
-    select * from {{ ref('fct_cost_daily') }}
+    select * from {{ ref('int_cost_daily_allocated') }}
 ),
 
 cost_layers as (

@@ -6,11 +6,11 @@
 with
 
 vintages as (
-    select * from {{ ref('fct_forecast_vintages') }}
+    select * from {{ ref('int_forecasts__vintages') }}
 ),
 
 actuals as (
-    select * from {{ ref('fct_itemized_actuals') }}
+    select * from {{ ref('int_forecasts__itemized_actuals') }}
 ),
 
 data_through as (

@@ -11,7 +11,7 @@ with
 
 usage_days as (
     select max(normalized_usage.usage_date) as last_usage_date
-    from {{ ref('fct_normalized_usage') }} as normalized_usage
+    from {{ ref('int_normalized_usage_allocated') }} as normalized_usage
     {%- if as_of %}
     where normalized_usage.usage_date < cast('{{ as_of }}' as date)
     {%- endif %}
@@ -19,7 +19,7 @@ usage_days as (
 
 cost_days as (
     select max(cost_daily.usage_date) as last_usage_date
-    from {{ ref('fct_cost_daily') }} as cost_daily
+    from {{ ref('int_cost_daily_allocated') }} as cost_daily
     {%- if as_of %}
     where cost_daily.usage_date < cast('{{ as_of }}' as date)
     {%- endif %}

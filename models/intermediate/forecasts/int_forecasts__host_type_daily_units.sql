@@ -5,7 +5,7 @@
 with
 
 normalized_usage as (
-    select * from {{ ref('fct_normalized_usage') }}
+    select * from {{ ref('int_normalized_usage_allocated') }}
 ),
 
 daily_units as (

@@ -1,31 +1,13 @@
-{#- Wide daily cost mart: one column per cost layer plus public on-demand, amortized, unblended and billed cost
-    and the effective discount rate, per day × billing period × payer × account × billing entity × invoice ×
-    currency × service × region × instance family × pricing model × team × host type × functional group.
-    Rebuilt from the incremental daily facts on every run, so mapping changes reach every month.
+{#- The public contract of fct_cost_daily. Its rows are built in int_cost_daily_allocated, which other models
+    read: a mart is a leaf of the DAG, read only by exposures, metrics, analyses and tests
+    (docs/architecture.md). The contract in the YAML lists its columns.
     The *_in_reporting_currency columns convert the row's amounts with the company's exchange_rates.csv (the
     rate valid on the usage date); empty when the file has no rows or no rate covers the day and currency. -#}
 
 with
 
 cost_daily as (
-    select * from {{ ref('int_cost_daily') }}
-),
-
-allocation_mapping as (
-    select * from {{ ref('int_allocation_mapping') }}
-    where mapping_scenario = 'effective'
-),
-
-mapped as (
-    select
-        cost_daily.*,
-        allocation_mapping.team,
-        allocation_mapping.team_source,
-        allocation_mapping.host_type,
-        allocation_mapping.functional_group
-    from cost_daily
-    inner join allocation_mapping
-        on cost_daily.allocation_key = allocation_mapping.allocation_key
+    select * from {{ ref('int_cost_daily_allocated') }}
 ),
 
 exchange_rates as (
@@ -37,106 +19,28 @@ reporting as (
     from exchange_rates
 ),
 
-summed as (
-    select
-        usage_date,
-        billing_period,
-        payer_account_id,
-        account_id,
-        billing_entity,
-        invoice_id,
-        currency,
-        service_code,
-        region,
-        instance_family,
-        pricing_model,
-        team,
-        team_source,
-        host_type,
-        functional_group,
-        {%- for layer in cost_layer_names() %}
-            sum({{ layer }}) as {{ layer }},
-        {%- endfor %}
-        sum(on_demand) as public_on_demand_cost,
-        sum(amortized_cost) as amortized_cost,
-        sum(unblended_cost) as unblended_cost,
-        sum(billed_cost) as billed_cost,
-        sum(on_demand_from_unblended_fallback) as on_demand_from_unblended_fallback,
-        cast(sum(line_count) as bigint) as line_count
-    from mapped
-    group by
-        usage_date,
-        billing_period,
-        payer_account_id,
-        account_id,
-        billing_entity,
-        invoice_id,
-        currency,
-        service_code,
-        region,
-        instance_family,
-        pricing_model,
-        team,
-        team_source,
-        host_type,
-        functional_group
-),
-
 converted as (
     select
-        summed.*,
+        cost_daily.*,
         reporting.reporting_currency,
         case
-            when summed.currency = reporting.reporting_currency then cast(1 as double precision)
+            when cost_daily.currency = reporting.reporting_currency then cast(1 as double precision)
             else cast(exchange_rates.rate as double precision)
         end as reporting_exchange_rate
-    from summed
+    from cost_daily
     cross join reporting
     left join exchange_rates
         on
-            summed.currency = exchange_rates.currency
+            cost_daily.currency = exchange_rates.currency
             and reporting.reporting_currency = exchange_rates.reporting_currency
-            and summed.usage_date >= exchange_rates.valid_from
-            and (exchange_rates.valid_to is null or summed.usage_date < exchange_rates.valid_to)
+            and cost_daily.usage_date >= exchange_rates.valid_from
+            and (exchange_rates.valid_to is null or cost_daily.usage_date < exchange_rates.valid_to)
 )
 
 select
-    {{ row_key([
-        'usage_date', 'billing_period', 'payer_account_id', 'account_id', 'billing_entity', 'invoice_id',
-        'currency', 'service_code', 'region', 'instance_family', 'pricing_model', 'team', 'team_source',
-        'host_type', 'functional_group',
-    ]) }} as cost_daily_key,
-    usage_date,
-    billing_period,
-    payer_account_id,
-    account_id,
-    billing_entity,
-    invoice_id,
-    currency,
-    service_code,
-    region,
-    instance_family,
-    pricing_model,
-    team,
-    team_source,
-    host_type,
-    functional_group,
-    {%- for layer in cost_layer_names() %}
-        {{ layer }},
-    {%- endfor %}
-    public_on_demand_cost,
-    amortized_cost,
-    unblended_cost,
-    billed_cost,
-    case
-        when public_on_demand_cost <> 0 then 1 - amortized_cost / public_on_demand_cost
-    end as effective_discount_rate,
-    on_demand_from_unblended_fallback,
-    line_count,
-    reporting_currency,
-    reporting_exchange_rate,
+    *,
     public_on_demand_cost * reporting_exchange_rate as public_on_demand_cost_in_reporting_currency,
     amortized_cost * reporting_exchange_rate as amortized_cost_in_reporting_currency,
     unblended_cost * reporting_exchange_rate as unblended_cost_in_reporting_currency,
     billed_cost * reporting_exchange_rate as billed_cost_in_reporting_currency
-from converted
+from converted  -- noqa: AM04

@@ -6,7 +6,7 @@
 with
 
 reconciliation as (
-    select * from {{ ref('fct_invoice_reconciliation') }}
+    select * from {{ ref('int_finance__invoice_reconciliation_signed_off') }}
 ),
 
 deliveries as (

@@ -10,7 +10,7 @@
 with
 
 exceptions as (
-    select * from {{ ref('fct_invoice_reconciliation') }}
+    select * from {{ ref('int_finance__invoice_reconciliation_signed_off') }}
     where status <> 'matched'
 ),
 
@@ -24,7 +24,7 @@ delivery_totals as (
 ),
 
 restatements as (
-    select * from {{ ref('fct_cur_restatements') }}
+    select * from {{ ref('int_finance__cur_restatements') }}
     where is_current_delivery and is_changed
 ),
 

@@ -6,12 +6,12 @@
 with
 
 vintages as (
-    select * from {{ ref('fct_forecast_vintages') }}
+    select * from {{ ref('int_forecasts__vintages') }}
     where forecast_kind = 'cost'
 ),
 
 actuals as (
-    select * from {{ ref('fct_itemized_actuals') }}
+    select * from {{ ref('int_forecasts__itemized_actuals') }}
     where actual_kind = 'cost'
 ),
 

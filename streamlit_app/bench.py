@@ -1,4 +1,7 @@
-"""Page render times of the dashboard against one DuckDB warehouse, for `cloudcost bench`.
+"""Page render times of the dashboard against one DuckDB warehouse, for `cloudcost bench --pages`.
+
+It belongs to the app (the `cloudcost` package never imports the app): `cloudcost bench` runs it as
+``python -m streamlit_app.bench WAREHOUSE.duckdb [REPEATS] [--json OUT]``.
 
 Each page is run with Streamlit's AppTest (the script as a browser session would run it, without the
 browser): ``cold`` with the query cache cleared first (every mart query runs), ``warm`` right after (what
@@ -8,6 +11,7 @@ published copy yet.
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import sys
@@ -17,9 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from cloudcost.settings import PROJECT_ROOT
-
-APP = PROJECT_ROOT / "streamlit_app" / "app.py"
+APP = Path(__file__).resolve().parent / "app.py"
 
 
 @dataclass
@@ -70,9 +72,6 @@ def bench_pages(duckdb_path: Path, repeats: int = 3) -> list[PageTiming]:
 
     from cloudcost.publish import publish, published_path
     from cloudcost.settings import load_settings
-
-    if str(PROJECT_ROOT) not in sys.path:
-        sys.path.insert(0, str(PROJECT_ROOT))
     from streamlit_app.pages_index import PAGES
     from streamlit_app.ui import empty_states
 
@@ -117,13 +116,22 @@ def format_table(timings: list[PageTiming]) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    """`python -m cloudcost.dashboard_bench WAREHOUSE.duckdb [REPEATS]`."""
-    if len(sys.argv) < 2:
-        raise SystemExit("usage: python -m cloudcost.dashboard_bench WAREHOUSE.duckdb [REPEATS]")
-    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-    print(format_table(bench_pages(Path(sys.argv[1]), repeats)))
+def main(argv: list[str]) -> None:
+    """`python -m streamlit_app.bench WAREHOUSE.duckdb [REPEATS] [--json OUT]`: print the table (and write
+    every page's timing as JSON to OUT)."""
+    json_out = None
+    if "--json" in argv:
+        at = argv.index("--json")
+        json_out = Path(argv[at + 1])
+        argv = argv[:at] + argv[at + 2 :]
+    if not argv:
+        raise SystemExit("usage: python -m streamlit_app.bench WAREHOUSE.duckdb [REPEATS] [--json OUT]")
+    repeats = int(argv[1]) if len(argv) > 1 else 3
+    timings = bench_pages(Path(argv[0]), repeats)
+    if json_out is not None:
+        json_out.write_text(json.dumps([timing.as_dict() for timing in timings], indent=2))
+    print(format_table(timings))
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -1,0 +1,1 @@
+"""The dbt DAG as the manifest describes it: layers, depth, the rules CONTRIBUTING sets, and its picture."""
