@@ -20,7 +20,6 @@ from streamlit_app import filters, ui  # noqa: E402
 from streamlit_app.pages_index import PAGES, default_page  # noqa: E402
 
 st.set_page_config(page_title="cloudcost", page_icon=":material/savings:", layout="wide")
-st.set_option("client.toolbarMode", "minimal")  # no Deploy button or developer menu, however it is served
 
 
 def navigation() -> tuple[StreamlitPage, dict[str, StreamlitPage]]:
