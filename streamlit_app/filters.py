@@ -113,7 +113,7 @@ def describe(selection: Selection | None = None) -> str:
         if values:
             label = LABELS.get(name, (name.replace("_", " ").capitalize(), ()))[0]
             parts.append(f"{label}: {', '.join(formats.label(value) for value in values)}")
-    if selection.date_from or selection.date_to:
+    if persisted("dates") and (selection.date_from or selection.date_to):  # a range the user chose
         first = formats.day(selection.date_from) if selection.date_from else "…"
         last = formats.day(selection.date_to) if selection.date_to else "…"
         parts.append(f"{first} to {last}")

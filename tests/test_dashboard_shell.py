@@ -277,3 +277,14 @@ def test_the_glossary_page_opens_on_a_linked_term_and_hovers_link_to_it(env: dic
     cost = open_page("cost-layers")
     helps = [metric.help for metric in cost.metric]
     assert any("glossary?term=amortized_cost" in (text or "") for text in helps)
+
+
+def test_a_date_range_in_the_url_limits_the_months_and_is_named_in_the_titles(env: dict[str, str]) -> None:
+    months = sorted(row[0] for row in query(env, "select distinct billing_period from marts.fct_cost_daily"))
+    first, last = months[-2], months[-2].replace(day=28)
+    at = open_page("cost-layers", {"from": first.isoformat(), "to": last.isoformat()})
+    assert list(at.dataframe[0].value["month"]) == [first]
+    assert any(f"{first:%Y-%m-%d} to {last:%Y-%m-%d}" in header.value for header in at.subheader)
+    assert (at.query_params.get("from"), at.query_params.get("to")) == (first.isoformat(), last.isoformat())
+    plain = open_page("cost-layers")
+    assert not any(" to " in header.value for header in plain.subheader), "a default range is not a filter"

@@ -114,8 +114,8 @@ def dollars(frame: pd.DataFrame, currency: str) -> None:
     cols[2].metric(
         "Open differences (CUR − invoice)",
         formats.money(open_rows["cur_vs_invoice_difference"].abs().sum(), currency),
-        delta=f"{len(open_rows):,} invoice rows to explain" if len(open_rows) else "none",
-        delta_color="inverse" if len(open_rows) else "off",
+        delta=f"{len(open_rows):,} invoice rows to explain" if len(open_rows) else None,
+        delta_color="inverse",
         help=ui.term("reconciliation"),
     )
     cols[3].metric(
