@@ -33,6 +33,25 @@ COLUMNS = (
 )
 
 
+def headline(chart_rows: pd.DataFrame, column: str, term_name: str, label: str, grain: str | None) -> None:
+    """The latest figure of each series, one row of short KPIs per business metric (its unit in the line
+    above), so no label is cut off."""
+    when = formats.month if grain == "month" else formats.day
+    latest = chart_rows.sort_values("period_start").groupby("series").tail(1)
+    for metric, rows in latest.groupby("metric_name", sort=True):
+        unit = rows["unit_label"].dropna().iloc[0] if rows["unit_label"].notna().any() else "unit"
+        st.markdown(f"**{metric}** — {label.lower()} cost per {unit}, {when(rows['period_start'].max())}")
+        cols = st.columns(4)
+        for index, (_, row) in enumerate(rows.head(8).iterrows()):
+            group = row.get("functional_group")
+            cols[index % 4].metric(
+                "company" if formats.is_missing(group) or group in ("", "all") else str(group),
+                formats.unit_money(row[column], row.get("currency") or "USD"),
+                help=ui.term(term_name, "unit_cost"),
+                border=True,
+            )
+
+
 def render() -> None:
     st.title("Unit cost")
     st.caption(
@@ -76,18 +95,9 @@ def render() -> None:
     names = chart_rows[["metric_name", "scope", "functional_group"]].fillna("").astype(str)
     chart_rows["series"] = [" · ".join(part for part in parts if part) for parts in names.itertuples(index=False)]
     chart_rows["period_start"] = pd.to_datetime(chart_rows["period_start"])
-    unit = str(chart_rows["unit_label"].dropna().iloc[0]) if chart_rows["unit_label"].notna().any() else "unit"
-    latest = chart_rows.sort_values("period_start").groupby("series").tail(1)
-    when = formats.month if grain == "month" else formats.day
-    st.caption(f"{label} cost per {unit}, latest {'month' if grain == 'month' else 'day'} of each series.")
-    cols = st.columns(3)
-    for index, (_, row) in enumerate(latest.head(6).iterrows()):
-        cols[index % 3].metric(
-            f"{row['series']}, {when(row['period_start'])}",
-            formats.unit_money(row[column], row.get("currency") or "USD"),
-            help=ui.term(term_name, "unit_cost"),
-            border=True,
-        )
+    units_shown = sorted({str(u) for u in chart_rows["unit_label"].dropna()}) or ["unit"]
+    unit = units_shown[0] if len(units_shown) == 1 else "unit"
+    headline(chart_rows, column, term_name, label, grain)
     axis_format = "$,.2f" if chart_rows[column].abs().max() >= 1 else "$,.4f"
     ui.heading(f"{label} cost per {unit}", "unit_cost")
     st.altair_chart(
