@@ -92,8 +92,8 @@ def render() -> None:
         )
         ui.table(frame, "unit cost")
         return
-    names = chart_rows[["metric_name", "scope", "functional_group"]].fillna("").astype(str)
-    chart_rows["series"] = [" · ".join(part for part in parts if part) for parts in names.itertuples(index=False)]
+    groups = chart_rows["functional_group"].fillna("").astype(str).replace({"": "company", "all": "company"})
+    chart_rows["series"] = chart_rows["metric_name"].astype(str) + " · " + groups
     chart_rows["period_start"] = pd.to_datetime(chart_rows["period_start"])
     units_shown = sorted({str(u) for u in chart_rows["unit_label"].dropna()}) or ["unit"]
     unit = units_shown[0] if len(units_shown) == 1 else "unit"
