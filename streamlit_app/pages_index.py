@@ -59,4 +59,10 @@ PAGES: tuple[PageInfo, ...] = (
         "savings-opportunities",
         ("fct_savings_opportunities",),
     ),
+    PageInfo("views/glossary.py", "Glossary", ":material/menu_book:", "glossary", ()),
 )
+
+
+def default_page() -> PageInfo:
+    """The page served at ``/`` (the one marked default, else the first)."""
+    return next((page for page in PAGES if page.default), PAGES[0])

@@ -144,7 +144,7 @@ def test_every_page_has_data_after_the_demo(demo: Warehouse, monkeypatch: pytest
     at = render(page)
     assert not at.exception, [e.value for e in at.exception]
     assert not empty_notices(at), empty_notices(at)
-    assert at.dataframe, f"{page.title}: no table"
+    assert at.dataframe or not page.marts, f"{page.title}: no table"  # (the glossary reads no mart)
 
 
 # -- Postgres ------------------------------------------------------------------------------------------
@@ -177,4 +177,4 @@ def test_postgres_demo_equals_duckdb_and_every_page_has_data_as_the_reader(
         at = render(page)
         assert not at.exception, (page.title, [e.value for e in at.exception])
         assert not empty_notices(at), (page.title, empty_notices(at))
-        assert at.dataframe, f"{page.title}: no table"
+        assert at.dataframe or not page.marts, f"{page.title}: no table"

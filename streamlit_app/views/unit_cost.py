@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from streamlit_app import charts, data, filters, ui
+from streamlit_app import charts, data, filters, formats, ui
 
 MART = "fct_unit_cost"
 HINT = "load business volumes and run `cloudcost build`"
@@ -33,6 +33,25 @@ COLUMNS = (
 )
 
 
+def headline(chart_rows: pd.DataFrame, column: str, term_name: str, label: str, grain: str | None) -> None:
+    """The latest figure of each series, one row of short KPIs per business metric (its unit in the line
+    above), so no label is cut off."""
+    when = formats.month if grain == "month" else formats.day
+    latest = chart_rows.sort_values("period_start").groupby("series").tail(1)
+    for metric, rows in latest.groupby("metric_name", sort=True):
+        unit = rows["unit_label"].dropna().iloc[0] if rows["unit_label"].notna().any() else "unit"
+        st.markdown(f"**{metric}** — {label.lower()} cost per {unit}, {when(rows['period_start'].max())}")
+        cols = st.columns(4)
+        for index, (_, row) in enumerate(rows.head(8).iterrows()):
+            group = row.get("functional_group")
+            cols[index % 4].metric(
+                "company" if formats.is_missing(group) or group in ("", "all") else str(group),
+                formats.unit_money(row[column], row.get("currency") or "USD"),
+                help=ui.term(term_name, "unit_cost"),
+                border=True,
+            )
+
+
 def render() -> None:
     st.title("Unit cost")
     st.caption(
@@ -45,11 +64,13 @@ def render() -> None:
     selection = filters.sidebar(MART, ("metric_name", "functional_group", "currency"), "period_start")
     left, right = st.columns(2)
     with left:
+        grains = data.distinct_values(MART, "period_grain") or ["day"]
         grain = ui.choose(
             "Grain",
-            data.distinct_values(MART, "period_grain") or ["day"],
+            sorted(grains, key=lambda g: g != "month"),  # monthly first: daily figures are noisy
             "unit_cost_grain",
-            "Daily or monthly figures.",
+            "Monthly (default) or daily figures.",
+            format_func=formats.label,
         )
     available = [m for m in MEASURES if m[1] in data.mart_columns(MART)]
     with right:
@@ -71,24 +92,19 @@ def render() -> None:
         )
         ui.table(frame, "unit cost")
         return
-    names = chart_rows[["metric_name", "scope", "functional_group"]].fillna("").astype(str)
-    chart_rows["series"] = [" · ".join(part for part in parts if part) for parts in names.itertuples(index=False)]
+    groups = chart_rows["functional_group"].fillna("").astype(str).replace({"": "company", "all": "company"})
+    chart_rows["series"] = chart_rows["metric_name"].astype(str) + " · " + groups
     chart_rows["period_start"] = pd.to_datetime(chart_rows["period_start"])
-    latest = chart_rows.sort_values("period_start").groupby("series").tail(1)
-    cols = st.columns(min(len(latest), 4) or 1)
-    for slot, (_, row) in zip(cols, latest.head(4).iterrows(), strict=False):
-        unit = row.get("unit_label") or "unit"
-        slot.metric(
-            f"{row['series']} ({row['period_start']:%Y-%m-%d})",
-            f"{ui.money(row[column], row.get('currency') or 'USD')} per {unit}",
-            help=ui.term(term_name, "unit_cost"),
-        )
-    unit = str(chart_rows["unit_label"].dropna().iloc[0]) if chart_rows["unit_label"].notna().any() else "unit"
+    units_shown = sorted({str(u) for u in chart_rows["unit_label"].dropna()}) or ["unit"]
+    unit = units_shown[0] if len(units_shown) == 1 else "unit"
+    headline(chart_rows, column, term_name, label, grain)
+    axis_format = "$,.2f" if chart_rows[column].abs().max() >= 1 else "$,.4f"
+    ui.heading(f"{label} cost per {unit}", "unit_cost")
     st.altair_chart(
-        charts.lines(chart_rows, "period_start", column, "series", "date", f"{label} per {unit} ($)", "$,.4f"),
+        charts.lines(chart_rows, "period_start", column, "series", grain or "date", f"$ per {unit}", axis_format),
         width="stretch",
     )
-    ui.table(frame, "unit cost")
+    ui.table(frame, "unit cost", first=["period_start", "metric_name", "functional_group", column, "business_volume"])
 
 
 render()
