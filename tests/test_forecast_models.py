@@ -20,6 +20,7 @@ from cloudcost.cli import main
 from cloudcost.dbt_runner import run_dbt
 from cloudcost.forecasts.backtest import plan_days
 from cloudcost.forecasts.models import check_model_names, forecast_series
+from cloudcost.forecasts.monthly import MonthlyHistory, add_months, backtest_monthly, bucket, days_in
 from cloudcost.forecasts.statistical import DailyHistory
 from cloudcost.generator import Options, generate, latest_deliveries
 from cloudcost.input_errors import InputError
@@ -64,8 +65,9 @@ def test_a_short_history_says_what_a_backtest_needs() -> None:
         plan_days(_history(30), None, None, 7, 0)
     with pytest.raises(InputError, match="needs at least 37 days"):
         plan_days(_history(36), None, None, 7, 2)
-    with pytest.raises(InputError, match="Use --from 2026-01-29 or later"):
+    with pytest.raises(InputError, match="--from 2026-01-10 leaves less than 28 days") as refused:
         plan_days(_history(60), date(2026, 1, 10), None, 7, 0)
+    assert "Use --from 2026-01-29 or later" in str(refused.value.fix)
     six_weeks = plan_days(_history(42), None, None, 7, 0)
     assert six_weeks.days == [date(2026, 1, 29), date(2026, 2, 5)]
     assert "less than 8 weeks" in six_weeks.notes[0]
@@ -96,7 +98,7 @@ def _cli(settings: Settings, *args: str) -> str:
 
 
 def _query(settings: Settings, sql: str) -> list[tuple]:
-    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+    with duckdb.connect(str(settings.duckdb_path)) as con:  # as the in-process dbt run opened it
         return con.execute(sql).fetchall()
 
 
@@ -134,3 +136,23 @@ def test_forecast_loads_a_model_vintage_through_the_load_checks(final_only: Sett
     assert rows[0][0] > 0 and rows[0][1:] == (1, 35, True)
     again = _cli(final_only, "forecast", "--model", "autoets")
     assert "already loaded" in again
+
+
+def _monthly(months: int, rate: float = 10.0) -> MonthlyHistory:
+    calendar_months = [add_months(date(2024, 1, 1), i) for i in range(months)]
+    return MonthlyHistory({"svc / acct": {m: rate * days_in(m) for m in calendar_months}}, calendar_months)
+
+
+def test_monthly_forecasts_keep_the_days_of_each_month() -> None:
+    """A steady $10 a day: February's $290 (2024) and $280 (2025) are not dips, every forecast is exact."""
+    score = backtest_monthly(_monthly(26), ["last_value", "seasonal_naive", "autoets"])
+    for source in ("last_value", "seasonal_naive", "autoets"):
+        for name in ("m1", "m2-3", "m4-6", "m7-12"):
+            assert score.wape(source, name) == pytest.approx(0.0, abs=1e-9), (source, name)
+    assert score.points[("last_value", "m1")] == 14  # origins 2025-01 … 2026-02
+    assert [bucket(h) for h in (1, 2, 3, 4, 6, 7, 12)] == ["m1", "m2-3", "m2-3", "m4-6", "m4-6", "m7-12", "m7-12"]
+
+
+def test_a_monthly_backtest_needs_a_year_and_a_month() -> None:
+    with pytest.raises(InputError, match="needs at least 13 whole months .* holds 12"):
+        backtest_monthly(_monthly(12), ["last_value"])

@@ -43,7 +43,7 @@ class DailyHistory:
 
 
 def _query(settings: Settings, sql: str) -> list[tuple]:
-    with connect(settings, read_only=settings.target == "duckdb") as con:
+    with connect(settings) as con:  # read-write: an in-process dbt run keeps its own (read-write) handle open
         if settings.target == "duckdb":
             return con.execute(sql).fetchall()
         with con.cursor() as cur:
