@@ -76,7 +76,8 @@ def test_a_short_history_says_what_a_backtest_needs() -> None:
 
 @pytest.fixture(scope="module")
 def final_only(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Seven weeks of generated history (May 1 – June 19 … as delivered last), final deliveries only, built."""
+    """About seven weeks of generated history (May 1 to June's last month-to-date delivery), final deliveries
+    only, built."""
     root = tmp_path_factory.mktemp("backtest")
     data = root / "data"
     generate(Options(out=data, flavour="cur2_parquet", rows=3_000, months=2, start=date(2026, 5, 1), seed=5))
@@ -84,7 +85,8 @@ def final_only(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         load_settings("duckdb"), duckdb_path=root / "warehouse.duckdb", company_dir=(data / "company").resolve()
     )
     load_paths(latest_deliveries(data), settings, progress=False)
-    for args in (["seed"], ["build", "--select", "+fct_forecast_accuracy", "--exclude", "resource_type:test"]):
+    built = ["build", "--select", "+fct_forecast_accuracy", "+dim_host_type", "--exclude", "resource_type:test"]
+    for args in (["seed"], built):
         outcome = run_dbt([*args, "--no-write-json"], settings, target_path=root / "target", quiet=True)
         assert outcome.success, outcome.failures()
     return settings
@@ -104,8 +106,8 @@ def _query(settings: Settings, sql: str) -> list[tuple]:
 
 def test_backtest_fills_the_accuracy_mart_from_final_deliveries(final_only: Settings) -> None:
     assert _query(final_only, "select count(*) from raw.raw_cur_deliveries where superseded_at is not null") == [(0,)]
-    output = _cli(final_only, "backtest", "--every", "week", "--model", "autoarima")
-    assert "as-of date(s)" in output
+    output = _cli(final_only, "backtest", "--every", "14d", "--model", "autoarima")
+    assert "as-of date(s) from 2026-05-29" in output  # four weeks in: the history holds less than eight
     sources = dict(
         _query(
             final_only,
