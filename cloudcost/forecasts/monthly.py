@@ -61,7 +61,7 @@ class MonthlyHistory:
 
 
 def read_monthly_history(settings: Settings, measure: str) -> MonthlyHistory:
-    with connect(settings) as con:  # read-write: an in-process dbt run keeps its own (read-write) handle open
+    with connect(settings, read_only=settings.target == "duckdb") as con:
         if settings.target == "duckdb":
             rows = con.execute(MEASURES[measure]).fetchall()
         else:
