@@ -14,7 +14,7 @@ SQL_DIRS := $(wildcard models macros analyses snapshots data-tests)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,models]"
 	@touch $(STAMP)
 
 setup: $(STAMP) ## create .venv and install pinned dependencies

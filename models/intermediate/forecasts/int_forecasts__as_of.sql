@@ -3,9 +3,11 @@
 {#- The moment the computed forecasts are made (one row). The generation date is var('as_of_date') when
     set (replay sets it day by day), else the day after the last day of actuals. Forecasts use only actuals
     of days before the generation date: `usage_data_through` / `cost_data_through` are the last such days
-    (earlier than the day before when the CUR lags). -#}
+    (earlier than the day before when the CUR lags). `cloudcost backtest --lag-days N` simulates a delivery
+    lag: with var('forecast_data_lag_days') = N the forecasts see only days before the generation date less N. -#}
 
 {%- set as_of = forecast_as_of_date() %}
+{%- set lag_days = var('forecast_data_lag_days', 0) | int %}
 
 with
 
@@ -13,7 +15,7 @@ usage_days as (
     select max(normalized_usage.usage_date) as last_usage_date
     from {{ ref('int_normalized_usage_allocated') }} as normalized_usage
     {%- if as_of %}
-    where normalized_usage.usage_date < cast('{{ as_of }}' as date)
+    where normalized_usage.usage_date < {{ add_days("cast('" ~ as_of ~ "' as date)", -1 * lag_days) }}
     {%- endif %}
 ),
 
@@ -21,7 +23,7 @@ cost_days as (
     select max(cost_daily.usage_date) as last_usage_date
     from {{ ref('int_cost_daily_allocated') }} as cost_daily
     {%- if as_of %}
-    where cost_daily.usage_date < cast('{{ as_of }}' as date)
+    where cost_daily.usage_date < {{ add_days("cast('" ~ as_of ~ "' as date)", -1 * lag_days) }}
     {%- endif %}
 ),
 

@@ -1,6 +1,7 @@
 {#- Every vintage of every forecast source, flattened from the forecast snapshots: one row per source,
     vintage (generated_at), grain and target. The vintage time is the row's own generated_at, never the
-    snapshot's validity timestamps (an invalidated row's dbt_valid_to is wall-clock time). -#}
+    snapshot's validity timestamps (an invalidated row's dbt_valid_to is wall-clock time). Backtest vintages
+    (`cloudcost backtest`, sources named `backtest:…`) are added from their raw table with is_backtest. -#}
 
 with
 
@@ -26,8 +27,36 @@ usage_vintages as (
         snapshot_rows.upper_bound,
         cast(null as double precision) as public_on_demand_cost,
         cast(null as double precision) as expected_discount_rate,
-        cast(null as double precision) as net_cost
+        cast(null as double precision) as net_cost,
+        false as is_backtest
     from {{ ref('snp_usage_forecasts') }} as snapshot_rows
+),
+
+backtest_vintages as (
+    select
+        backtests.forecast_key,
+        backtests.forecast_source,
+        'usage' as forecast_kind,
+        backtests.generated_at,
+        'host_type' as forecast_grain,
+        backtests.grain_key,
+        backtests.target_date,
+        {{ month_start('backtests.target_date') }} as forecast_month,
+        backtests.host_type,
+        cast(null as {{ dbt.type_string() }}) as team,
+        cast(null as {{ dbt.type_string() }}) as instance_family,
+        cast(null as {{ dbt.type_string() }}) as region,
+        cast(null as {{ dbt.type_string() }}) as service_code,
+        cast(null as {{ dbt.type_string() }}) as pricing_model,
+        cast(null as {{ dbt.type_string() }}) as currency,
+        backtests.normalized_units,
+        backtests.lower_bound,
+        backtests.upper_bound,
+        cast(null as double precision) as public_on_demand_cost,
+        cast(null as double precision) as expected_discount_rate,
+        cast(null as double precision) as net_cost,
+        true as is_backtest
+    from {{ ref('stg_forecasts__backtest_forecasts') }} as backtests
 ),
 
 cost_vintages as (
@@ -52,7 +81,8 @@ cost_vintages as (
         cast(null as double precision) as upper_bound,
         snapshot_rows.public_on_demand_cost,
         snapshot_rows.expected_discount_rate,
-        snapshot_rows.net_cost
+        snapshot_rows.net_cost,
+        false as is_backtest
     from {{ ref('snp_cost_forecasts') }} as snapshot_rows
 ),
 
@@ -60,6 +90,8 @@ vintages as (
     select * from usage_vintages
     union all
     select * from cost_vintages
+    union all
+    select * from backtest_vintages
 ),
 
 with_horizon as (
@@ -96,5 +128,6 @@ select
     upper_bound,
     public_on_demand_cost,
     expected_discount_rate,
-    net_cost
+    net_cost,
+    is_backtest
 from with_horizon
