@@ -55,7 +55,11 @@ def export_settings(settings: Settings) -> None:
     """Make the dbt profile see the same target and paths as the CLI (absolute DuckDB path)."""
     os.environ["CLOUDCOST_TARGET"] = settings.target
     os.environ["CLOUDCOST_DUCKDB_PATH"] = str(settings.duckdb_path)
-    settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    os.environ["CLOUDCOST_SPARK_WAREHOUSE"] = str(settings.spark_warehouse)
+    if settings.target == "spark":
+        settings.spark_warehouse.mkdir(parents=True, exist_ok=True)
+    else:
+        settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
 
 
 def warehouse_key(settings: Settings) -> str:
@@ -63,6 +67,9 @@ def warehouse_key(settings: Settings) -> str:
     if settings.target == "postgres":
         where = f"{settings.pg_host}:{settings.pg_port}/{settings.pg_database}"
         name = settings.pg_database
+    elif settings.target == "spark":
+        where = str(settings.spark_warehouse.resolve())
+        name = settings.spark_warehouse.name
     else:
         where = str(settings.duckdb_path.resolve())
         name = settings.duckdb_path.stem
