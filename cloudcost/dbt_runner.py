@@ -37,6 +37,8 @@ def profiles_dir() -> Path:
 
 
 WRITING_COMMANDS = frozenset({"build", "run", "seed", "snapshot"})
+# dbt commands that open no warehouse connection (no Spark session, no catalog lock)
+OFFLINE_COMMANDS = frozenset({"parse", "ls", "list", "compile", "docs", "deps", "clean", "debug"})
 
 
 @dataclass
@@ -118,6 +120,10 @@ def run_dbt(
         from cloudcost.warehouse import ensure_postgres_database
 
         ensure_postgres_database(settings)
+    if settings.target == "spark" and args and args[0] not in OFFLINE_COMMANDS and "cloudcost_register_raw" not in args:
+        from cloudcost.spark_session import prepare_spark
+
+        prepare_spark(settings, lambda op_args: run_dbt(op_args, settings, target_path, quiet=True, manifest=manifest))
     if args and args[0] in WRITING_COMMANDS:
         from cloudcost.build_state import forget_build
 

@@ -182,7 +182,8 @@ class SparkTarget:
         """Each delivery's lines and totals as Parquet under _pending/<delivery id>/ (nothing visible yet)."""
         con = self._con
         columns = [column.name for column in RAW_LINE_ITEM_COLUMNS]
-        con.execute(f"create or replace temp table cloudcost_lines_to_write as {lines_to_write_sql(columns, loaded_at)}")
+        lines = lines_to_write_sql(columns, loaded_at)
+        con.execute(f"create or replace temp table cloudcost_lines_to_write as {lines}")
         con.execute(f"create or replace temp table cloudcost_totals_to_write as {delivery_totals_sql()}")
         tables = (
             (LINE_ITEMS, "cloudcost_lines_to_write", RAW_LINE_ITEM_COLUMNS, "bill_payer_account_id",
