@@ -219,3 +219,11 @@
     {%- endif -%}
     array_join(transform({{ sorted }}, x -> x.v), {{ delimiter_text }})
 {%- endmacro %}
+
+{#- Contract constraints (not_null, primary key) are written to the table only where the format keeps them
+    (Delta); plain Parquet tables cannot, and the models' not_null and grain tests check the same rules. -#}
+{% macro spark__persist_constraints(relation, model) -%}
+    {%- if config.get('file_format') in ['delta'] -%}
+        {{ return(dbt.spark__persist_constraints(relation, model)) }}
+    {%- endif -%}
+{%- endmacro %}
