@@ -49,9 +49,16 @@ def spark_marts_connection(settings: Settings) -> Any:
     con.execute("create schema marts")
     folder = spark_marts_folder(settings)
     for table in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if table.is_dir() and re.fullmatch(r"[a-z_][a-z0-9_]*", table.name) and any(table.glob("*.parquet")):
-            files = str(table / "*.parquet").replace("'", "''")
-            con.execute(f'create view marts."{table.name}" as select * from read_parquet(\'{files}\')')
+        if not (table.is_dir() and re.fullmatch(r"[a-z_][a-z0-9_]*", table.name)):
+            continue
+        # a table partitioned by billing_period keeps its files in billing_period=.../ folders
+        pattern = "*.parquet" if any(table.glob("*.parquet")) else "*=*/*.parquet"
+        if not any(table.glob(pattern)):
+            continue
+        files = str(table / pattern).replace("'", "''")
+        con.execute(
+            f'create view marts."{table.name}" as select * from read_parquet(\'{files}\', hive_partitioning = true)'
+        )
     return con
 
 
