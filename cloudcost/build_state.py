@@ -189,8 +189,8 @@ def up_to_date(settings: Settings, with_tests: bool) -> tuple[bool, str | None, 
     """(nothing to do?, the current fingerprint, the last build's record).
 
     Nothing to do when the last complete build had the same fingerprint, ran at least the tests asked for,
-    and every relation it made is still there."""
-    if not _warehouse_exists(settings):
+    and every relation it made is still there. Spark keeps no record: every build runs dbt."""
+    if settings.target == "spark" or not _warehouse_exists(settings):
         return False, None, None
     with connect(settings) as con:
         current = fingerprint(settings, con)
@@ -206,7 +206,9 @@ def up_to_date(settings: Settings, with_tests: bool) -> tuple[bool, str | None, 
 
 
 def record_build(settings: Settings, with_tests: bool) -> str:
-    """Record the fingerprint of the inputs of the build that just passed; returns it."""
+    """Record the fingerprint of the inputs of the build that just passed; returns it ("" on Spark)."""
+    if settings.target == "spark":
+        return ""
     with connect(settings) as con:
         value = fingerprint(settings, con)
         write_record(con, settings.target, value, with_tests)
@@ -215,7 +217,7 @@ def record_build(settings: Settings, with_tests: bool) -> str:
 
 def forget_build(settings: Settings) -> None:
     """Drop the record: the next `cloudcost build` runs dbt whatever the fingerprint."""
-    if not _warehouse_exists(settings):
+    if settings.target == "spark" or not _warehouse_exists(settings):
         return
     try:
         with connect(settings) as con:

@@ -37,6 +37,8 @@ def profiles_dir() -> Path:
 
 
 WRITING_COMMANDS = frozenset({"build", "run", "seed", "snapshot"})
+# dbt commands that open no warehouse connection (no Spark session, no catalog lock)
+OFFLINE_COMMANDS = frozenset({"parse", "ls", "list", "compile", "docs", "deps", "clean", "debug"})
 
 
 @dataclass
@@ -55,7 +57,11 @@ def export_settings(settings: Settings) -> None:
     """Make the dbt profile see the same target and paths as the CLI (absolute DuckDB path)."""
     os.environ["CLOUDCOST_TARGET"] = settings.target
     os.environ["CLOUDCOST_DUCKDB_PATH"] = str(settings.duckdb_path)
-    settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    os.environ["CLOUDCOST_SPARK_WAREHOUSE"] = str(settings.spark_warehouse)
+    if settings.target == "spark":
+        settings.spark_warehouse.mkdir(parents=True, exist_ok=True)
+    else:
+        settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
 
 
 def warehouse_key(settings: Settings) -> str:
@@ -63,6 +69,9 @@ def warehouse_key(settings: Settings) -> str:
     if settings.target == "postgres":
         where = f"{settings.pg_host}:{settings.pg_port}/{settings.pg_database}"
         name = settings.pg_database
+    elif settings.target == "spark":
+        where = str(settings.spark_warehouse.resolve())
+        name = settings.spark_warehouse.name
     else:
         where = str(settings.duckdb_path.resolve())
         name = settings.duckdb_path.stem
@@ -111,6 +120,10 @@ def run_dbt(
         from cloudcost.warehouse import ensure_postgres_database
 
         ensure_postgres_database(settings)
+    if settings.target == "spark" and args and args[0] not in OFFLINE_COMMANDS and "cloudcost_register_raw" not in args:
+        from cloudcost.spark_session import prepare_spark
+
+        prepare_spark(settings, lambda op_args: run_dbt(op_args, settings, target_path, quiet=True, manifest=manifest))
     if args and args[0] in WRITING_COMMANDS:
         from cloudcost.build_state import forget_build
 

@@ -83,6 +83,8 @@ def published_path(settings: Settings) -> Path:
     if explicit:
         path = Path(explicit)
         return path if path.is_absolute() else Path.cwd() / path
+    if settings.target == "spark":
+        return settings.spark_warehouse / "published" / "cloudcost.duckdb"
     return settings.duckdb_path.parent / "published" / settings.duckdb_path.name
 
 
@@ -99,6 +101,8 @@ def publish(settings: Settings | None = None, marts: Sequence[str] = DASHBOARD_M
     names = _checked(marts)
     if settings.target == "postgres":
         return publish_postgres(settings, names)
+    if settings.target == "spark":
+        return publish_spark(settings, published_path(settings), names)
     return publish_duckdb(settings.duckdb_path, published_path(settings), names)
 
 
@@ -138,6 +142,34 @@ def publish_duckdb(source: Path, destination: Path, marts: Sequence[str]) -> Pub
         temporary.unlink(missing_ok=True)
         raise
     return PublishResult("duckdb", str(destination), published_at, copied, missing)
+
+
+def publish_spark(settings: Settings, destination: Path, marts: Sequence[str]) -> PublishResult:
+    """Copy the marts' Parquet files of a Spark build into a new dashboard file swapped in at ``destination``.
+
+    The dashboard then reads a DuckDB file as for a DuckDB build: no Spark session in the app."""
+    import duckdb
+
+    from cloudcost.warehouse import spark_marts_connection
+
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    temporary = destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    published_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    con = spark_marts_connection(settings)
+    try:
+        con.execute(f"attach '{_sql_path(temporary)}' as dashboard_publish")
+        copied, missing = _copy_marts(con, _dest_catalog(con), "dashboard_publish", marts, published_at)
+        con.execute("detach dashboard_publish")
+    except duckdb.Error:
+        temporary.unlink(missing_ok=True)
+        raise
+    finally:
+        con.close()
+    _fsync(temporary)
+    os.replace(temporary, destination)
+    _fsync_dir(destination.parent)
+    return PublishResult("spark", str(destination), published_at, copied, missing)
 
 
 def _publish_duckdb_shared(

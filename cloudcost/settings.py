@@ -26,7 +26,7 @@ def locate_project() -> Path:
 
 PROJECT_ROOT = locate_project()
 RAW_SCHEMA = "raw"
-TARGETS = ("duckdb", "postgres")
+TARGETS = ("duckdb", "postgres", "spark")
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,8 @@ class Settings:
     pg_database: str
     # the company folder (DESIGN.md §6): --company DIR or CLOUDCOST_COMPANY_DIR; None = the neutral starter
     company_dir: Path | None = None
+    # Spark: the folder of the local catalog (Derby metastore), the tables' files and the published marts
+    spark_warehouse: Path = Path("warehouse/spark")
 
     @property
     def pg_dsn(self) -> str:
@@ -55,7 +57,7 @@ class Settings:
 
 
 def load_settings(target: str | None = None) -> Settings:
-    """Read CLOUDCOST_TARGET, CLOUDCOST_DUCKDB_PATH and the standard PG* variables."""
+    """Read CLOUDCOST_TARGET, CLOUDCOST_DUCKDB_PATH, CLOUDCOST_SPARK_WAREHOUSE and the standard PG* variables."""
     chosen = (target or os.environ.get("CLOUDCOST_TARGET") or "duckdb").lower()
     if chosen not in TARGETS:
         raise ValueError(f"CLOUDCOST_TARGET must be one of {', '.join(TARGETS)}, not {chosen!r}")
@@ -71,7 +73,12 @@ def load_settings(target: str | None = None) -> Settings:
         pg_password=os.environ.get("PGPASSWORD", ""),
         pg_database=os.environ.get("PGDATABASE", "cloudcost"),
         company_dir=company_dir_from_environment(),
+        spark_warehouse=_absolute(Path(os.environ.get("CLOUDCOST_SPARK_WAREHOUSE", "warehouse/spark"))),
     )
+
+
+def _absolute(path: Path) -> Path:
+    return path if path.is_absolute() else Path.cwd() / path
 
 
 def company_dir_from_environment() -> Path | None:

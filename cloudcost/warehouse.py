@@ -1,9 +1,11 @@
-"""Open a DB-API connection to the configured warehouse (DuckDB file or Postgres)."""
+"""Open a DB-API connection to the configured warehouse (DuckDB file, Postgres, or a Spark build's marts)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from cloudcost.settings import Settings, load_settings
@@ -13,7 +15,9 @@ from cloudcost.settings import Settings, load_settings
 def connect(settings: Settings | None = None, read_only: bool = False) -> Iterator[Any]:
     """Yield a connection; DuckDB gets its parent folder created, Postgres uses the PG* settings."""
     settings = settings or load_settings()
-    if settings.target == "duckdb":
+    if settings.target == "spark":
+        con = spark_marts_connection(settings)
+    elif settings.target == "duckdb":
         import duckdb
 
         settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
@@ -28,6 +32,34 @@ def connect(settings: Settings | None = None, read_only: bool = False) -> Iterat
         yield con
     finally:
         con.close()
+
+
+def spark_marts_folder(settings: Settings) -> Path:
+    """Where Spark keeps the `marts` schema's tables (spark.sql.warehouse.dir/marts.db), one folder each."""
+    return settings.spark_warehouse / "tables" / "marts.db"
+
+
+def spark_marts_connection(settings: Settings) -> Any:
+    """An in-memory DuckDB whose `marts` schema has a view per mart a Spark build wrote (its Parquet files).
+
+    Readers (export, publish) never start Spark: they read the files the last build left."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    folder = spark_marts_folder(settings)
+    for table in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if not (table.is_dir() and re.fullmatch(r"[a-z_][a-z0-9_]*", table.name)):
+            continue
+        # a table partitioned by billing_period keeps its files in billing_period=.../ folders
+        pattern = "*.parquet" if any(table.glob("*.parquet")) else "*=*/*.parquet"
+        if not any(table.glob(pattern)):
+            continue
+        files = str(table / pattern).replace("'", "''")
+        con.execute(
+            f'create view marts."{table.name}" as select * from read_parquet(\'{files}\', hive_partitioning = true)'
+        )
+    return con
 
 
 def ensure_postgres_database(settings: Settings) -> None:

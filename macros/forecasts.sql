@@ -57,7 +57,15 @@
 
 {#- ISO day of the week (1 = Monday … 7 = Sunday) of a date. -#}
 {% macro iso_day_of_week(date_expr) -%}
+    {{ return(adapter.dispatch('iso_day_of_week', 'cloudcost')(date_expr)) }}
+{%- endmacro %}
+
+{% macro default__iso_day_of_week(date_expr) -%}
     cast(extract(isodow from cast({{ date_expr }} as date)) as integer)
+{%- endmacro %}
+
+{% macro spark__iso_day_of_week(date_expr) -%}
+    cast(extract(dayofweek_iso from cast({{ date_expr }} as date)) as int)
 {%- endmacro %}
 
 {#- First and last day of the month of a date. -#}

@@ -49,7 +49,7 @@ def write_query(settings: Settings, sql: str, params: Sequence[Any], out: Path) 
     written = 0
     writer: Any = None
     with connect(settings, read_only=True) as con:
-        batches = _duckdb_batches if settings.target == "duckdb" else _postgres_batches
+        batches = _postgres_batches if settings.target == "postgres" else _duckdb_batches
         try:
             for batch in batches(con, sql, params):
                 if writer is None:

@@ -37,6 +37,10 @@ def open_target(settings: Settings) -> Target:
         from cloudcost.loader.postgres_target import PostgresTarget
 
         return PostgresTarget(settings)
+    if settings.target == "spark":
+        from cloudcost.loader.spark_target import SparkTarget
+
+        return SparkTarget(settings)
     from cloudcost.loader.duckdb_target import DuckDBTarget
 
     return DuckDBTarget(settings)

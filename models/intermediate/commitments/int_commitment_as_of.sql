@@ -49,6 +49,6 @@ select
     window_start_date,
     cast(window_start_date as timestamp) as window_start_at,
     cast(cast(as_of_date + 1 as date) as timestamp) as window_end_at,
-    cast(as_of_date - window_start_date + 1 as integer) as window_days,
-    cast(as_of_date - window_start_date + 1 as integer) * 24 as window_hours
+    ({{ days_between('window_start_date', 'as_of_date') }} + 1) as window_days,
+    ({{ days_between('window_start_date', 'as_of_date') }} + 1) * 24 as window_hours
 from windowed

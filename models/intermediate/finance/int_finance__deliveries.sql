@@ -25,10 +25,10 @@ sequenced as (
         deliveries.loaded_at,
         deliveries.superseded_at,
         deliveries.is_current,
-        row_number() over (
+        cast(row_number() over (
             partition by deliveries.billing_period, deliveries.payer_account_id
             order by deliveries.loaded_at, deliveries.delivery_id
-        ) as delivery_sequence,
+        ) as bigint) as delivery_sequence,
         lag(deliveries.delivery_id) over (
             partition by deliveries.billing_period, deliveries.payer_account_id
             order by deliveries.loaded_at, deliveries.delivery_id

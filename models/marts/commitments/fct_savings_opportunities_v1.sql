@@ -128,9 +128,9 @@ measured as (
 realized as (
     select
         measured.*,
-        measured.baseline_cost / nullif(measured.baseline_end_date - measured.baseline_start_date + 1, 0)
+        measured.baseline_cost / nullif({{ days_between('measured.baseline_start_date', 'measured.baseline_end_date') }} + 1, 0)
         * {{ hours }} / 24 as baseline_monthly_cost,
-        measured.current_cost / nullif(measured.current_end_date - measured.current_start_date + 1, 0)
+        measured.current_cost / nullif({{ days_between('measured.current_start_date', 'measured.current_end_date') }} + 1, 0)
         * {{ hours }} / 24 as current_monthly_cost,
         case
             when measured.baseline_units is not null and measured.current_units is not null
@@ -140,11 +140,11 @@ realized as (
                         - measured.current_cost / nullif(measured.current_units, 0)
                     )
                     * measured.current_units
-                    / nullif(measured.current_end_date - measured.current_start_date + 1, 0) * {{ hours }} / 24
+                    / nullif({{ days_between('measured.current_start_date', 'measured.current_end_date') }} + 1, 0) * {{ hours }} / 24
             else
-                measured.baseline_cost / nullif(measured.baseline_end_date - measured.baseline_start_date + 1, 0)
+                measured.baseline_cost / nullif({{ days_between('measured.baseline_start_date', 'measured.baseline_end_date') }} + 1, 0)
                 * {{ hours }} / 24
-                - measured.current_cost / nullif(measured.current_end_date - measured.current_start_date + 1, 0)
+                - measured.current_cost / nullif({{ days_between('measured.current_start_date', 'measured.current_end_date') }} + 1, 0)
                 * {{ hours }} / 24
         end as realized_monthly_savings
     from measured
