@@ -47,7 +47,7 @@ class DuckDBResources:
 
     def values(self) -> dict[str, str]:
         return {
-            "memory_limit": f"{self.memory_limit_mib}MB",
+            "memory_limit": f"{self.memory_limit_mib}MiB",
             "threads": str(self.threads),
             "temp_directory": str(self.temp_directory),
             "preserve_insertion_order": "false",
@@ -56,7 +56,7 @@ class DuckDBResources:
     def environment(self) -> dict[str, str]:
         """The variables the dbt profile reads (exported before dbt runs)."""
         return {
-            MEMORY_ENV: f"{self.memory_limit_mib}MB",
+            MEMORY_ENV: f"{self.memory_limit_mib}MiB",
             THREADS_ENV: str(self.threads),
             TEMP_ENV: str(self.temp_directory),
         }
