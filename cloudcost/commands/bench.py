@@ -48,6 +48,10 @@ class BenchRun:
         except RuntimeError as error:
             raise click.ClickException(str(error)) from error
         self.phases.append(measured)
+        click.echo(
+            f"    {measured.cpu_seconds:.1f} CPU s, {measured.wall_seconds:.1f} s wall, "
+            f"peak {measured.peak_rss_mib:,.0f} MiB"
+        )
         return measured
 
 
