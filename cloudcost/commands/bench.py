@@ -20,6 +20,7 @@ from pathlib import Path
 import click
 
 from cloudcost.bench_measure import Measurement, run_measured
+from cloudcost.generator.deliveries import Delivery
 from cloudcost.settings import PROJECT_ROOT, load_settings
 
 
@@ -96,21 +97,27 @@ def generate_once(run: BenchRun, data: Path, rows: int, seed: int, reuse: bool) 
     run.cli("generate", args, rows=rows)
 
 
-def restated_phases(run: BenchRun, data: Path, rows_per_month: int) -> dict[str, float | None]:
-    """Load the restated month and rebuild; then build a fresh warehouse holding that month alone."""
-    from cloudcost.generator import deliveries as list_deliveries
+def first_load(all_deliveries: list[Delivery], restated: Delivery | None) -> list[Path]:
+    """Per billing period its latest delivery, except the restated month's: the delivery before the restatement
+    (so that loading the restatement afterwards replaces a month)."""
+    chosen: dict[str, Delivery] = {}
+    for delivery in all_deliveries:  # in delivery order: the last one kept is the newest
+        later = restated is not None and delivery.sequence >= restated.sequence
+        if later and delivery.billing_period == restated.billing_period:  # type: ignore[union-attr]
+            continue
+        chosen[delivery.billing_period] = delivery
+    return [chosen[period].path for period in sorted(chosen)]
 
-    restated = [d.path for d in list_deliveries(data) if d.kind == "restated"]
-    if not restated:
-        return {}
-    run.cli("load restated month", ["load", "--quiet", str(restated[-1])])
-    incremental = run.cli("incremental build", ["build"], rows=rows_per_month)
+
+def restated_phases(run: BenchRun, restated: Delivery) -> dict[str, float | None]:
+    """Load the restated month and rebuild; then build a fresh warehouse holding that month alone."""
+    path, rows = str(restated.path), restated.row_count
+    run.cli("load restated month", ["load", "--quiet", path])
+    incremental = run.cli("incremental build", ["build"], rows=rows)
     alone = run.folder / "month-alone.duckdb"
-    for stale in run.folder.glob("month-alone.duckdb*"):
-        stale.unlink() if stale.is_file() else None
-    run.cli("load month alone", ["load", "--quiet", str(restated[-1])], warehouse=alone)
+    run.cli("load month alone", ["load", "--quiet", path], warehouse=alone)
     try:
-        month = run.cli("build month alone", ["build"], rows=rows_per_month, warehouse=alone)
+        month = run.cli("build month alone", ["build"], rows=rows, warehouse=alone)
     except click.ClickException as error:
         click.echo(f"  build month alone failed ({error.message}); no ratio to it")
         month = None
@@ -180,7 +187,8 @@ def bench(rows: int, seed: int, out: Path, reuse: bool, restated: bool, pages: b
     raw table; the no-op rebuild and the restated month against the full build and that month built alone.
     Memory and threads follow CLOUDCOST_DUCKDB_MEMORY_LIMIT / CLOUDCOST_DUCKDB_THREADS (docs/performance.md).
     """
-    from cloudcost.generator import FINANCE_FILES, generated_files, latest_deliveries
+    from cloudcost.generator import FINANCE_FILES, generated_files
+    from cloudcost.generator import deliveries as list_deliveries
     from cloudcost.generator.company_folder import demo_company_dir, write_demo_company
 
     folder = (out / f"rows-{rows}-seed-{seed}").resolve()
@@ -196,7 +204,10 @@ def bench(rows: int, seed: int, out: Path, reuse: bool, restated: bool, pages: b
     if not (demo_company_dir(data) / "cloudcost.yml").is_file():
         write_demo_company(data)
     env["CLOUDCOST_COMPANY_DIR"] = str(demo_company_dir(data))
-    current = latest_deliveries(data)
+    all_deliveries = list_deliveries(data)
+    restatements = [d for d in all_deliveries if d.kind == "restated" and d.latest] if restated else []
+    last_restated = restatements[-1] if restatements else None
+    current = first_load(all_deliveries, last_restated)
     files = parquet_files(current)
     loaded = count_rows(files)
     copy = run.floor("floor: bare Parquet copy", ["copy", str(folder / "floor-copy.duckdb"), *map(str, files)], loaded)
@@ -216,8 +227,8 @@ def bench(rows: int, seed: int, out: Path, reuse: bool, restated: bool, pages: b
         "noop_rebuild_to_full_build_wall": ratio(noop.wall_seconds, build.wall_seconds),
         "noop_rebuild_wall_seconds": round(noop.wall_seconds, 2),
     }
-    if restated:
-        ratios.update(restated_phases(run, data, loaded // max(1, len(current))))
+    if last_restated is not None:
+        ratios.update(restated_phases(run, last_restated))
     if replay:
         run.cli("replay", ["replay", "--data", str(data), "--reset"])
         run.cli("build after replay", ["build"])
