@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cloudcost.resources import duckdb_resources
 from cloudcost.settings import PROJECT_ROOT, Settings, load_settings
 
 PROFILES_EXAMPLE = PROJECT_ROOT / "profiles.example.yml"
@@ -62,6 +63,8 @@ def export_settings(settings: Settings) -> None:
         settings.spark_warehouse.mkdir(parents=True, exist_ok=True)
     else:
         settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    # the profile's DuckDB settings (memory limit, threads, spill folder): the loader's, for the same warehouse
+    os.environ.update(duckdb_resources(settings.duckdb_path).environment())
 
 
 def warehouse_key(settings: Settings) -> str:

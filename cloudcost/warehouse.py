@@ -57,7 +57,7 @@ def spark_marts_connection(settings: Settings) -> Any:
             continue
         files = str(table / pattern).replace("'", "''")
         con.execute(
-            f'create view marts."{table.name}" as select * from read_parquet(\'{files}\', hive_partitioning = true)'
+            f"create view marts.\"{table.name}\" as select * from read_parquet('{files}', hive_partitioning = true)"
         )
     return con
 

@@ -1,9 +1,13 @@
-"""`cloudcost bench`: measure generation, load, build and dashboard page renders on N generated line items.
+"""`cloudcost bench`: measure generation, load, build, a no-op rebuild and a restated month on N generated lines.
 
-Each phase runs as its own process so that its wall time and peak memory (max RSS, from ``os.wait4``) are
-its own. The build is compared with the floor any pipeline must pay: one bare DuckDB scan-and-aggregate of
-the same raw files. The dashboard's pages are then rendered against the marts just built (cold and warm,
-see ``streamlit_app.bench``, run as a subprocess).
+Each phase runs as its own process (``cloudcost.bench_measure``): CPU seconds of its whole process tree, wall
+seconds, peak resident memory of the tree, rows per second. Two floors are measured in the same run
+(``cloudcost.bench_floors``): a bare Parquet -> table copy of the files loaded (the load's floor) and one
+single-pass daily cost mart from the raw table (the build's). The no-op rebuild and the restated month's
+incremental build are compared with the full build and with building that month alone (a fresh warehouse
+holding only it). Generated files are reused across runs (one folder per rows and seed). The dashboard's pages
+are then rendered against the marts built (cold and warm, see ``streamlit_app.bench``, run as a subprocess:
+the package never imports the app).
 """
 
 from __future__ import annotations
@@ -12,90 +16,170 @@ import json
 import os
 import subprocess
 import sys
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import click
 
-from cloudcost.settings import PROJECT_ROOT
+from cloudcost.bench_measure import Measurement, run_measured
+from cloudcost.generator.deliveries import Delivery
+from cloudcost.settings import PROJECT_ROOT, load_settings
 
 
 @dataclass
-class Phase:
-    name: str
-    seconds: float
-    max_rss_mib: float
+class BenchRun:
+    folder: Path
+    env: dict[str, str]
+    log: Path
+    phases: list[Measurement] = field(default_factory=list)
 
+    def cli(self, name: str, args: list[str], rows: int | None = None, warehouse: Path | None = None) -> Measurement:
+        """`python -m cloudcost.cli ARGS` as one measured phase (on ``warehouse``, else the bench warehouse)."""
+        env = dict(self.env)
+        if warehouse is not None:
+            env["CLOUDCOST_DUCKDB_PATH"] = str(warehouse)
+        click.echo(f"  {name}: cloudcost {' '.join(args)[:100]}")
+        return self._run(name, [sys.executable, "-m", "cloudcost.cli", *args], env, rows)
 
-def run_phase(name: str, args: list[str], env: dict[str, str], log: Path) -> Phase:
-    """Run `python -m cloudcost.cli ARGS` as a child process; time it and read its own peak memory."""
-    command = [sys.executable, "-m", "cloudcost.cli", *args]
-    click.echo(f"  {name}: {' '.join(args)}")
-    started = time.perf_counter()
-    with log.open("ab") as sink:
-        process = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT, stdout=sink, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise click.ClickException(f"{name} failed (exit {process.returncode}); see {log}")
-    return Phase(name, seconds, usage.ru_maxrss / 1024)
+    def floor(self, name: str, args: list[str], rows: int) -> Measurement:
+        click.echo(f"  {name}")
+        return self._run(name, [sys.executable, "-m", "cloudcost.bench_floors", *args], self.env, rows)
+
+    def _run(self, name: str, command: list[str], env: dict[str, str], rows: int | None) -> Measurement:
+        try:
+            measured = run_measured(name, command, env, self.log, PROJECT_ROOT, rows)
+        except RuntimeError as error:
+            raise click.ClickException(str(error)) from error
+        self.phases.append(measured)
+        click.echo(
+            f"    {measured.cpu_seconds:.1f} CPU s, {measured.wall_seconds:.1f} s wall, "
+            f"peak {measured.peak_rss_mib:,.0f} MiB"
+        )
+        return measured
 
 
 def count_rows(files: list[Path]) -> int:
     import duckdb
 
-    return sum(_count_one(duckdb, path) for path in files)
-
-
-def _count_one(duckdb_module: object, path: Path) -> int:
-    con = duckdb_module.connect()  # type: ignore[attr-defined]
+    con = duckdb.connect()
     try:
-        return int(con.execute("select count(*) from read_parquet(?)", [str(path)]).fetchone()[0])
+        found = con.execute("select count(*) from read_parquet(?, union_by_name = true)", [[str(f) for f in files]])
+        return int(found.fetchone()[0])  # type: ignore[index]
     finally:
         con.close()
 
 
-def scan_floor_seconds(files: list[Path], repeats: int = 3) -> float:
-    """Median time of one bare scan-and-aggregate of the raw Parquet (per billing period sums)."""
-    import duckdb
-
-    timings = []
-    file_list = [str(path) for path in files]
-    for _ in range(repeats):
-        con = duckdb.connect()
-        started = time.perf_counter()
-        con.execute(
-            """
-            select bill_billing_period_start_date as billing_period,
-                   count(*) as line_items,
-                   sum(line_item_unblended_cost) as unblended_cost,
-                   sum(pricing_public_on_demand_cost) as public_on_demand_cost
-            from read_parquet(?, union_by_name = true)
-            group by 1
-            """,
-            [file_list],
-        ).fetchall()
-        timings.append(time.perf_counter() - started)
-        con.close()
-    timings.sort()
-    return timings[len(timings) // 2]
+def parquet_files(paths: list[Path]) -> list[Path]:
+    return sorted(f for path in paths for f in (path.rglob("*.parquet") if path.is_dir() else [path]))
 
 
-def bench_dashboard_pages(folder: Path) -> tuple[list[dict[str, object]], str]:
+def bench_dashboard_pages(folder: Path, warehouse: Path) -> tuple[list[dict[str, object]], str]:
     """Every page's timings and the printed table, from the app's own benchmark (the package never imports
     the app)."""
     out = folder / "pages.json"
-    command = [sys.executable, "-m", "streamlit_app.bench", str(folder / "bench.duckdb"), "3", "--json", str(out)]
+    command = [sys.executable, "-m", "streamlit_app.bench", str(warehouse), "3", "--json", str(out)]
     completed = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
         raise click.ClickException(f"the dashboard benchmark failed:\n{completed.stdout}{completed.stderr}")
     return json.loads(out.read_text()), completed.stdout.rstrip()
 
 
-def parquet_files(folder: Path) -> list[Path]:
-    return sorted(path for path in folder.rglob("*.parquet"))
+def ratio(numerator: float, denominator: float | None) -> float | None:
+    return round(numerator / denominator, 2) if denominator else None
+
+
+def model_timings(warehouse: Path, top: int = 12) -> list[tuple[str, float]]:
+    """The slowest nodes of the last dbt run on ``warehouse`` (from its run_results.json)."""
+    from cloudcost.dbt_runner import dbt_target_path
+
+    settings = replace(load_settings("duckdb"), duckdb_path=warehouse)
+    results = dbt_target_path(settings) / "run_results.json"
+    if not results.is_file():
+        return []
+    nodes = json.loads(results.read_text()).get("results", [])
+    timed = [(str(node["unique_id"]), float(node.get("execution_time") or 0.0)) for node in nodes]
+    return sorted(timed, key=lambda item: -item[1])[:top]
+
+
+def generate_once(run: BenchRun, data: Path, rows: int, seed: int, reuse: bool) -> None:
+    """Generate (in chunks: the generator's memory does not grow with N) unless this rows+seed exists."""
+    if reuse and (data / "generation.json").exists():
+        click.echo(f"  generate: reusing {data}")
+        return
+    args = ["generate", "--out", str(data), "--format", "legacy_parquet", "--rows", str(rows), "--seed", str(seed)]
+    run.cli("generate", args, rows=rows)
+
+
+def first_load(all_deliveries: list[Delivery], restated: Delivery | None) -> list[Path]:
+    """Per billing period its latest delivery, except the restated month's: the delivery before the restatement
+    (so that loading the restatement afterwards replaces a month)."""
+    chosen: dict[str, Delivery] = {}
+    for delivery in all_deliveries:  # in delivery order: the last one kept is the newest
+        later = restated is not None and delivery.sequence >= restated.sequence
+        if later and delivery.billing_period == restated.billing_period:  # type: ignore[union-attr]
+            continue
+        chosen[delivery.billing_period] = delivery
+    return [chosen[period].path for period in sorted(chosen)]
+
+
+def split_sign_offs(sign_offs: Path, restated: Delivery | None, folder: Path) -> tuple[Path, Path | None]:
+    """(sign-offs to load first, the restated month's own sign-offs to load with it): a sign-off names the
+    delivery it accepts, so the restated month's is loaded after the restatement."""
+    if restated is None:
+        return sign_offs, None
+    import csv
+
+    with sign_offs.open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, body = rows[0], rows[1:]
+    period = header.index("period")
+    before = folder / "sign_offs_before_restatement.csv"
+    with before.open("w", newline="") as handle:
+        csv.writer(handle).writerows([header, *(row for row in body if row[period] != restated.billing_period)])
+    return before, sign_offs
+
+
+def restated_phases(run: BenchRun, restated: Delivery, sign_offs: Path | None) -> dict[str, float | None]:
+    """Load the restated month (and its sign-off) and rebuild; then build a fresh warehouse holding that month
+    alone."""
+    path, rows = str(restated.path), restated.row_count
+    run.cli("load restated month", ["load", "--quiet", path])
+    if sign_offs is not None:
+        run.cli("load its sign-off", ["load-finance", str(sign_offs)])
+    incremental = run.cli("incremental build", ["build"], rows=rows)
+    alone = run.folder / "month-alone.duckdb"
+    run.cli("load month alone", ["load", "--quiet", path], warehouse=alone)
+    try:
+        month = run.cli("build month alone", ["build"], rows=rows, warehouse=alone)
+    except click.ClickException as error:
+        click.echo(f"  build month alone failed ({error.message}); no ratio to it")
+        month = None
+    full = next(p for p in run.phases if p.name == "build")
+    return {
+        "incremental_to_full_build_cpu": ratio(incremental.cpu_seconds, full.cpu_seconds),
+        "incremental_to_full_build_wall": ratio(incremental.wall_seconds, full.wall_seconds),
+        "incremental_to_month_alone_cpu": ratio(incremental.cpu_seconds, month.cpu_seconds if month else None),
+        "incremental_to_month_alone_wall": ratio(incremental.wall_seconds, month.wall_seconds if month else None),
+    }
+
+
+def print_summary(summary: dict, phases: list[Measurement]) -> None:
+    click.echo("")
+    click.echo(f"{'phase':<24}{'CPU s':>9}{'wall s':>9}{'peak MiB':>10}{'rows/s':>11}")
+    for phase in phases:
+        rate = phase.rows_per_second
+        shown = f"{rate:,.0f}" if rate else ""
+        line = f"{phase.name:<24}{phase.cpu_seconds:>9.1f}{phase.wall_seconds:>9.1f}{phase.peak_rss_mib:>10.0f}"
+        click.echo(f"{line}{shown:>11}")
+    click.echo("")
+    click.echo(f"line items loaded                 {summary['rows']:,}")
+    for key, value in summary["ratios"].items():
+        click.echo(f"{key.replace('_', ' '):<34}{value if value is not None else 'n/a'}")
+    if summary.get("slowest_nodes"):
+        click.echo(
+            "slowest nodes of the full build (s): "
+            + ", ".join(f"{name.split('.')[-1]} {seconds:.1f}" for name, seconds in summary["slowest_nodes"][:8])
+        )
 
 
 @click.command()
@@ -106,14 +190,14 @@ def parquet_files(folder: Path) -> list[Path]:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("bench-data"),
     show_default=True,
-    help="Working folder (generated files, DuckDB file, logs).",
+    help="Working folder (generated files, DuckDB files, logs).",
 )
 @click.option("--reuse/--no-reuse", default=True, show_default=True, help="Reuse generated files of a previous run.")
 @click.option(
     "--restated/--no-restated",
     default=True,
     show_default=True,
-    help="Also time loading one restated month and the incremental rebuild it triggers.",
+    help="Also time loading one restated month, the incremental rebuild it triggers and building that month alone.",
 )
 @click.option(
     "--pages/--no-pages",
@@ -131,112 +215,74 @@ def parquet_files(folder: Path) -> list[Path]:
 def bench(rows: int, seed: int, out: Path, reuse: bool, restated: bool, pages: bool, replay: bool) -> None:
     """Generate N line items (legacy Parquet), load them into a fresh DuckDB file, build, and print figures.
 
-    Prints rows/s for load and build, each phase's peak memory, the ratio of build time to one bare
-    DuckDB scan-and-aggregate of the same raw Parquet files (the floor any pipeline must pay), and the
-    median cold and warm render time of each dashboard page on the marts built.
-
-    The generated finance files are loaded with their sign-offs (as in `cloudcost demo`) so the finance
-    pages have data. Forecast vintages need a replay of the history: without --replay the forecast page shows
-    its empty state (counted in the page table's "empty sections").
+    Per phase: CPU seconds (whole process tree), wall seconds, peak memory and rows/s; the load's CPU against a
+    bare Parquet -> table copy of the same files, the build's against one single-pass daily cost mart from the
+    raw table; the no-op rebuild and the restated month against the full build and that month built alone.
+    Memory and threads follow CLOUDCOST_DUCKDB_MEMORY_LIMIT / CLOUDCOST_DUCKDB_THREADS (docs/performance.md).
     """
-    from cloudcost.generator import FINANCE_FILES, generated_files, latest_deliveries
+    from cloudcost.generator import FINANCE_FILES, generated_files
     from cloudcost.generator import deliveries as list_deliveries
+    from cloudcost.generator.company_folder import demo_company_dir, write_demo_company
 
     folder = (out / f"rows-{rows}-seed-{seed}").resolve()
     data = folder / "cur"
-    log = folder / "bench.log"
     folder.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ)
-    env["CLOUDCOST_TARGET"] = "duckdb"
-    env["CLOUDCOST_DUCKDB_PATH"] = str(folder / "bench.duckdb")
-    for stale in folder.glob("bench.duckdb*"):
-        stale.unlink()
-    click.echo(f"cloudcost bench: {rows:,} line items in {folder} (log: {log})")
-
-    phases: list[Phase] = []
-    if not (reuse and (data / "generation.json").exists()):
-        phases.append(
-            run_phase(
-                "generate",
-                [
-                    "generate",
-                    "--out",
-                    str(data),
-                    "--format",
-                    "legacy_parquet",
-                    "--rows",
-                    str(rows),
-                    "--seed",
-                    str(seed),
-                ],
-                env,
-                log,
-            )
-        )
-    # the generated demo company is the company folder of every phase (written by older generations too)
-    from cloudcost.generator.company_folder import demo_company_dir, write_demo_company
-
+    warehouse = folder / "bench.duckdb"
+    env = {**os.environ, "CLOUDCOST_TARGET": "duckdb", "CLOUDCOST_DUCKDB_PATH": str(warehouse)}
+    for stale in folder.glob("*.duckdb*"):
+        stale.unlink() if stale.is_file() else None
+    run = BenchRun(folder, env, folder / "bench.log")
+    click.echo(f"cloudcost bench: {rows:,} line items in {folder} (log: {run.log})")
+    generate_once(run, data, rows, seed, reuse)
     if not (demo_company_dir(data) / "cloudcost.yml").is_file():
         write_demo_company(data)
     env["CLOUDCOST_COMPANY_DIR"] = str(demo_company_dir(data))
-    current = latest_deliveries(data)
-    current_files = [f for path in current for f in (parquet_files(path) if path.is_dir() else [path])]
-    loaded_rows = count_rows(current_files)
-    load = run_phase("load", ["load", "--quiet", *map(str, current)], env, log)
-    phases.append(load)
+    all_deliveries = list_deliveries(data)
+    restatements = [d for d in all_deliveries if d.kind == "restated" and d.latest] if restated else []
+    last_restated = restatements[-1] if restatements else None
+    current = first_load(all_deliveries, last_restated)
+    files = parquet_files(current)
+    loaded = count_rows(files)
+    copy = run.floor("floor: bare Parquet copy", ["copy", str(folder / "floor-copy.duckdb"), *map(str, files)], loaded)
+    load = run.cli("load", ["load", "--quiet", *map(str, current)], rows=loaded)
     finance_files = generated_files(data, FINANCE_FILES)
+    later_sign_offs = None
     if len(finance_files) == len(FINANCE_FILES):  # an older generation without sign-offs would fail the close
-        phases.append(run_phase("load finance", ["load-finance", *map(str, finance_files)], env, log))
-    build = run_phase("build", ["build"], env, log)
-    phases.append(build)
-    # the same build again with nothing new loaded: `cloudcost build` finds the same input fingerprint
-    noop = run_phase("no-op rebuild", ["build"], env, log)
-    phases.append(noop)
-    floor = scan_floor_seconds(current_files)
-
-    incremental: Phase | None = None
-    if restated:
-        restated_paths = [d.path for d in list_deliveries(data) if d.kind == "restated"]
-        if restated_paths:
-            phases.append(run_phase("load restated month", ["load", "--quiet", str(restated_paths[-1])], env, log))
-            incremental = run_phase("incremental build", ["build"], env, log)
-            phases.append(incremental)
-
-    if replay:
-        phases.append(run_phase("replay", ["replay", "--data", str(data), "--reset"], env, log))
-        phases.append(run_phase("build after replay", ["build"], env, log))
-
-    summary = {
-        "rows": loaded_rows,
-        "phases": {p.name: {"seconds": round(p.seconds, 2), "max_rss_mib": round(p.max_rss_mib, 1)} for p in phases},
-        "load_rows_per_second": round(loaded_rows / load.seconds),
-        "build_rows_per_second": round(loaded_rows / build.seconds),
-        "scan_floor_seconds": round(floor, 3),
-        "build_to_scan_ratio": round(build.seconds / floor, 1),
-        "noop_rebuild_to_full_build_ratio": round(noop.seconds / build.seconds, 3),
+        first_sign_offs, later_sign_offs = split_sign_offs(finance_files[-1], last_restated, folder)
+        run.cli("load finance", ["load-finance", *map(str, [*finance_files[:-1], first_sign_offs])])
+    build = run.cli("build", ["build"], rows=loaded)
+    slowest = model_timings(warehouse)
+    noop = run.cli("no-op rebuild", ["build"])
+    mart = run.floor("floor: one-pass daily mart", ["mart", str(folder / "floor-mart.duckdb"), str(warehouse)], loaded)
+    ratios = {
+        "load_cpu_to_bare_copy": ratio(load.cpu_seconds, copy.cpu_seconds),
+        "load_wall_to_bare_copy": ratio(load.wall_seconds, copy.wall_seconds),
+        "build_cpu_to_one_pass_mart": ratio(build.cpu_seconds, mart.cpu_seconds),
+        "build_wall_to_one_pass_mart": ratio(build.wall_seconds, mart.wall_seconds),
+        "noop_rebuild_to_full_build_wall": ratio(noop.wall_seconds, build.wall_seconds),
+        "noop_rebuild_wall_seconds": round(noop.wall_seconds, 2),
     }
-    if incremental is not None:
-        summary["incremental_to_full_build_ratio"] = round(incremental.seconds / build.seconds, 2)
-    page_timings = []
+    if last_restated is not None:
+        ratios.update(restated_phases(run, last_restated, later_sign_offs))
+    if replay:
+        run.cli("replay", ["replay", "--data", str(data), "--reset"])
+        run.cli("build after replay", ["build"])
+    summary = {
+        "rows": loaded,
+        "seed": seed,
+        "phases": {p.name: p.as_dict() for p in run.phases},
+        "ratios": ratios,
+        "slowest_nodes": slowest,
+        "disk_mib": round(sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / (1 << 20), 1),
+    }
+    page_timings: list[dict[str, object]] = []
+    page_table = ""
     if pages:
         click.echo("  pages: every dashboard page, cold and warm (median of 3)")
-        page_timings, page_table = bench_dashboard_pages(folder)
+        page_timings, page_table = bench_dashboard_pages(folder, warehouse)
         summary["pages"] = page_timings
     (folder / "bench.json").write_text(json.dumps(summary, indent=2))
-
-    click.echo("")
-    click.echo(f"{'phase':<22}{'seconds':>10}{'peak MiB':>12}")
-    for phase in phases:
-        click.echo(f"{phase.name:<22}{phase.seconds:>10.1f}{phase.max_rss_mib:>12.0f}")
-    click.echo("")
-    click.echo(f"line items loaded           {loaded_rows:,}")
-    click.echo(f"load throughput             {summary['load_rows_per_second']:,} rows/s")
-    click.echo(f"build throughput            {summary['build_rows_per_second']:,} rows/s")
-    click.echo(f"bare scan-and-aggregate     {floor:.3f} s (median of 3)")
-    click.echo(f"build / scan ratio          {summary['build_to_scan_ratio']}x")
-    click.echo(f"no-op rebuild / full build  {summary['noop_rebuild_to_full_build_ratio']}x ({noop.seconds:.1f} s)")
-    if incremental is not None:
-        click.echo(f"incremental / full build    {summary['incremental_to_full_build_ratio']}x (one restated month)")
+    print_summary(summary, run.phases)
     if page_timings:
         click.echo("")
         click.echo(page_table)

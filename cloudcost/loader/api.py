@@ -29,6 +29,7 @@ from cloudcost.loader.report import LoadReport
 from cloudcost.loader.staging import StagedFile, stage_files
 from cloudcost.loader.synced_checks import check_columns, check_one_export_per_payer
 from cloudcost.loader.target import Target
+from cloudcost.resources import apply, duckdb_resources
 from cloudcost.settings import Settings, load_settings
 
 
@@ -131,6 +132,7 @@ def delivery_ids(paths: Sequence[str | Path]) -> dict[tuple[date, str], str]:
     found = discover(paths)
     grouping = group_files(found.data_files, found.manifest_files)
     con = duckdb.connect()
+    apply(con, duckdb_resources())
     try:
         staged = stage_files(con, found.data_files, progress=False, manifests=found.manifest_files)
         planned = plan_deliveries(con, staged, grouping, [])

@@ -24,6 +24,7 @@ from cloudcost.loader.target import (
     lines_to_write_sql,
     replace_period_sql,
 )
+from cloudcost.resources import apply, duckdb_resources
 from cloudcost.schema import DELIVERY_COLUMNS, DELIVERY_TOTAL_COLUMNS, RAW_LINE_ITEM_COLUMNS
 from cloudcost.settings import RAW_SCHEMA, Settings
 
@@ -63,6 +64,8 @@ class DuckDBTarget:
             self._con = duckdb.connect(str(settings.duckdb_path))
         except duckdb.Error as error:
             raise open_error(settings.duckdb_path, error) from error
+        # bounded memory: the staged lines and the insert spill to <warehouse>.tmp past the limit
+        apply(self._con, duckdb_resources(settings.duckdb_path))
 
     @property
     def staging(self) -> duckdb.DuckDBPyConnection:
@@ -102,6 +105,7 @@ class DuckDBTarget:
                 f"{delivery_totals_sql()}"
             )
             columns = [column.name for column in RAW_LINE_ITEM_COLUMNS]
+            con.execute("set preserve_insertion_order = false")  # the raw table has no order
             con.execute(
                 f"insert into {RAW_SCHEMA}.{LINE_ITEMS} ({', '.join(columns)})\n"
                 f"{lines_to_write_sql(columns, loaded_at)}"

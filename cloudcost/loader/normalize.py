@@ -81,6 +81,8 @@ class FilePlan:
     conversions: tuple[Conversion, ...]
     missing_required: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    # Parquet: the same SELECT plus ``source_row`` (the 1-based row in the file), read straight from the file
+    numbered_sql: str | None = None
 
 
 def original_key(column_name: str) -> str:
@@ -308,12 +310,28 @@ class _PlanBuilder:
             f"{sql_string(self.inspected.source_format)} as source_format",
             f"{index} as source_file_index",
         ]
-        source = self.inspected.reader_sql
+        select_sql = self._select(selected, self.inspected.reader_sql)
+        numbered_sql = None
+        reader = self.inspected.reader_sql
+        if self.inspected.data_file.file_format == "parquet" and reader.endswith(")"):
+            numbered = f"{reader[:-1]}, file_row_number = true)"
+            numbered_sql = self._select([*selected, "source_rows.file_row_number + 1 as source_row"], numbered)
+        return FilePlan(
+            self.inspected,
+            index,
+            select_sql,
+            tuple(self.conversions),
+            tuple(missing),
+            tuple(self.notes),
+            numbered_sql,
+        )
+
+    def _select(self, selected: list[str], reader: str) -> str:
+        source = reader
         if self.groups.get("product"):
             product_map = self.map_value(self.groups["product"][0], "product", "varchar")
             source = f"(select *, {product_map} as {quote_identifier(_PRODUCT_MAP_COLUMN)} from {source})"
-        select_sql = "select\n  " + ",\n  ".join(selected) + f"\nfrom {source} as source_rows"
-        return FilePlan(self.inspected, index, select_sql, tuple(self.conversions), tuple(missing), tuple(self.notes))
+        return "select\n  " + ",\n  ".join(selected) + f"\nfrom {source} as source_rows"
 
 
 def plan_file(inspected: InspectedFile, index: int) -> FilePlan:

@@ -9,6 +9,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -31,6 +32,7 @@ from cloudcost.loader.target import (
     lines_to_write_sql,
     replace_period_sql,
 )
+from cloudcost.resources import apply, duckdb_resources
 from cloudcost.schema import DELIVERY_COLUMNS, DELIVERY_TOTAL_COLUMNS, RAW_LINE_ITEM_COLUMNS
 from cloudcost.settings import RAW_SCHEMA, Settings
 from cloudcost.warehouse import ensure_postgres_database
@@ -123,7 +125,7 @@ class PostgresTarget:
         self.settings = settings
         self._spill = tempfile.TemporaryDirectory(prefix="cloudcost-load-")
         self._duck = duckdb.connect()
-        self._duck.execute(f"set temp_directory = '{self._spill.name}'")
+        apply(self._duck, duckdb_resources(spill_folder=Path(self._spill.name)))
 
     @property
     def staging(self) -> duckdb.DuckDBPyConnection:

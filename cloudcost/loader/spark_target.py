@@ -61,9 +61,7 @@ def partition_path(table_folder: Path, billing_period: date, payer_account_id: s
 
 def _select_with_utc(columns: Sequence[RawColumn], relation: str, where: str = "") -> str:
     """The rows of a raw table with timestamps written as UTC instants (Spark reads them as TIMESTAMP)."""
-    selected = [
-        f"cast({c.name} as timestamptz) as {c.name}" if c.type == "timestamp" else c.name for c in columns
-    ]
+    selected = [f"cast({c.name} as timestamptz) as {c.name}" if c.type == "timestamp" else c.name for c in columns]
     return f"select {', '.join(selected)} from {relation} {where}"
 
 
@@ -186,10 +184,20 @@ class SparkTarget:
         con.execute(f"create or replace temp table cloudcost_lines_to_write as {lines}")
         con.execute(f"create or replace temp table cloudcost_totals_to_write as {delivery_totals_sql()}")
         tables = (
-            (LINE_ITEMS, "cloudcost_lines_to_write", RAW_LINE_ITEM_COLUMNS, "bill_payer_account_id",
-             "cast(bill_billing_period_start_date as date)"),
-            (DELIVERY_TOTALS, "cloudcost_totals_to_write", DELIVERY_TOTAL_COLUMNS, "payer_account_id",
-             "billing_period"),
+            (
+                LINE_ITEMS,
+                "cloudcost_lines_to_write",
+                RAW_LINE_ITEM_COLUMNS,
+                "bill_payer_account_id",
+                "cast(bill_billing_period_start_date as date)",
+            ),
+            (
+                DELIVERY_TOTALS,
+                "cloudcost_totals_to_write",
+                DELIVERY_TOTAL_COLUMNS,
+                "payer_account_id",
+                "billing_period",
+            ),
         )
         for delivery in to_write:
             pending = self.raw / PENDING / delivery.delivery_id
@@ -197,8 +205,12 @@ class SparkTarget:
             for table, relation, raw_columns, payer_column, period_expr in tables:
                 folder = partition_path(pending / table, delivery.billing_period, delivery.payer_account_id)
                 where = f"where {payer_column} = ? and {period_expr} = ?"
-                _copy(con, _select_with_utc(raw_columns, relation, where), folder / PART_FILE,
-                      [delivery.payer_account_id, delivery.billing_period])
+                _copy(
+                    con,
+                    _select_with_utc(raw_columns, relation, where),
+                    folder / PART_FILE,
+                    [delivery.payer_account_id, delivery.billing_period],
+                )
         con.execute("drop table cloudcost_lines_to_write")
         con.execute("drop table cloudcost_totals_to_write")
 

@@ -1,8 +1,15 @@
-"""Read every file with DuckDB into one staging table in the raw shape (nothing touches the warehouse)."""
+"""Every file of a batch as one staging relation in the raw shape (nothing touches the warehouse).
+
+``cloudcost_load_lines`` is a temp view: the union of one relation per file, each with ``source_row`` (the
+line's 1-based row in its file). A Parquet file whose values need no conversion that can fail is read straight
+from the file (its columns are typed: the checks read only the columns they need, and the write reads the file
+once more): nothing is copied before the one insert into the warehouse. A CSV file (or a Parquet file with text
+columns to convert) is read once into its own temp table, where a value that cannot be converted is caught
+and named; DuckDB spills such tables to its temp directory past the memory limit.
+"""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,10 +25,7 @@ from cloudcost.loader.normalize import FilePlan, diagnose_sql, plan_file
 from cloudcost.schema import CUR_COLUMNS, SQL_TYPES
 
 STAGED_LINES = "cloudcost_load_lines"
-# The staging table of a big load is larger than memory: DuckDB spills it to disk past this share of RAM
-# (its own default, 80 %, starves everything else on a shared machine).
-MEMORY_SHARE = 0.25
-MIN_MEMORY_BYTES = 2 << 30
+STAGED_FILE = "cloudcost_load_file_"
 
 
 @dataclass(frozen=True)
@@ -38,11 +42,15 @@ class StagedFile:
         return self.plan.inspected.source_format
 
 
-def staged_table_sql() -> str:
+def staged_table_sql(name: str) -> str:
     types = SQL_TYPES["duckdb"]
     columns = [f"{column.name} {types[column.type]}" for column in CUR_COLUMNS]
     columns += ["source_file VARCHAR", "source_format VARCHAR", "source_file_index INTEGER"]
-    return f"create or replace temp table {STAGED_LINES} (\n  " + ",\n  ".join(columns) + "\n)"
+    return f"create or replace temp table {name} (\n  " + ",\n  ".join(columns) + "\n)"
+
+
+def _staged_view_sql(parts: Sequence[str]) -> str:
+    return f"create or replace temp view {STAGED_LINES} as\n" + "\nunion all by name\n".join(parts)
 
 
 def stage_files(
@@ -56,7 +64,8 @@ def stage_files(
     Every file is checked before anything is read: readable, a CUR flavour we know, required columns there.
     """
     con.execute("set TimeZone = 'UTC'")
-    con.execute(f"set memory_limit = '{memory_limit_bytes() // (1 << 20)}MB'")
+    # a staged CSV's row ids follow its lines (they number the lines in error messages)
+    con.execute("set preserve_insertion_order = true")
     # DuckDB's own bar shows progress inside one long statement (a big file, the final insert)
     con.execute(f"set enable_progress_bar = {'true' if progress else 'false'}")
     plans: list[FilePlan] = []
@@ -69,8 +78,9 @@ def stage_files(
                 "which every CUR line needs."
             )
         plans.append(plan)
-    con.execute(staged_table_sql())
+    _drop_staged_tables(con)
     staged: list[StagedFile] = []
+    parts: list[str] = []
     total_bytes = sum(data_file.size for data_file in data_files)
     with tqdm(
         total=total_bytes,
@@ -80,29 +90,55 @@ def stage_files(
         disable=None if progress else True,
     ) as bar:
         for plan in plans:
-            row_count = _stage_one(con, plan)
+            row_count, part = _stage_one(con, plan)
             if row_count == 0:
                 raise CurLoadError(f"{plan.inspected.data_file.path} has no line items (only a header).")
             staged.append(StagedFile(plan, row_count))
+            parts.append(part)
             bar.update(plan.inspected.data_file.size)
+    con.execute(_staged_view_sql(parts))
     return staged
 
 
-def memory_limit_bytes() -> int:
-    """A quarter of physical memory, at least 2 GiB."""
-    try:
-        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
-        return MIN_MEMORY_BYTES
-    return max(MIN_MEMORY_BYTES, int(physical * MEMORY_SHARE))
+def _drop_staged_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The previous batch's staged files (their memory or spill space is freed)."""
+    con.execute(f"drop view if exists {STAGED_LINES}")
+    tables = con.execute(
+        "select table_name from duckdb_tables() where temporary and starts_with(table_name, ?)", [STAGED_FILE]
+    ).fetchall()
+    for (table,) in tables:
+        con.execute(f"drop table {table}")
 
 
-def _stage_one(con: duckdb.DuckDBPyConnection, plan: FilePlan) -> int:
+def _stage_one(con: duckdb.DuckDBPyConnection, plan: FilePlan) -> tuple[int, str]:
+    """(line count, the SELECT of its lines with ``source_row``): a Parquet file whose values convert
+    without fail is read in place; any other file is read into its own temp table."""
+    if plan.numbered_sql is not None and _converts(con, plan):
+        reader = plan.inspected.reader_sql
+        try:
+            result = con.execute(f"select count(*) from {reader}").fetchone()
+        except duckdb.Error as error:
+            raise _explain(con, plan, error) from error
+        return (int(result[0]) if result else 0), f"({plan.numbered_sql})"
+    table = f"{STAGED_FILE}{plan.index}"
     try:
-        result = con.execute(f"insert into {STAGED_LINES}\n{plan.select_sql}").fetchone()
+        con.execute(staged_table_sql(table))
+        result = con.execute(f"insert into {table}\n{plan.select_sql}").fetchone()
     except duckdb.Error as error:
         raise _explain(con, plan, error) from error
-    return int(result[0]) if result else 0
+    return (int(result[0]) if result else 0), f"(select *, rowid + 1 as source_row from {table})"
+
+
+def _converts(con: duckdb.DuckDBPyConnection, plan: FilePlan) -> bool:
+    """True when every value of the file's converted columns converts (one narrow scan; none to convert: True)."""
+    query = diagnose_sql(plan)
+    if query is None:
+        return True
+    try:
+        found = con.execute(query).fetchone()
+    except duckdb.Error:
+        return False
+    return found is not None and not any(found[position] for position in range(0, len(found), 2))
 
 
 def _explain(con: duckdb.DuckDBPyConnection, plan: FilePlan, error: duckdb.Error) -> CurLoadError:

@@ -102,19 +102,11 @@ def first_offender(con: duckdb.DuckDBPyConnection, predicate: str, value_sql: st
     """The first staged line (in file order) where ``predicate`` holds, with its row number in its file."""
     found = con.execute(
         f"""
-        with offending as (
-            select source_file_index, source_file, source_format, rowid as staged_row, {value_sql} as value
-            from {STAGED_LINES}
-            where {predicate}
-            order by source_file_index, rowid
-            limit 1
-        )
-        select offending.source_file_index, offending.source_file, offending.source_format,
-            offending.staged_row - (
-                select min(rowid) from {STAGED_LINES} where source_file_index = offending.source_file_index
-            ) + 1,
-            cast(offending.value as varchar)
-        from offending
+        select source_file_index, source_file, source_format, source_row, cast({value_sql} as varchar)
+        from {STAGED_LINES}
+        where {predicate}
+        order by source_file_index, source_row
+        limit 1
         """
     ).fetchone()
     if found is None:
