@@ -122,6 +122,17 @@ def render_drill_down(table: pd.DataFrame, dimension: str, label: str, basis: st
     ui.table(resources, "drill-down by resource", currency=currency)
 
 
+def partial_notice(frame: pd.DataFrame) -> None:
+    """Say so when the latest month shown is still open (its change against a whole month is not a trend)."""
+    last = max(frame["billing_period"])
+    through = data.date_bounds(MART, "usage_date")[1]
+    if through and through < months.month_end(last):
+        st.caption(
+            f":material/schedule: {last:%Y-%m} is open (partial): data through {through:%Y-%m-%d}, "
+            f"{(through - last).days + 1} of {months.days_in_month(last)} days."
+        )
+
+
 def render() -> None:
     st.title("Breakdown")
     st.caption("Cost by any dimension over time, with month-over-month change, and a drill-down to resources.")
@@ -146,6 +157,7 @@ def render() -> None:
     st.altair_chart(stacked(frame, dimension, label, title), width="stretch")
     table = change_table(frame, dimension)
     ui.heading(f"{label}: latest month against the previous", basis)
+    partial_notice(frame)
     ui.table(table, f"breakdown by {label.lower()}", currency=currency)
     render_drill_down(table, dimension, label, basis, currency)
 
