@@ -1,0 +1,58 @@
+"""The dashboard's one place for number, date and code formats."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+
+from streamlit_app import formats
+
+
+def test_money_has_separators_and_no_negative_zero() -> None:
+    assert formats.money(49824) == "$49,824.00"
+    assert formats.money(Decimal("-1200.5")) == "-$1,200.50"
+    assert formats.money(-0.004) == "$0.00"
+    assert formats.money(12.5, "EUR") == "EUR 12.50"
+    assert formats.signed_money(10) == "+$10.00"
+    assert formats.signed_money(-0.001) == "$0.00"
+    assert formats.unit_money(0.012345) == "$0.0123"
+    assert formats.unit_money(10) == "$10.00"
+
+
+def test_missing_values_show_a_dash() -> None:
+    for value in (None, float("nan"), pd.NA, pd.NaT):
+        assert formats.money(value) == formats.MISSING
+        assert formats.percent(value) == formats.MISSING
+        assert formats.month(value) == formats.MISSING
+        assert formats.label(value) == formats.MISSING
+
+
+def test_units_percent_and_months() -> None:
+    assert formats.units(1234.56) == "1,234.6 xlarge units"
+    assert formats.percent(0.1234) == "12.3%"
+    assert formats.percent(-0.00001) == "0.0%"
+    assert formats.signed_percent(0.05) == "+5.0%"
+    assert formats.month(date(2026, 5, 1)) == "2026-05"
+    assert formats.month(pd.Timestamp("2026-05-01")) == "2026-05"
+    assert formats.month("2026-05-01") == "2026-05"
+    assert formats.count(1234567) == "1,234,567"
+
+
+def test_codes_have_readable_labels() -> None:
+    assert formats.label("ri_purchase") == "Buy Reserved Instances"
+    assert formats.label("missing_in_ledger") == "Missing in ledger"
+    assert formats.label("naive_last_value") == "Naive: last value repeated"
+    assert formats.label("cur_vs_invoice; invoice_vs_ledger") == "CUR ≠ invoice; Invoice ≠ ledger"
+    assert formats.label("some_new_code") == "Some new code"
+    assert formats.short_id("arn:aws:ec2:us-east-1:123456789012:reserved-instances/abcdef") == "…ances/abcdef"
+
+
+def test_display_frame_rounds_money_and_scales_ratios() -> None:
+    frame = pd.DataFrame({"cost": [-0.001, 1.005], "share": [0.5, None], "status": ["matched", None]})
+    shown = formats.display_frame(frame, money_columns=["cost"], ratio_columns=["share"], code_columns=["status"])
+    assert str(shown["cost"].iloc[0]) == "0.0"
+    assert shown["share"].iloc[0] == 50.0
+    assert shown["status"].iloc[0] == "Matched" and pd.isna(shown["status"].iloc[1])
+    assert frame["cost"].iloc[0] == -0.001  # the frame itself (and its CSV download) is untouched
