@@ -185,13 +185,6 @@ def percent(value: Any, digits: int = 1) -> str:
     return f"{value * 100:.{digits}f} %"
 
 
-def signed_percent(value: Any, digits: int = 1) -> str:
-    """A change as a signed percentage: +4.2 %, −3.0 %."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{'+' if value >= 0 else '-'}{abs(value) * 100:.{digits}f} %"
-
-
 def term(*names: str, fallback: str = "") -> str | None:
     """Definition for a hover: the first docs block among ``names``."""
     return glossary.first_definition(names, fallback) or None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from streamlit_app import data, filters, ui
+from streamlit_app import data, filters, formats, ui
 
 MART = "fct_cost_anomalies"
 ONE_OFF = "fct_cost_one_off_charges"
@@ -44,9 +44,13 @@ def render_anomalies(statuses: tuple[str, ...], teams: tuple[str, ...], currency
     cols = st.columns(3)
     cols[0].metric("Anomalies shown", f"{len(frame)}")
     cols[1].metric("Open", f"{len(open_rows)}", help=ui.term("anomaly_status"))
-    cols[2].metric("Open impact", ui.money(float(open_rows["impact"].sum()), currency), help=ui.term("anomaly_impact"))
+    cols[2].metric(
+        "Open impact", formats.money(float(open_rows["impact"].sum()), currency), help=ui.term("anomaly_impact")
+    )
     ui.heading(f"Anomalies ({currency})", "fct_cost_anomalies")
-    ui.table(frame, "anomalies", currency=currency)
+    ui.table(
+        formats.display_frame(frame, code_columns=("status", "grain", "direction")), "anomalies", currency=currency
+    )
 
 
 def render_one_off(currency: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from streamlit_app import data, filters, ui
+from streamlit_app import data, filters, formats, ui
 
 MART = "fct_budget_status"
 COLUMNS = (
@@ -81,10 +81,10 @@ def render() -> None:
     budgeted = frame[frame["is_budgeted"].astype(bool)] if "is_budgeted" in frame else frame
     cols = st.columns(4)
     cols[0].metric(
-        "Budgeted", ui.money(float(budgeted["budget_amount"].sum()), currency), help=ui.term("fct_budget_status")
+        "Budgeted", formats.money(float(budgeted["budget_amount"].sum()), currency), help=ui.term("fct_budget_status")
     )
-    cols[1].metric("Actual to date", ui.money(float(budgeted["actual_cost_to_date"].sum()), currency))
-    cols[2].metric("Projected", ui.money(float(budgeted["projected_cost"].sum()), currency))
+    cols[1].metric("Actual to date", formats.money(float(budgeted["actual_cost_to_date"].sum()), currency))
+    cols[2].metric("Projected", formats.money(float(budgeted["projected_cost"].sum()), currency))
     cols[3].metric("Projected over budget", f"{int(budgeted['projected_over'].astype(bool).sum())} of {len(budgeted)}")
     if chosen == OPEN or chosen in open_ones:
         st.caption("Open period: the projection adds the run rate to the end of the period to the cost to date.")

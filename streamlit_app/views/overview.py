@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from streamlit_app import charts, data, months, ui
+from streamlit_app import charts, data, formats, months, ui
 from streamlit_app.pages_index import page_path
 
 MART = "fct_cost_daily"
@@ -73,8 +73,8 @@ def basis_values(cost: pd.DataFrame, invoices: dict[date, float]) -> dict[str, d
 def delta_text(change: months.Change, against: date) -> str | None:
     if change.ratio is None:
         return None
-    per_day = f"; per day {ui.signed_percent(change.per_day_ratio)}" if change.per_day_ratio is not None else ""
-    return f"{ui.signed_percent(change.ratio)} vs {ui.month_label(against)}{per_day}"
+    per_day = f"; per day {formats.signed_percent(change.per_day_ratio)}" if change.per_day_ratio is not None else ""
+    return f"{formats.signed_percent(change.ratio)} vs {formats.month(against)}{per_day}"
 
 
 def headline(values: dict[str, dict[date, float]], closed: date, currency: str) -> None:
@@ -83,7 +83,7 @@ def headline(values: dict[str, dict[date, float]], closed: date, currency: str) 
         mom = months.change(values[basis], closed)
         column.metric(
             label,
-            ui.money(values[basis].get(closed), currency),
+            formats.money(values[basis].get(closed), currency),
             delta_text(mom, months.shift(closed, -1)),
             delta_color="inverse",
             help=ui.term(doc),
@@ -119,9 +119,10 @@ def open_month_notice(cost: pd.DataFrame, open_month: date, currency: str) -> No
     to_date = float(row["amortized_cost"])
     projected = months.run_rate_projection(to_date, open_month, through)
     st.warning(
-        f"**{ui.month_label(open_month)} is open (partial)**: data through {through:%Y-%m-%d} "
+        f"**{formats.month(open_month)} is open (partial)**: data through {through:%Y-%m-%d} "
         f"({(through - open_month).days + 1} of {months.days_in_month(open_month)} days). Amortized cost to date "
-        f"{ui.money(to_date, currency)}; projected month-end {ui.money(projected, currency)} at the run rate so far.",
+        f"{formats.money(to_date, currency)}; projected month-end {formats.money(projected, currency)} "
+        "at the run rate so far.",
         icon=":material/schedule:",
     )
     st.session_state["overview_projection"] = projected
@@ -141,7 +142,7 @@ def trend(values: dict[str, dict[date, float]], last: date, open_month: date | N
     frame = pd.DataFrame(records)
     st.altair_chart(charts.lines(frame, "month", "cost", "cost_basis", "Month", currency, "$,.0f"), width="stretch")
     if open_month:
-        st.caption(f"{ui.month_label(open_month)} is partial; it has no invoice yet.")
+        st.caption(f"{formats.month(open_month)} is partial; it has no invoice yet.")
 
 
 def movers(closed: date, currency: str, dimension: str) -> pd.DataFrame:
@@ -172,7 +173,7 @@ def movers(closed: date, currency: str, dimension: str) -> pd.DataFrame:
 
 
 def top_movers(closed: date, currency: str) -> None:
-    ui.heading(f"Top movers, {ui.month_label(closed)} vs {ui.month_label(months.shift(closed, -1))}", "amortized_cost")
+    ui.heading(f"Top movers, {formats.month(closed)} vs {formats.month(months.shift(closed, -1))}", "amortized_cost")
     st.caption("Recurring amortized cost: credits, refunds, tax and fees are one-off charges, shown apart below.")
     tabs = st.tabs([label for _, label in MOVER_DIMENSIONS])
     for tab, (dimension, label) in zip(tabs, MOVER_DIMENSIONS, strict=True):
@@ -183,7 +184,7 @@ def top_movers(closed: date, currency: str) -> None:
 def one_off_charges(closed: date, currency: str) -> None:
     if not data.has_mart(ONE_OFF):
         return
-    ui.heading(f"One-off charges, {ui.month_label(closed)}", "fct_cost_one_off_charges")
+    ui.heading(f"One-off charges, {formats.month(closed)}", "fct_cost_one_off_charges")
     where = data.Where((("currency", (currency,)), ("billing_period", (str(closed),))))
     frame = data.aggregate(
         ONE_OFF,
@@ -224,7 +225,7 @@ def anomalies_at_a_glance(currency: str) -> None:
     st.metric(
         "Open anomalies",
         f"{count}",
-        f"impact {ui.money(impact, currency)}",
+        f"impact {formats.money(impact, currency)}",
         delta_color="off",
         help=ui.term("fct_cost_anomalies"),
     )
@@ -252,7 +253,7 @@ def render() -> None:
         ui.missing("cost data", MART)
         return
     values = basis_values(cost, invoices)
-    ui.heading(f"{ui.month_label(closed)} (last closed month)", "billed_cost", "period_close")
+    ui.heading(f"{formats.month(closed)} (last closed month)", "billed_cost", "period_close")
     headline(values, closed, currency)
     ui.table(change_table(values, closed), "month over month", currency=currency)
     if open_month:

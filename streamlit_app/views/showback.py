@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from streamlit_app import data, filters, ui
+from streamlit_app import data, filters, formats, ui
 
 MART = "fct_cost_showback"
 SPREAD_RULE = (
@@ -82,8 +82,8 @@ def render() -> None:
     total = float(teams["allocated_amount"].sum())
     shared = float(teams["allocated_shared_amount"].sum())
     cols = st.columns(3)
-    cols[0].metric("Amortized cost (allocated)", ui.money(total, currency), help=ui.term("showback"))
-    cols[1].metric("Shared cost spread", ui.money(shared, currency), help=ui.term("showback"))
+    cols[0].metric("Amortized cost (allocated)", formats.money(total, currency), help=ui.term("showback"))
+    cols[1].metric("Shared cost spread", formats.money(shared, currency), help=ui.term("showback"))
     cols[2].metric("Teams", f"{len(teams)}")
     ui.heading(f"Per team, {month[:7]} ({currency})", "showback", "team")
     ui.table(teams, "showback per team", currency=currency)
