@@ -29,7 +29,7 @@ PAGES: tuple[PageInfo, ...] = (
         "Breakdown",
         ":material/stacked_bar_chart:",
         "breakdown",
-        ("fct_cost_daily", "fct_cost_resource_monthly"),
+        ("fct_cost_daily", "fct_cost_resource_monthly", "fct_allocation_key_monthly"),
     ),
     PageInfo(
         "views/cost_layers.py",

@@ -237,6 +237,23 @@ def test_breakdown_follows_the_dimension_and_the_account_filter(engine: Engine) 
     assert shown == pytest.approx({k: as_float(v) for k, v in expected.items()}, abs=0.005)
 
 
+def test_breakdown_by_a_tag_key_holds_every_dollar_of_the_month(engine: Engine) -> None:
+    at = open_page("breakdown")
+    options = at.selectbox(key="sel_breakdown_dimension").options
+    assert any(option.startswith("Tag ") for option in options)
+    assert any(option.startswith("Cost category ") for option in options)
+    at.selectbox(key="sel_breakdown_dimension").set_value("tag:user_team").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    last = one(engine, "select max(billing_period) from marts.fct_cost_daily where currency = 'USD'")
+    total = one(
+        engine,
+        "select sum(amortized_cost) from marts.fct_cost_daily where currency = 'USD' and billing_period = ?",
+        last,
+    )
+    assert float(table["this_month_cost"].sum()) == pytest.approx(as_float(total), abs=0.01)
+
+
 # -- showback, budgets, anomalies ----------------------------------------------------------------------
 
 

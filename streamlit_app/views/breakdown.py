@@ -4,12 +4,13 @@ slice to usage types and resources."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from streamlit_app import data, filters, months, ui
+from streamlit_app import data, filters, months, tag_breakdown, ui
 
 MART = "fct_cost_daily"
 RESOURCES = "fct_cost_resource_monthly"
@@ -133,6 +134,23 @@ def partial_notice(frame: pd.DataFrame) -> None:
         )
 
 
+def cost_frame(
+    selection: filters.Selection, dimension: str, basis: str, currency: str
+) -> tuple[pd.DataFrame, str, str]:
+    """(cost per month and value, the value column, its label) for a column or a tag key / cost category."""
+    if ":" not in dimension:
+        return by_month(selection, dimension, basis, currency), dimension, dict(DIMENSIONS)[dimension]
+    rows = tag_breakdown.key_rows({**selection.values, "currency": (currency,)}, selection.dates)
+    return tag_breakdown.by_month(rows, dimension), tag_breakdown.VALUE_COLUMN, tag_breakdown.label(dimension)
+
+
+def choices() -> tuple[list[str], Any]:
+    """The dimensions to break down by (columns, then tag keys and cost categories) and their labels."""
+    tags = tag_breakdown.options(tag_breakdown.key_rows({}, (None, None)))
+    labels = {**dict(DIMENSIONS), **{option: tag_breakdown.label(option) for option in tags}}
+    return [d for d, _ in DIMENSIONS] + tags, labels.get
+
+
 def render() -> None:
     st.title("Breakdown")
     st.caption("Cost by any dimension over time, with month-over-month change, and a drill-down to resources.")
@@ -140,26 +158,29 @@ def render() -> None:
         ui.missing("cost data", MART)
         return
     selection = filters.sidebar(MART, filters.DIMENSION_FILTERS, date_column="billing_period")
-    labels = dict(DIMENSIONS)
+    dimensions, label_of = choices()
     columns = st.columns(3)
     with columns[0]:
-        dimension = ui.choose("Break down by", [d for d, _ in DIMENSIONS], "breakdown_dimension", None, labels.get)
+        dimension = ui.choose("Break down by", dimensions, "breakdown_dimension", None, label_of)
     with columns[1]:
         basis = ui.choose("Cost basis", [b for b, _ in BASES], "breakdown_basis", None, dict(BASES).get)
     with columns[2]:
         currency = ui.choose("Currency", data.distinct_values(MART, "currency") or ["USD"], "currency", None)
-    frame = by_month(selection, dimension, basis, currency)
+    frame, column, label = cost_frame(selection, dimension, basis, currency)
     if frame.empty:
         ui.missing("cost data", MART)
         return
-    label = labels[dimension]
-    title = f"{dict(BASES)[basis]} by {label.lower()} ({currency})"
-    st.altair_chart(stacked(frame, dimension, label, title), width="stretch")
-    table = change_table(frame, dimension)
+    basis_label = "Amortized cost" if ":" in dimension else dict(BASES)[basis]
+    title = f"{basis_label} by {label} ({currency})"
+    st.altair_chart(stacked(frame, column, label, title), width="stretch")
+    table = change_table(frame, column)
     ui.heading(f"{label}: latest month against the previous", basis)
     partial_notice(frame)
     ui.table(table, f"breakdown by {label.lower()}", currency=currency)
-    render_drill_down(table, dimension, label, basis, currency)
+    if ":" in dimension:
+        st.caption("Tags and cost categories: amortized cost per allocation key; no drill-down to resources.")
+        return
+    render_drill_down(table, column, label, basis, currency)
 
 
 render()

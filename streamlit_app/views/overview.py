@@ -115,7 +115,7 @@ def change_table(values: dict[str, dict[date, float]], closed: date) -> pd.DataF
 
 def open_month_notice(cost: pd.DataFrame, open_month: date, currency: str) -> None:
     row = cost[cost["billing_period"] == open_month].iloc[0]
-    through = data._as_date(row["through"]) or open_month
+    through = pd.Timestamp(row["through"]).date() if pd.notna(row["through"]) else open_month
     to_date = float(row["amortized_cost"])
     projected = months.run_rate_projection(to_date, open_month, through)
     st.warning(
@@ -125,7 +125,6 @@ def open_month_notice(cost: pd.DataFrame, open_month: date, currency: str) -> No
         "at the run rate so far.",
         icon=":material/schedule:",
     )
-    st.session_state["overview_projection"] = projected
 
 
 def trend(values: dict[str, dict[date, float]], last: date, open_month: date | None, currency: str) -> None:
