@@ -28,9 +28,10 @@ COLUMNS = (
 
 def periods() -> pd.DataFrame:
     """Every (period kind, start) with whether it is open; newest first."""
-    frame = data.aggregate(
-        MART, ["period", "period_start"], [("max", "is_open_period", "is_open")], order_by=["period_start"]
+    frame = data.aggregate(  # is_open_period is the same on every row of a period (no max() of booleans)
+        MART, ["period", "period_start", "is_open_period"], [], order_by=["period_start", "period"]
     )
+    frame = frame.rename(columns={"is_open_period": "is_open"})
     return frame.iloc[::-1].reset_index(drop=True) if not frame.empty else frame
 
 
