@@ -1,21 +1,27 @@
 """Sidebar filters that persist across pages.
 
-Each page asks for the filters its marts support. The chosen values live in ``st.session_state`` under
-``flt_<name>`` (kept when a page without that filter is shown, since widget state is dropped then) and seed
-the widget when it is drawn again. Options come from the page's mart; a kept value that the mart does not
-have (e.g. from another page) stays selectable and simply matches no rows.
+Each page asks for the filters its marts support; the shared dimensions (team, host type, functional group,
+account, payer, service, region) are drawn on every page whose mart has them. The chosen values live in
+``st.session_state`` under ``flt_<name>`` (kept when a page without that filter is shown, since widget state
+is dropped then) and seed the widget when it is drawn again. Options come from the page's mart; a kept value
+that the mart does not have (e.g. from another page) stays selectable and simply matches no rows.
+
+The URL carries the same choices (``?team=a&team=b&from=2026-05-01&to=2026-10-31&cost_month=2026-09-01``):
+a new session (a shared link, a reload) starts from them, and every run writes the page's current choices
+back, so the address bar is always a link to what is on screen.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import streamlit as st
 
-from streamlit_app import data, glossary
+from streamlit_app import data, formats, glossary
 
 PERSISTED = "flt_{}"
 WIDGET = "w_{}"
@@ -38,6 +44,80 @@ LABELS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 DIMENSION_FILTERS = ("team", "host_type", "functional_group", "account_id")
+# drawn on every page whose mart has the column, besides the page's own filters
+SHARED_FILTERS = (*DIMENSION_FILTERS, "payer_account_id", "service_code", "region")
+
+URL_LOADED = "_url_loaded"
+URL_PARAMS = "_url_params"
+SELECTION = "_selection"
+DATE_FROM, DATE_TO = "from", "to"
+KEPT = "keep_{}"  # page selectors (ui.choose), see url_text
+
+
+def url_text(value: Any) -> str:
+    """A selector's value as it is written in the URL (dates as ISO days)."""
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def load_url() -> None:
+    """Once per session: seed the kept choices from the URL's query parameters."""
+    if st.session_state.get(URL_LOADED):
+        return
+    st.session_state[URL_LOADED] = True
+    params = st.query_params
+    for key in params:
+        values = params.get_all(key)
+        if key in (DATE_FROM, DATE_TO):
+            continue
+        if key in LABELS or key in SHARED_FILTERS:
+            st.session_state[PERSISTED.format(key)] = list(values)
+        elif values:
+            st.session_state[KEPT.format(key)] = values[-1]
+    try:
+        first = date.fromisoformat(params.get(DATE_FROM, ""))
+        last = date.fromisoformat(params.get(DATE_TO, ""))
+    except ValueError:
+        return
+    if first <= last:
+        st.session_state[PERSISTED.format("dates")] = (first, last)
+
+
+def to_url(key: str, value: Any) -> None:
+    """Record a choice of this run for the URL (a list for a filter, a value for a selector)."""
+    params = st.session_state.setdefault(URL_PARAMS, {})
+    if isinstance(value, list | tuple):
+        if value:
+            params[key] = [url_text(item) for item in value]
+    elif value is not None:
+        params[key] = url_text(value)
+
+
+@contextmanager
+def url_sync() -> Iterator[None]:
+    """Run a page, then write the choices it recorded (:func:`to_url`) to the URL."""
+    st.session_state[URL_PARAMS] = {}
+    st.session_state.pop(SELECTION, None)
+    try:
+        yield
+    finally:
+        st.query_params.from_dict(st.session_state.get(URL_PARAMS, {}))
+
+
+def describe(selection: Selection | None = None) -> str:
+    """The active filters in words, for chart titles: ``Team: web, data · 2026-05-01 to 2026-08-31``."""
+    selection = selection or st.session_state.get(SELECTION)
+    if selection is None:
+        return ""
+    parts = []
+    for name, values in selection.values.items():
+        if values:
+            label = LABELS.get(name, (name.replace("_", " ").capitalize(), ()))[0]
+            parts.append(f"{label}: {', '.join(formats.label(value) for value in values)}")
+    if selection.date_from or selection.date_to:
+        first = formats.day(selection.date_from) if selection.date_from else "…"
+        last = formats.day(selection.date_to) if selection.date_to else "…"
+        parts.append(f"{first} to {last}")
+    return " · ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -72,14 +152,17 @@ def multiselect(name: str, options: Sequence[str], container: Any = None, scope:
     if widget_key not in st.session_state:
         st.session_state[widget_key] = kept
     label, terms = LABELS.get(name, (name.replace("_", " ").capitalize(), (name,)))
+    blocks = glossary.load_blocks()
+    found = next((term for term in terms if blocks.get(term)), None)
     chosen = container.multiselect(
         label,
         choices,
         key=widget_key,
         placeholder="All",
-        help=glossary.first_definition(terms) or None,
+        help=f"{blocks[found]}\n\n[Glossary ↗](glossary?term={found})" if found else None,
     )
     st.session_state[PERSISTED.format(name)] = list(chosen)
+    to_url(name, list(chosen))
     return tuple(chosen)
 
 
@@ -105,6 +188,8 @@ def date_range(bounds: tuple[date | None, date | None], container: Any = None) -
     if len(chosen) == 2:
         if chosen != (first, last):
             st.session_state[PERSISTED.format("dates")] = chosen
+            to_url(DATE_FROM, chosen[0])
+            to_url(DATE_TO, chosen[1])
         else:
             st.session_state.pop(PERSISTED.format("dates"), None)
         return chosen[0], chosen[1]
@@ -119,8 +204,10 @@ def sidebar(
     date_column: str | None = None,
     option_mart: dict[str, str] | None = None,
 ) -> Selection:
-    """Draw the filters ``names`` that ``mart`` has and a date range on ``date_column``; return the choice."""
+    """Draw the filters ``names`` (and the shared ones) that ``mart`` has and a date range on ``date_column``;
+    return the choice (also kept for :func:`describe`)."""
     columns = set(data.mart_columns(mart))
+    names = list(dict.fromkeys([*names, *(name for name in SHARED_FILTERS if name in columns)]))
     st.sidebar.markdown("**Filters**")
     start, end = (None, None)
     if date_column and date_column in columns:
@@ -131,10 +218,12 @@ def sidebar(
         if name not in columns:
             continue
         values[name] = multiselect(name, data.distinct_values(source_mart, name), scope=source_mart)
-    return Selection(values, start, end)
+    selection = Selection(values, start, end)
+    st.session_state[SELECTION] = selection
+    return selection
 
 
 def clear_all() -> None:
     for key in list(st.session_state.keys()):
-        if str(key).startswith(("flt_", "w_")):
+        if str(key).startswith(("flt_", "w_", "keep_")):
             del st.session_state[key]

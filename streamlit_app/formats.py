@@ -22,8 +22,8 @@ MISSING = "—"
 LABELS_FILE = Path(__file__).with_name("labels.csv")
 
 # st.column_config.NumberColumn formats (printf style, as Streamlit documents them) for tables
-MONEY_COLUMN_FORMAT = "dollar"  # $49,824.00; display_frame rounds to cents first, so never -$0.00
-UNITS_COLUMN_FORMAT = "%.1f"  # the column label carries "(xlarge units)"
+MONEY_COLUMN_FORMAT = "dollar"  # $49,824.00; display_frame zeroes what rounds to 0.00, so never -$0.00
+UNIT_MONEY_COLUMN_FORMAT = "$%.4f"  # a cost per unit (per payment, per 1,000 requests)
 PERCENT_COLUMN_FORMAT = "%.1f%%"  # display_frame scales ratios to percentages
 COUNT_COLUMN_FORMAT = "localized"
 MONTH_COLUMN_FORMAT = "YYYY-MM"
@@ -177,12 +177,14 @@ def display_frame(
     ratio_columns: list[str] | tuple[str, ...] = (),
     code_columns: list[str] | tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    """A copy of ``frame`` ready to show: money rounded to cents (no negative zero), ratios scaled to
-    percentages (for :data:`PERCENT_COLUMN_FORMAT`), codes replaced by labels."""
+    """A copy of ``frame`` ready to show: money that rounds to zero cents set to 0 (no "-$0.00"; other
+    amounts keep their precision, so a table's figures equal the mart's), ratios scaled to percentages
+    (for :data:`PERCENT_COLUMN_FORMAT`), codes replaced by labels."""
     shown = frame.copy()
     for name in money_columns:
         if name in shown:
-            shown[name] = pd.to_numeric(shown[name], errors="coerce").round(2) + 0.0
+            amounts = pd.to_numeric(shown[name], errors="coerce")
+            shown[name] = amounts.where(~(amounts.abs() < 0.005), 0.0)
     for name in ratio_columns:
         if name in shown:
             shown[name] = pd.to_numeric(shown[name], errors="coerce") * 100

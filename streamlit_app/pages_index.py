@@ -101,9 +101,15 @@ PAGES: tuple[PageInfo, ...] = (
         "mappings",
         ("fct_allocation_key_monthly",),
     ),
+    PageInfo("views/glossary.py", "Glossary", ":material/menu_book:", "glossary", ()),
 )
 
 
 def page_path(url_path: str) -> str:
     """The page file of the page served at ``/<url_path>`` (for links between pages)."""
     return next(page.path for page in PAGES if page.url_path == url_path)
+
+
+def default_page() -> PageInfo:
+    """The page served at ``/`` (the one marked default, else the first)."""
+    return next((page for page in PAGES if page.default), PAGES[0])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -11,18 +10,20 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from streamlit_app import data, glossary
+from streamlit_app import data, filters, formats, glossary
 
 BUILD_HINT = "run `cloudcost build` (or `cloudcost demo`)"
 # every empty state the pages show starts so ("No … yet — …", "No … for these filters — …")
 EMPTY_STATE = re.compile(r"^No .+? (yet\b|for these filters)", re.MULTILINE)
 
 MONEY, UNITS, RATIO, COUNT, DATE, TEXT = "money", "units", "ratio", "count", "date", "text"
+UNIT_MONEY = "unit_money"  # a cost per unit: four decimals, not rounded to the cent
 
 # column name -> (label, kind, docs blocks to explain it). Unknown columns get their name as label.
 COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "month": ("Month", DATE, ("billing_period",)),
     "billing_period": ("Billing period", DATE, ("billing_period",)),
+    "month_status": ("Month status", TEXT, ("open_month", "billing_period")),
     "usage_date": ("Date", DATE, ("usage_date",)),
     "period_start": ("Period start", DATE, ("unit_cost",)),
     "currency": ("Currency", TEXT, ("currency",)),
@@ -89,16 +90,16 @@ COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "business_volume": ("Business volume", COUNT, ("business_volume", "unit_cost")),
     "fully_loaded_amortized_unit_cost": (
         "Fully loaded (amortized) per unit",
-        MONEY,
+        UNIT_MONEY,
         ("unit_cost_fully_loaded",),
     ),
-    "marginal_amortized_unit_cost": ("Marginal (amortized) per unit", MONEY, ("unit_cost_marginal",)),
+    "marginal_amortized_unit_cost": ("Marginal (amortized) per unit", UNIT_MONEY, ("unit_cost_marginal",)),
     "fully_loaded_on_demand_unit_cost": (
         "Fully loaded (on-demand) per unit",
-        MONEY,
+        UNIT_MONEY,
         ("unit_cost_fully_loaded",),
     ),
-    "marginal_on_demand_unit_cost": ("Marginal (on-demand) per unit", MONEY, ("unit_cost_marginal",)),
+    "marginal_on_demand_unit_cost": ("Marginal (on-demand) per unit", UNIT_MONEY, ("unit_cost_marginal",)),
     "fully_loaded_amortized_cost": ("Fully loaded amortized cost", MONEY, ("unit_cost_fully_loaded",)),
     "marginal_amortized_cost": ("Marginal amortized cost", MONEY, ("unit_cost_marginal",)),
     # forecasts
@@ -165,29 +166,25 @@ COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 }
 
 
-def money(value: Any, currency: str = "USD") -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    sign = "-" if value < 0 else ""
-    symbol = "$" if currency == "USD" else f"{currency} "
-    return f"{sign}{symbol}{abs(value):,.2f}"
+def money(value: Any, currency: str | None = "USD") -> str:
+    return formats.money(value, currency)
 
 
 def units(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:,.1f} xlarge units"
+    return formats.units(value)
 
 
 def percent(value: Any, digits: int = 1) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value * 100:.{digits}f} %"
+    return formats.percent(value, digits)
 
 
 def term(*names: str, fallback: str = "") -> str | None:
-    """Definition for a hover: the first docs block among ``names``."""
-    return glossary.first_definition(names, fallback) or None
+    """Definition for a hover: the first docs block among ``names``, with a link to it in the glossary."""
+    blocks = glossary.load_blocks()
+    found = next((name for name in names if blocks.get(name)), None)
+    if found is None:
+        return fallback or None
+    return f"{blocks[found]}\n\n[Glossary ↗](glossary?term={found})"
 
 
 def missing(what: str, mart: str, hint: str = BUILD_HINT) -> None:
@@ -203,26 +200,74 @@ def empty_states(text: str) -> list[str]:
     return [match.group(0) for match in EMPTY_STATE.finditer(text)]
 
 
+# columns holding codes from the marts, shown with their labels (formats.label)
+CODE_COLUMNS = (
+    "status",
+    "opportunity_type",
+    "forecast_source",
+    "commitment_type",
+    "pricing_model",
+    "exception_reasons",
+    "close_status",
+    "contributor_basis",
+    "contributor_type",
+    "forecast_kind",
+    "measure",
+)
+# long ids: narrow columns, the whole id in the cell (and in the CSV)
+ID_COLUMNS = ("commitment_id", "invoice_id", "resource_id", "reservation_arn", "savings_plan_arn", "delivery_id")
+MONTH_COLUMNS = ("month", "billing_period", "forecast_month")
+
+
 def column_config(frame: pd.DataFrame, currency: str | None = None) -> dict[str, Any]:
-    """Labels, units and hover definitions for the columns of ``frame`` that the dashboard knows."""
+    """Labels, units and hover definitions for the columns of ``frame`` that the dashboard knows.
+
+    Formats are those of :mod:`streamlit_app.formats` for a frame prepared by :func:`display`."""
     config: dict[str, Any] = {}
     for name in frame.columns:
         label, kind, terms = COLUMNS.get(name, (name.replace("_", " ").capitalize(), guess_kind(name), (name,)))
         help_text = term(*terms)
-        if kind == "money":
-            fmt = "dollar" if (currency or "USD") == "USD" else "accounting"
+        if kind == MONEY:
+            fmt = formats.MONEY_COLUMN_FORMAT if (currency or "USD") == "USD" else "accounting"
             config[name] = st.column_config.NumberColumn(label, help=help_text, format=fmt)
-        elif kind == "units":
-            config[name] = st.column_config.NumberColumn(label, help=help_text, format="%.2f")
-        elif kind == "ratio":
-            config[name] = st.column_config.NumberColumn(label, help=help_text, format="percent")
-        elif kind == "count":
-            config[name] = st.column_config.NumberColumn(label, help=help_text, format="localized")
-        elif kind == "date":
-            config[name] = st.column_config.DateColumn(label, help=help_text, format="YYYY-MM-DD")
+        elif kind == UNIT_MONEY:
+            config[name] = st.column_config.NumberColumn(label, help=help_text, format=formats.UNIT_MONEY_COLUMN_FORMAT)
+        elif kind == UNITS:
+            label = label if "xlarge" in label else f"{label} (xlarge units)"
+            config[name] = st.column_config.NumberColumn(label, help=help_text, format=formats.COUNT_COLUMN_FORMAT)
+        elif kind == RATIO:
+            config[name] = st.column_config.NumberColumn(label, help=help_text, format=formats.PERCENT_COLUMN_FORMAT)
+        elif kind == COUNT:
+            config[name] = st.column_config.NumberColumn(label, help=help_text, format=formats.COUNT_COLUMN_FORMAT)
+        elif kind == DATE:
+            fmt = formats.MONTH_COLUMN_FORMAT if name in MONTH_COLUMNS else formats.DATE_COLUMN_FORMAT
+            config[name] = st.column_config.DateColumn(label, help=help_text, format=fmt)
+        elif name in ID_COLUMNS:
+            config[name] = st.column_config.TextColumn(label, help=help_text, width="small")
         else:
             config[name] = st.column_config.Column(label, help=help_text)
     return config
+
+
+def kind_of(name: str) -> str:
+    return COLUMNS[name][1] if name in COLUMNS else guess_kind(name)
+
+
+def display(frame: pd.DataFrame, first: Sequence[str] = ()) -> pd.DataFrame:
+    """``frame`` as a table shows it: the answering columns ``first``, money to the cent, ratios as
+    percentages, codes as labels, ``—`` for a missing text."""
+    order = [c for c in first if c in frame.columns] + [c for c in frame.columns if c not in first]
+    frame = frame[order]
+    shown = formats.display_frame(
+        frame,
+        money_columns=[c for c in frame.columns if kind_of(c) == MONEY],
+        ratio_columns=[c for c in frame.columns if kind_of(c) == RATIO],
+        code_columns=[c for c in frame.columns if c in CODE_COLUMNS],
+    )
+    for name in shown.columns:
+        if kind_of(name) == TEXT and shown[name].dtype == object:
+            shown[name] = shown[name].map(lambda value: formats.MISSING if formats.is_missing(value) else value)
+    return shown
 
 
 def guess_kind(name: str) -> str:
@@ -238,14 +283,23 @@ def guess_kind(name: str) -> str:
     return TEXT
 
 
-def table(frame: pd.DataFrame, name: str, currency: str | None = None, height: int | None = None) -> None:
-    """A table with labelled, unit-formatted columns and a CSV download of exactly what it shows.
+def table(
+    frame: pd.DataFrame,
+    name: str,
+    currency: str | None = None,
+    height: int | None = None,
+    first: Sequence[str] = (),
+) -> None:
+    """A table with labelled, unit-formatted columns (``first`` ones leading) and a CSV download of the
+    same rows and columns (raw values: codes and full precision, for a spreadsheet).
 
     Surrogate keys (``*_key`` hashes) are left out: they mean nothing to a reader."""
     frame = frame.drop(columns=[c for c in frame.columns if str(c).endswith("_key")])
+    frame = frame[[c for c in first if c in frame.columns] + [c for c in frame.columns if c not in first]]
+    shown = display(frame)
     st.dataframe(
-        frame,
-        column_config=column_config(frame, currency),
+        shown,
+        column_config=column_config(shown, currency),
         hide_index=True,
         width="stretch",
         height=height if height is not None else "auto",
@@ -261,7 +315,9 @@ def table(frame: pd.DataFrame, name: str, currency: str | None = None, height: i
 
 
 def heading(text: str, *terms: str) -> None:
-    st.subheader(text, help=term(*terms) if terms else None)
+    """A section or chart title, followed by the active filters (so a screenshot says what it shows)."""
+    active = filters.describe()
+    st.subheader(f"{text} — {active}" if active else text, help=term(*terms) if terms else None)
 
 
 def freshness() -> None:
@@ -274,9 +330,7 @@ def freshness() -> None:
     if not data.catalog(source) and source in data.PROBLEMS:
         st.sidebar.warning(f"Cannot read the marts ({source.kind}): {data.PROBLEMS[source]}", icon=":material/error:")
         return
-    through = None
-    if data.has_mart("fct_cost_daily"):
-        through = data.date_bounds("fct_cost_daily", "usage_date")[1]
+    through = data_through()
     built = data.publication_time(source)
     parts = [f"data through **{through:%Y-%m-%d}**" if through else "no cost data yet"]
     if built:
@@ -297,6 +351,39 @@ def failed_build_notice(source: data.Source) -> None:
     )
 
 
+def data_through() -> date | None:
+    """The last day of cost data (``fct_cost_daily``), or None before a build."""
+    if not data.has_mart("fct_cost_daily"):
+        return None
+    return data.date_bounds("fct_cost_daily", "usage_date")[1]
+
+
+def open_month() -> tuple[date, date] | None:
+    """(first day, last day of data) of the month whose data stops before its end — the open month — or
+    None when the data ends on a month's last day."""
+    through = data_through()
+    if through is None:
+        return None
+    if (pd.Timestamp(through) + pd.offsets.MonthEnd(0)).date() == through:
+        return None
+    return through.replace(day=1), through
+
+
+def is_open_month(value: Any) -> bool:
+    current = open_month()
+    if current is None or formats.is_missing(value):
+        return False
+    return formats.month(value) == formats.month(current[0])
+
+
+def partial_note(month_value: Any) -> str:
+    """``(partial: data through 2026-10-20)`` for the open month, else ``""``."""
+    current = open_month()
+    if current is None or not is_open_month(month_value):
+        return ""
+    return f"(partial: data through {formats.day(current[1])})"
+
+
 def _local(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
@@ -315,13 +402,14 @@ def choose(label: str, options: Sequence[Any], key: str, help_text: str | None =
     if not options:
         return None
     kept = st.session_state.get(f"keep_{key}")
-    index = options.index(kept) if kept in options else 0
+    texts = [filters.url_text(option) for option in options]
+    # a kept choice is the value itself, or its text when it came from the URL
+    index = options.index(kept) if kept in options else texts.index(kept) if kept in texts else 0
     chosen = st.selectbox(label, options, index=index, key=f"sel_{key}", help=help_text, format_func=format_func)
     st.session_state[f"keep_{key}"] = chosen
+    filters.to_url(key, chosen)
     return chosen
 
 
 def month_label(value: Any) -> str:
-    if isinstance(value, datetime | pd.Timestamp):
-        value = value.date()
-    return value.strftime("%Y-%m") if isinstance(value, date) else str(value)
+    return formats.month(value)

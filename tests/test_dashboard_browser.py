@@ -23,7 +23,7 @@ import pytest
 from dashboard_warehouse import APP, Warehouse, shared_warehouse
 
 from cloudcost.settings import PROJECT_ROOT
-from streamlit_app.pages_index import PAGES
+from streamlit_app.pages_index import PAGES, default_page
 from streamlit_app.ui import empty_states
 
 SCREENSHOTS = PROJECT_ROOT / "test-output" / "screenshots"
@@ -136,9 +136,9 @@ def browser(served: str) -> Iterator[object]:
             instance.close()
 
 
-def wait_rendered(page, title: str) -> None:  # noqa: ANN001
+def wait_rendered(page, info) -> None:  # noqa: ANN001
     """The page's title is drawn and the script has finished (no running indicator for a while)."""
-    page.wait_for_selector(f'h1:has-text("{title}")', timeout=60_000)
+    page.wait_for_selector(f'h1:has-text("{info.title}")', timeout=60_000)
     quiet_since = None
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -152,7 +152,7 @@ def wait_rendered(page, title: str) -> None:  # noqa: ANN001
         time.sleep(0.25)
     page.wait_for_load_state("networkidle")
     # tables and charts are drawn lazily, after their code has loaded
-    if page.locator('[data-testid="stMain"]').inner_text().count("not built or not published") == 0:
+    if info.marts and page.locator('[data-testid="stMain"]').inner_text().count("not built or not published") == 0:
         page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
     page.wait_for_function(
         """() => Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"]'))
@@ -161,33 +161,93 @@ def wait_rendered(page, title: str) -> None:  # noqa: ANN001
     )
 
 
-@pytest.mark.parametrize("info", PAGES, ids=[page.url_path for page in PAGES])
-def test_page_renders_with_data_in_headless_chromium(backend, served: str, browser, info) -> None:  # noqa: ANN001
-    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+def check_page(page, info, width: int = 1400) -> None:  # noqa: ANN001
+    """No error element, no "Page not found", no Deploy button or menu, nothing wider than the main area."""
+    exceptions = page.locator('[data-testid="stException"]')
+    assert exceptions.count() == 0, exceptions.first.inner_text()
+    assert page.get_by_text("Page not found").count() == 0, f"{info.title}: 'Page not found'"
+    assert page.locator('[data-testid="stSidebar"]').count() == 1
+    assert page.locator('[data-testid="stAppDeployButton"]').count() == 0, "the Deploy button is shown"
+    assert page.locator('[data-testid="stMainMenu"]').count() == 0, "Streamlit's menu is shown"
+    overflow = page.evaluate(
+        """() => { const main = document.querySelector('[data-testid="stMain"]');
+                   return main.scrollWidth - main.clientWidth; }"""
+    )
+    assert overflow <= 0, f"{info.title}: the main area scrolls sideways at {width} px ({overflow} px wider)"
+
+
+def shows_data(page, info) -> None:  # noqa: ANN001
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    # after `cloudcost demo` every page has data: no empty state ("No … yet", "No … for these filters")
+    assert not empty_states(body), f"{info.title}: {empty_states(body)}"
+    if info.marts:
+        assert page.locator('[data-testid="stDataFrame"]').count() >= 1, f"{info.title}: no table drawn"
+
+
+def open_at(browser, served: str, path: str, info, width: int = 1400):  # noqa: ANN001, ANN201
+    page = browser.new_page(viewport={"width": width, "height": 1000})
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{served}/{path}", wait_until="domcontentloaded")
+    wait_rendered(page, info)
+    assert not errors, errors
+    return page
+
+
+@pytest.mark.parametrize("info", PAGES, ids=[page.url_path for page in PAGES])
+def test_page_renders_with_data_in_headless_chromium(backend, served: str, browser, info) -> None:  # noqa: ANN001
+    """Every page at its own URL (a deep link, the default page's too) at 1400 px."""
+    page = open_at(browser, served, info.url_path, info)
     try:
-        page.goto(f"{served}/{'' if info.default else info.url_path}", wait_until="domcontentloaded")
-        wait_rendered(page, info.title)
-        exceptions = page.locator('[data-testid="stException"]')
-        assert exceptions.count() == 0, exceptions.first.inner_text()
-        assert page.locator('[data-testid="stSidebar"]').count() == 1
-        assert not errors, errors
-        body = page.locator('[data-testid="stMain"]').inner_text()
-        # after `cloudcost demo` every page has data: no empty state ("No … yet", "No … for these filters")
-        assert not empty_states(body), f"{info.title}: {empty_states(body)}"
-        assert page.locator('[data-testid="stDataFrame"]').count() >= 1, f"{info.title}: no table drawn"
+        check_page(page, info)
+        shows_data(page, info)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         suffix = "" if backend[0] == "duckdb" else f"-{backend[0]}"
         shot = SCREENSHOTS / f"dashboard-{info.url_path}{suffix}.png"
         # the app scrolls inside its main block: grow the window to the page's height for a whole picture
         height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-        page.set_viewport_size({"width": 1440, "height": min(max(int(height), 1000), 4000)})
-        wait_rendered(page, info.title)
+        page.set_viewport_size({"width": 1400, "height": min(max(int(height), 1000), 4000)})
+        wait_rendered(page, info)
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 10_000
         if os.environ.get("CLOUDCOST_UPDATE_SCREENSHOTS") == "1" and backend[0] == "duckdb":
             DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(shot, DOCS_IMAGES / shot.name)
+    finally:
+        page.close()
+
+
+def test_the_root_serves_the_default_page(backend, served: str, browser) -> None:  # noqa: ANN001
+    home = default_page()
+    page = open_at(browser, served, "", home)
+    try:
+        check_page(page, home)
+        shows_data(page, home)
+    finally:
+        page.close()
+
+
+# (url path, query string, text the page then shows, query parameter that stays in the address)
+DEEP_LINKS = (
+    ("commitments", "coverage_measure=sp_coverage", "SP coverage (cost)", "coverage_measure=sp_coverage"),
+    ("unit-cost", "unit_cost_grain=day", "Day", "unit_cost_grain=day"),
+    ("reconciliation", "status=matched", "Status: Matched", "status=matched"),
+    ("forecast-accuracy", "forecast_source=baseline", "Forecast source: Baseline", "forecast_source=baseline"),
+    ("glossary", "term=ri_coverage&q=coverage", "RI coverage", "q=coverage"),
+)
+
+
+@pytest.mark.parametrize("link", DEEP_LINKS, ids=[link[0] for link in DEEP_LINKS])
+def test_a_link_with_filters_opens_the_page_with_those_filters(backend, served: str, browser, link) -> None:  # noqa: ANN001
+    url_path, query, shown, kept = link
+    info = next(page for page in PAGES if page.url_path == url_path)
+    page = open_at(browser, served, f"{url_path}?{query}", info)
+    try:
+        check_page(page, info)
+        assert page.get_by_text(shown).count() >= 1, f"{url_path}?{query}: {shown!r} is not shown"
+        assert kept in page.url, f"the address lost {kept!r}: {page.url}"
+        page.reload(wait_until="domcontentloaded")  # a reload keeps them
+        wait_rendered(page, info)
+        assert page.get_by_text(shown).count() >= 1, f"{url_path}?{query}: {shown!r} is lost on reload"
     finally:
         page.close()

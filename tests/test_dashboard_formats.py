@@ -49,10 +49,11 @@ def test_codes_have_readable_labels() -> None:
     assert formats.short_id("arn:aws:ec2:us-east-1:123456789012:reserved-instances/abcdef") == "…ances/abcdef"
 
 
-def test_display_frame_rounds_money_and_scales_ratios() -> None:
-    frame = pd.DataFrame({"cost": [-0.001, 1.005], "share": [0.5, None], "status": ["matched", None]})
+def test_display_frame_has_no_negative_zero_money_and_scales_ratios() -> None:
+    frame = pd.DataFrame({"cost": [-0.001, 1.0051], "share": [0.5, None], "status": ["matched", None]})
     shown = formats.display_frame(frame, money_columns=["cost"], ratio_columns=["share"], code_columns=["status"])
     assert str(shown["cost"].iloc[0]) == "0.0"
+    assert shown["cost"].iloc[1] == 1.0051  # the mart's figure, shown to the cent by the column format
     assert shown["share"].iloc[0] == 50.0
     assert shown["status"].iloc[0] == "Matched" and pd.isna(shown["status"].iloc[1])
     assert frame["cost"].iloc[0] == -0.001  # the frame itself (and its CSV download) is untouched

@@ -14,14 +14,9 @@ from cloudcost.settings import PROJECT_ROOT
 APP = PROJECT_ROOT / "streamlit_app" / "app.py"
 
 
-def serve(target: str | None, port: int, headless: bool) -> int:
-    settings = settings_for(target)
-    if not APP.exists():
-        raise click.ClickException(f"the dashboard app is missing: {APP}")
-    env = dict(os.environ)
-    env["CLOUDCOST_TARGET"] = settings.target
-    env["CLOUDCOST_DUCKDB_PATH"] = str(settings.duckdb_path)
-    command = [
+def streamlit_command(port: int, headless: bool, address: str) -> list[str]:
+    """`streamlit run` for the app: listening on ``address`` only, no developer toolbar (no Deploy button)."""
+    return [
         sys.executable,
         "-m",
         "streamlit",
@@ -29,19 +24,39 @@ def serve(target: str | None, port: int, headless: bool) -> int:
         str(APP),
         "--server.port",
         str(port),
+        "--server.address",
+        address,
         "--server.headless",
         "true" if headless else "false",
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",
+        "minimal",
     ]
-    click.echo(f"serving the dashboard on http://localhost:{port} (Ctrl+C to stop)")
-    return subprocess.call(command, env=env, cwd=PROJECT_ROOT)
+
+
+def serve(target: str | None, port: int, headless: bool, address: str = "127.0.0.1") -> int:
+    settings = settings_for(target)
+    if not APP.exists():
+        raise click.ClickException(f"the dashboard app is missing: {APP}")
+    env = dict(os.environ)
+    env["CLOUDCOST_TARGET"] = settings.target
+    env["CLOUDCOST_DUCKDB_PATH"] = str(settings.duckdb_path)
+    host = "localhost" if address in ("127.0.0.1", "localhost") else address
+    click.echo(f"serving the dashboard on http://{host}:{port} (Ctrl+C to stop)")
+    return subprocess.call(streamlit_command(port, headless, address), env=env, cwd=PROJECT_ROOT)
 
 
 @click.command()
 @target_option
 @click.option("--port", default=8501, show_default=True, help="Port to serve on.")
+@click.option(
+    "--address",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on; 0.0.0.0 serves every interface (only behind your own access control).",
+)
 @click.option("--headless/--open-browser", default=True, show_default=True, help="Open a browser tab or not.")
-def dashboard(target: str | None, port: int, headless: bool) -> None:
+def dashboard(target: str | None, port: int, address: str, headless: bool) -> None:
     """Serve the Finance dashboard (reads the public marts through a read-only connection)."""
-    sys.exit(serve(target, port, headless))
+    sys.exit(serve(target, port, headless, address))

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import click
 
+from cloudcost import docs_glossary
 from cloudcost.commands.options import settings_for, target_option
 from cloudcost.dbt_runner import dbt_target_path, run_dbt
 
 
 def generate_static_docs(target: str | None, out: Path) -> Path:
     settings = settings_for(target)
+    docs_glossary.write()  # the glossary page lists every docs block of docs/*.md
     outcome = run_dbt(["docs", "generate", "--static"], settings)
     if not outcome.success:
         raise click.ClickException(f"dbt docs generate failed: {outcome.exception or 'see the log above'}")
@@ -34,7 +36,7 @@ def generate_static_docs(target: str | None, out: Path) -> Path:
     help="Where to write the single-file site.",
 )
 def docs(target: str | None, out: Path) -> None:
-    """Generate the dbt docs (overview, glossary, lineage) as one static HTML file that opens offline.
+    """Generate the dbt docs (overview, glossary page, lineage) as one static HTML file that opens offline.
 
     Run `cloudcost build` first so the catalog has column types.
     """

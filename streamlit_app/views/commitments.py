@@ -7,7 +7,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from streamlit_app import charts, data, filters, ui
+from streamlit_app import charts, data, filters, formats, ui
 
 COVERAGE = "fct_commitment_coverage"
 UTILIZATION = "fct_commitment_utilization"
@@ -16,8 +16,15 @@ HINT = "run `cloudcost build` on a CUR that has reserved instances or Savings Pl
 FILTERS = ("service_code", "instance_family", "region", "payer_account_id")
 
 # coverage -> (label, numerator parts, denominator parts), summed over the chosen days and slices: a ratio
-# of sums, exactly as the mart defines each day's figure (never an average of daily ratios)
+# of sums, exactly as the mart defines each day's figure (never an average of daily ratios). Commitment
+# coverage comes first and is the default: it counts RI and SP alike, where RI coverage alone reads 0 % for a
+# family that Savings Plans cover.
 COVERAGES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "commitment_coverage": (
+        "Commitment coverage (cost)",
+        ("ri_covered_list_cost", "sp_covered_list_cost"),
+        ("ri_covered_list_cost", "sp_covered_list_cost", "on_demand_list_cost"),
+    ),
     "ri_coverage": (
         "RI coverage (units)",
         ("ri_covered_units",),
@@ -27,11 +34,6 @@ COVERAGES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         "SP coverage (cost)",
         ("sp_covered_list_cost",),
         ("sp_covered_list_cost", "sp_eligible_on_demand_list_cost"),
-    ),
-    "commitment_coverage": (
-        "Commitment coverage (cost)",
-        ("ri_covered_list_cost", "sp_covered_list_cost"),
-        ("ri_covered_list_cost", "sp_covered_list_cost", "on_demand_list_cost"),
     ),
 }
 PARTS = (
@@ -72,16 +74,46 @@ def targets_in_force(selection: filters.Selection, by: list[str], measure: str) 
     return data.aggregate(COVERAGE, by, [("max", target, "target")], on_last_day)
 
 
+def period(selection: filters.Selection) -> str:
+    """The days the figures cover, in words: the chosen range, else the data's whole range."""
+    first, last = data.date_bounds(COVERAGE, "usage_date")
+    first = selection.date_from or first
+    last = selection.date_to or last
+    if first is None or last is None:
+        return ""
+    return f"{formats.day(first)} to {formats.day(last)}"
+
+
+def headline(selection: filters.Selection, overall: pd.DataFrame, shown: list[str]) -> None:
+    """One KPI per coverage over the period, with the target in force beside it (as the delta)."""
+    cols = st.columns(max(len(shown), 1))
+    for column, name in zip(cols, shown, strict=False):
+        value = overall.iloc[0][name]
+        goal = targets_in_force(selection, [], name)
+        target = goal.iloc[0]["target"] if not goal.empty and pd.notna(goal.iloc[0]["target"]) else None
+        delta = None
+        if target is not None and pd.notna(value):
+            delta = f"{(value - target) * 100:+.1f} pts vs target {formats.percent(target)}"
+        column.metric(
+            COVERAGES[name][0],
+            ui.percent(value),
+            delta=delta,
+            help=ui.term(name),
+            border=True,
+        )
+        if target is None:
+            column.caption("No target set")
+
+
 def render_coverage(selection: filters.Selection) -> None:
-    ui.heading("Coverage against target", "commitment_coverage", "ri_coverage", "sp_coverage")
+    span = period(selection)
+    ui.heading(f"Coverage against target, {span}" if span else "Coverage against target", "commitment_coverage")
     overall = coverage_sums(selection, [])
     shown = [name for name in COVERAGES if name in overall]
     if overall.empty or not shown or overall[shown].isna().all(axis=None):
         ui.missing("coverage", COVERAGE, HINT)
         return
-    cols = st.columns(max(len(shown), 1))
-    for column, name in zip(cols, shown, strict=False):
-        column.metric(COVERAGES[name][0], ui.percent(overall.iloc[0][name]), help=ui.term(name))
+    headline(selection, overall, shown)
 
     by = [c for c in ("service_code", "instance_family") if c in data.mart_columns(COVERAGE)]
     detail = coverage_sums(selection, by)
@@ -107,7 +139,11 @@ def render_coverage(selection: filters.Selection) -> None:
         width="stretch",
     )
     st.caption("Bars: coverage over the chosen days. Red ticks: the target in force on the last day (targets seed).")
-    ui.table(detail.drop(columns=["slice"]), "coverage by service and family")
+    ui.table(
+        detail.drop(columns=["slice"]),
+        "coverage by service and family",
+        first=[*by, measure, "target", "gap_to_target"],
+    )
 
 
 def render_utilization(selection: filters.Selection) -> None:
@@ -148,7 +184,11 @@ def render_utilization(selection: filters.Selection) -> None:
             help=ui.term("utilization"),
         )
     cols[2].metric("Unused commitment cost", ui.money(frame["unused_cost"].sum()), help=ui.term("layer_ri_unused"))
-    ui.table(frame, "utilization by commitment")
+    ui.table(
+        frame,
+        "utilization by commitment",
+        first=["commitment_type", "service_code", "instance_family", "utilization", "unused_cost", "net_savings"],
+    )
 
 
 def render_expiring(selection: filters.Selection) -> None:
@@ -174,7 +214,11 @@ def render_expiring(selection: filters.Selection) -> None:
     if frame.empty:
         st.success("Nothing expires in that window.", icon=":material/check_circle:")
         return
-    ui.table(frame, "expiring commitments")
+    ui.table(
+        frame,
+        "expiring commitments",
+        first=["commitment_end_at", "days_to_expiry", "commitment_type", "service_code", "instance_type"],
+    )
 
 
 def render() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from streamlit_app import charts, data, filters, ui
+from streamlit_app import charts, data, filters, formats, ui
 
 MART = "fct_cost_daily"
 BRIDGE = "fct_cash_bridge"
@@ -83,8 +83,8 @@ def render() -> None:
             "Month",
             list(table["month"].drop_duplicates())[::-1],
             "cost_month",
-            "Billing period to break down.",
-            format_func=ui.month_label,
+            "Billing period to break down. The open month (data still arriving) is marked partial.",
+            format_func=lambda value: f"{formats.month(value)} {ui.partial_note(value)}".strip(),
         )
     with right:
         currency = ui.choose(
@@ -98,6 +98,14 @@ def render() -> None:
         ui.missing("cost data", MART)
         return
     figures = row.iloc[0]
+    if ui.is_open_month(month):
+        current = ui.open_month()
+        days = (current[1] - current[0]).days + 1 if current else 0
+        st.warning(
+            f"{formats.month(month)} is the open month: data through {formats.day(current[1]) if current else ''} "
+            f"({days} days). It is partial — do not compare it with a full month.",
+            icon=":material/hourglass_top:",
+        )
     on_demand = _amount(figures, "on_demand", "public_on_demand_cost")
     amortized = _amount(figures, "amortized_cost")
     unblended = _amount(figures, "unblended_cost")
@@ -125,12 +133,18 @@ def render() -> None:
             ([("RI/SP true-up and upfront fees", billed - amortized)], "Billed (invoice)"),
         ],
     )
-    ui.heading(f"Waterfall for {ui.month_label(month)} ({currency})", "cost_layer")
+    ui.heading(f"Waterfall for {formats.month(month)} {ui.partial_note(month)} ({currency})", "cost_layer")
     st.altair_chart(charts.waterfall(bars, currency), width="stretch")
 
     ui.heading("Layers by month", "cost_layer")
     shown = table.rename(columns={"on_demand": "on_demand_layer"})
-    ui.table(shown, "cost layers by month", currency=currency)
+    shown.insert(1, "month_status", ["Partial" if ui.is_open_month(m) else "Complete" for m in shown["month"]])
+    ui.table(
+        shown,
+        "cost layers by month",
+        currency=currency,
+        first=["month", "month_status", "currency", "public_on_demand_cost", "amortized_cost", "billed_cost"],
+    )
 
     if data.has_mart(BRIDGE):
         ui.heading("Cash bridge (per payer and currency)", "cash_bridge", "ri_sp_trueup")
@@ -142,7 +156,12 @@ def render() -> None:
         if bridge.empty:
             ui.missing("cash bridge", BRIDGE)
         else:
-            ui.table(bridge, "cash bridge", currency=currency)
+            ui.table(
+                bridge,
+                "cash bridge",
+                currency=currency,
+                first=[bridge_month, "payer_account_id", "currency", "bridge_difference", "is_balanced"],
+            )
 
 
 render()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
-from streamlit_app import charts, data, filters, ui
+from streamlit_app import charts, data, filters, formats, ui
 
 ACCURACY = "fct_forecast_accuracy"
 VINTAGES = "fct_forecast_vintages"
@@ -97,7 +99,7 @@ def render_accuracy(selection: filters.Selection) -> None:
         cols = st.columns(2)
         cols[0].metric(
             "Most accurate at 1–7 days (WAPE)",
-            f"{best.iloc[0]['forecast_source']}: {ui.percent(best.iloc[0]['wape'])}",
+            f"{formats.label(best.iloc[0]['forecast_source'])}: {ui.percent(best.iloc[0]['wape'])}",
             help=ui.term("forecast_wape"),
         )
         cols[1].metric("Its bias at 1–7 days", ui.percent(best.iloc[0]["bias"]), help=ui.term("forecast_bias"))
@@ -121,7 +123,18 @@ def render_accuracy(selection: filters.Selection) -> None:
         ui.table(detail, "forecast accuracy by month")
 
 
-def render_fan(selection: filters.Selection) -> None:
+def fan_dates(selection: filters.Selection, monthly: bool) -> tuple[date | None, date | None]:
+    """The fan's days: every vintage and actual unless the user chose a range (a monthly range then ends
+    on its last month's last day, so the range's last month is shown whole)."""
+    if not filters.persisted("dates"):
+        return None, None
+    first, last = selection.dates
+    if monthly and last is not None:
+        last = (pd.Timestamp(last) + pd.offsets.MonthEnd(0)).date()
+    return first, last
+
+
+def render_fan(selection: filters.Selection, monthly: bool = False) -> None:
     ui.heading("Vintages against actuals", "forecast_vintage", "itemized_actuals")
     if not data.has_mart(VINTAGES):
         ui.missing("forecast vintages", VINTAGES, HINT)
@@ -145,12 +158,14 @@ def render_fan(selection: filters.Selection) -> None:
             "Host type", host_types, "fan_host_type", "Largest first. " + (ui.term("host_type") or "")
         )
     with right:
-        source = ui.choose("Forecast source", list(sources), "fan_source", ui.term("forecast_source"))
+        source = ui.choose(
+            "Forecast source", list(sources), "fan_source", ui.term("forecast_source"), format_func=formats.label
+        )
     if host_type is None or source is None:
         ui.missing("usage forecasts by host type", VINTAGES, HINT)
         return
     chosen = {**usage, "forecast_source": (source,), "host_type": (host_type,)}
-    where = data.where(VINTAGES, chosen, "target_date", selection.dates)
+    where = data.where(VINTAGES, chosen, "target_date", fan_dates(selection, monthly))
     vintages = data.aggregate(
         VINTAGES,
         ["generated_at", "target_date"],
@@ -174,8 +189,9 @@ def render_fan(selection: filters.Selection) -> None:
             ACTUALS, ["actual_date"], [("sum", "normalized_units", "actual")], actual_where, order_by=["actual_date"]
         ).rename(columns={"actual_date": "target_date"})
     st.caption(
-        f"{vintages['vintage'].nunique()} vintages of `{source}` for host type `{host_type}`: each line is one "
-        "generation (darker = later), the band its interval; the black line is the itemized actual "
+        f"{vintages['vintage'].nunique()} vintages of {formats.label(source)} for host type `{host_type}`, "
+        f"{formats.day(vintages['target_date'].min())} to {formats.day(vintages['target_date'].max())}: "
+        "each line is one generation (darker = later), the band its interval; the black line is the itemized actual "
         "(daily xlarge-normalized units)."
     )
     st.altair_chart(charts.fan(vintages, actuals, "normalized units (xlarge)"), width="stretch")
@@ -191,9 +207,10 @@ def render() -> None:
     if data.has_mart(ACCURACY):
         selection = filters.sidebar(ACCURACY, ("forecast_source",), "forecast_month")
         render_accuracy(selection)
-    else:
-        selection = filters.sidebar(VINTAGES, ("forecast_source",), "target_date")
-        ui.missing("forecast accuracy", ACCURACY, HINT)
+        render_fan(selection, monthly=True)
+        return
+    selection = filters.sidebar(VINTAGES, ("forecast_source",), "target_date")
+    ui.missing("forecast accuracy", ACCURACY, HINT)
     render_fan(selection)
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from streamlit_app import data, filters, ui
+from streamlit_app import data, filters, formats, ui
 
 RECONCILIATION = "fct_invoice_reconciliation"
 EXCEPTIONS = "fct_reconciliation_exceptions"
 RESTATEMENTS = "fct_cur_restatements"
 HINT = "load the invoices and the general ledger, then run `cloudcost build`"
-STATUSES = ("matched", "exception", "missing_invoice", "missing_in_cur", "missing_in_ledger")
+STATUSES = ("matched", "exception", "missing_invoice", "missing_in_cur", "missing_in_ledger", "open_month")
+OPEN_MONTH = "open_month"  # shown instead of missing_invoice for the month still being billed
 
 INVOICE_COLUMNS = (
     "billing_period",
@@ -78,8 +79,49 @@ RESTATEMENT_DETAIL = (
 
 def invoices(selection: filters.Selection) -> pd.DataFrame:
     where = data.where(RECONCILIATION, selection.values, "billing_period", selection.dates, monthly=True)
-    return data.rows(
+    frame = data.rows(
         RECONCILIATION, INVOICE_COLUMNS, where, order_by=["billing_period", "invoice_id", "billing_entity"]
+    )
+    return mark_open_month(frame)
+
+
+def mark_open_month(frame: pd.DataFrame) -> pd.DataFrame:
+    """The month still being billed has no invoice yet by design: its rows read "open month", not
+    "missing invoice" (only while the period is not closed)."""
+    if frame.empty or "status" not in frame:
+        return frame
+    is_open = frame["billing_period"].map(ui.is_open_month) & (frame["status"] == "missing_invoice")
+    if "is_period_closed" in frame:
+        is_open &= ~frame["is_period_closed"].fillna(False).astype(bool)
+    return frame.assign(status=frame["status"].where(~is_open, OPEN_MONTH))
+
+
+def dollars(frame: pd.DataFrame, currency: str) -> None:
+    """The headline in money for one currency: invoiced, matched, unexplained difference, sign-off."""
+    rows = frame[frame["currency"].fillna("USD") == currency] if "currency" in frame else frame
+    accepted = rows["is_accepted"].fillna(False).astype(bool) if "is_accepted" in rows else False
+    settled = rows["status"].eq("matched") | accepted
+    open_rows = rows[~settled & rows["status"].ne(OPEN_MONTH)]
+    periods = rows.groupby("billing_period")["is_signed_off"].max() if "is_signed_off" in rows else pd.Series()
+    signed = int(periods.fillna(False).astype(bool).sum())
+    cols = st.columns(4)
+    cols[0].metric("Invoiced", formats.money(rows["invoice_total"].sum(), currency), help=ui.term("invoice_total"))
+    cols[1].metric(
+        "Matched or accepted",
+        formats.money(rows.loc[settled, "invoice_total"].sum(), currency),
+        help=ui.term("reconciliation_status", "reconciliation"),
+    )
+    cols[2].metric(
+        "Open differences (CUR − invoice)",
+        formats.money(open_rows["cur_vs_invoice_difference"].abs().sum(), currency),
+        delta=f"{len(open_rows):,} invoice rows to explain" if len(open_rows) else "none",
+        delta_color="inverse" if len(open_rows) else "off",
+        help=ui.term("reconciliation"),
+    )
+    cols[3].metric(
+        "Periods signed off",
+        f"{signed} of {len(periods)}",
+        help=ui.term("sign_off", "period_close"),
     )
 
 
@@ -89,18 +131,28 @@ def render_status(selection: filters.Selection) -> None:
     if frame.empty:
         ui.missing("reconciliation", RECONCILIATION, HINT)
         return
-    if "status" in frame:
-        counts = frame["status"].value_counts()
-        shown = [s for s in STATUSES if s in counts] + [s for s in counts.index if s not in STATUSES]
-        cols = st.columns(len(shown) + 1)
-        cols[0].metric("Invoice rows", f"{len(frame):,}", help=ui.term("reconciliation"))
-        for column, name in zip(cols[1:], shown, strict=True):
-            column.metric(
-                str(name).replace("_", " ").capitalize(),
-                f"{int(counts[name]):,}",
-                help=ui.term(f"reconciliation_status_{name}", "reconciliation_status", "reconciliation"),
-            )
-    ui.table(frame, "invoice reconciliation")
+    currencies = ui.currencies(frame)
+    currency = currencies[0] if len(currencies) == 1 else ui.choose("Currency", currencies, "currency")
+    dollars(frame, currency)
+    counts = frame["status"].value_counts()
+    shown = [s for s in STATUSES if s in counts] + [s for s in counts.index if s not in STATUSES]
+    st.caption(
+        "Invoice rows: "
+        + " · ".join(f"{formats.label(name)} {int(counts[name]):,}" for name in shown)
+        + (
+            f". {formats.month(ui.open_month()[0])} is still being billed: its invoice is not due yet."
+            if OPEN_MONTH in counts and ui.open_month()
+            else ""
+        )
+    )
+    ui.table(
+        frame,
+        "invoice reconciliation",
+        first=[
+            "billing_period", "invoice_id", "billing_entity", "status", "is_accepted", "is_signed_off",
+            "invoice_total", "cur_vs_invoice_difference", "invoice_vs_ledger_difference",
+        ],
+    )  # fmt: skip
 
 
 def render_exceptions(selection: filters.Selection) -> None:
@@ -124,7 +176,11 @@ def render_exceptions(selection: filters.Selection) -> None:
     if frame.empty:
         st.success("No exceptions for these filters: every invoice matched.", icon=":material/check_circle:")
         return
-    ui.table(frame, "reconciliation exceptions")
+    ui.table(
+        frame,
+        "reconciliation exceptions",
+        first=["billing_period", "invoice_id", "status", "contributor_value", "contributor_amount", "share_of_basis"],
+    )
 
 
 def render_restatements(selection: filters.Selection) -> None:
@@ -158,7 +214,11 @@ def render_restatements(selection: filters.Selection) -> None:
             f"{len(late):,}",
             help=ui.term("period_close", "restatement"),
         )
-    ui.table(summary, "restatements by delivery")
+    ui.table(
+        summary,
+        "restatements by delivery",
+        first=["billing_period", "unblended_cost_delta", "is_after_close", "changed_rows"],
+    )
     with st.expander("Changed rows (invoice × account × service × line item type)"):
         detail = data.rows(
             RESTATEMENTS,

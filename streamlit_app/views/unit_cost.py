@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from streamlit_app import charts, data, filters, ui
+from streamlit_app import charts, data, filters, formats, ui
 
 MART = "fct_unit_cost"
 HINT = "load business volumes and run `cloudcost build`"
@@ -45,11 +45,13 @@ def render() -> None:
     selection = filters.sidebar(MART, ("metric_name", "functional_group", "currency"), "period_start")
     left, right = st.columns(2)
     with left:
+        grains = data.distinct_values(MART, "period_grain") or ["day"]
         grain = ui.choose(
             "Grain",
-            data.distinct_values(MART, "period_grain") or ["day"],
+            sorted(grains, key=lambda g: g != "month"),  # monthly first: daily figures are noisy
             "unit_cost_grain",
-            "Daily or monthly figures.",
+            "Monthly (default) or daily figures.",
+            format_func=formats.label,
         )
     available = [m for m in MEASURES if m[1] in data.mart_columns(MART)]
     with right:
@@ -74,21 +76,25 @@ def render() -> None:
     names = chart_rows[["metric_name", "scope", "functional_group"]].fillna("").astype(str)
     chart_rows["series"] = [" · ".join(part for part in parts if part) for parts in names.itertuples(index=False)]
     chart_rows["period_start"] = pd.to_datetime(chart_rows["period_start"])
-    latest = chart_rows.sort_values("period_start").groupby("series").tail(1)
-    cols = st.columns(min(len(latest), 4) or 1)
-    for slot, (_, row) in zip(cols, latest.head(4).iterrows(), strict=False):
-        unit = row.get("unit_label") or "unit"
-        slot.metric(
-            f"{row['series']} ({row['period_start']:%Y-%m-%d})",
-            f"{ui.money(row[column], row.get('currency') or 'USD')} per {unit}",
-            help=ui.term(term_name, "unit_cost"),
-        )
     unit = str(chart_rows["unit_label"].dropna().iloc[0]) if chart_rows["unit_label"].notna().any() else "unit"
+    latest = chart_rows.sort_values("period_start").groupby("series").tail(1)
+    when = formats.month if grain == "month" else formats.day
+    st.caption(f"{label} cost per {unit}, latest {'month' if grain == 'month' else 'day'} of each series.")
+    cols = st.columns(3)
+    for index, (_, row) in enumerate(latest.head(6).iterrows()):
+        cols[index % 3].metric(
+            f"{row['series']}, {when(row['period_start'])}",
+            formats.unit_money(row[column], row.get("currency") or "USD"),
+            help=ui.term(term_name, "unit_cost"),
+            border=True,
+        )
+    axis_format = "$,.2f" if chart_rows[column].abs().max() >= 1 else "$,.4f"
+    ui.heading(f"{label} cost per {unit}", "unit_cost")
     st.altair_chart(
-        charts.lines(chart_rows, "period_start", column, "series", "date", f"{label} per {unit} ($)", "$,.4f"),
+        charts.lines(chart_rows, "period_start", column, "series", grain or "date", f"$ per {unit}", axis_format),
         width="stretch",
     )
-    ui.table(frame, "unit cost")
+    ui.table(frame, "unit cost", first=["period_start", "metric_name", "functional_group", column, "business_volume"])
 
 
 render()
