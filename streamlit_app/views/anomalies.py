@@ -34,8 +34,8 @@ COLUMNS = (
 )
 
 
-def render_anomalies(statuses: tuple[str, ...], teams: tuple[str, ...], currency: str) -> None:
-    where = data.where(MART, {"status": statuses, "team": teams, "currency": (currency,)})
+def render_anomalies(statuses: tuple[str, ...], filtered: dict[str, tuple[str, ...]], currency: str) -> None:
+    where = data.where(MART, {**filtered, "status": statuses, "currency": (currency,)})
     frame = data.rows(MART, COLUMNS, where, order_by=["impact"], descending=True)
     if frame.empty:
         ui.missing("anomalies", MART)
@@ -87,7 +87,7 @@ def render() -> None:
         chosen = st.multiselect("Status", statuses, key=key, placeholder="All", help=ui.term("anomaly_status"))
     with right:
         currency = ui.choose("Currency", data.distinct_values(MART, "currency") or ["USD"], "currency")
-    render_anomalies(tuple(chosen), selection.get("team"), currency)
+    render_anomalies(tuple(chosen), selection.values, currency)
     render_one_off(currency)
 
 

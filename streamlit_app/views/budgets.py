@@ -38,9 +38,9 @@ def periods() -> pd.DataFrame:
 OPEN = "open"
 
 
-def status(chosen: str, currency: str, teams: tuple[str, ...]) -> pd.DataFrame:
+def status(chosen: str, currency: str, filtered: dict[str, tuple[str, ...]]) -> pd.DataFrame:
     """The budgets of one period, or of every open period (``OPEN``), over budget first."""
-    selections: dict[str, tuple[object, ...]] = {"currency": (currency,), "team": teams}
+    selections: dict[str, tuple[object, ...]] = {**filtered, "currency": (currency,)}
     if chosen == OPEN:
         selections["is_open_period"] = (True,)
     else:
@@ -75,7 +75,7 @@ def render() -> None:
         chosen = ui.choose("Period", options, "budget_period", "Budget period (monthly or quarterly).", label)
     with right:
         currency = ui.choose("Currency", data.distinct_values(MART, "currency") or ["USD"], "currency")
-    frame = status(chosen, currency, selection.get("team"))
+    frame = status(chosen, currency, selection.values)
     if frame.empty:
         ui.missing("budgets", MART)
         return

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from cloudcost.mappings import check
-from streamlit_app import data, ui
+from streamlit_app import data, filters, ui
 
 MART = "fct_allocation_key_monthly"
 DAILY = "fct_cost_daily"
@@ -31,8 +31,8 @@ def default_period(periods: list[str]) -> tuple[str, str]:
     return periods[-1], "the latest billing period (none is invoiced yet)"
 
 
-def report(period: str, reason: str) -> check.MappingReport:
-    where = data.where(MART, {"billing_period": (period,)})
+def report(period: str, reason: str, filtered: dict[str, tuple[str, ...]]) -> check.MappingReport:
+    where = data.where(MART, {**filtered, "billing_period": (period,)})
     frame = data.rows(MART, check.KEY_COST_COLUMNS, where)
     rows = frame[list(check.KEY_COST_COLUMNS)].itertuples(index=False, name=None)
     keys = [check.key_cost(tuple(None if pd.isna(v) else v for v in row)) for row in rows]
@@ -70,6 +70,7 @@ def render() -> None:
     if not data.has_mart(MART):
         ui.missing("mapping data", MART)
         return
+    selection = filters.sidebar(MART, ())
     periods = data.distinct_values(MART, "billing_period")
     if not periods:
         ui.missing("mapping data", MART)
@@ -78,7 +79,7 @@ def render() -> None:
     if "keep_mapping_period" not in st.session_state:
         st.session_state["keep_mapping_period"] = default
     period = ui.choose("Month", periods[::-1], "mapping_period", "Billing period to check.", lambda v: v[:7])
-    found = report(period, reason if period == default else "chosen")
+    found = report(period, reason if period == default else "chosen", selection.values)
     st.caption(f"{period[:7]}: {found.period_reason}.")
     ui.heading("Allocated share per dimension", "team", "host_type", "functional_group")
     ui.table(shares_table(found), "allocated share per dimension")

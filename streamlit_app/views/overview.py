@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from streamlit_app import charts, data, formats, months, ui
+from streamlit_app import charts, data, filters, formats, months, ui
 from streamlit_app.pages_index import page_path
 
 MART = "fct_cost_daily"
@@ -26,9 +26,9 @@ MOVER_DIMENSIONS = (("team", "Team"), ("service_code", "Service"), ("account_id"
 TOP_MOVERS = 5
 
 
-def monthly_cost(currency: str | None = None) -> pd.DataFrame:
+def monthly_cost(selected: dict[str, tuple[str, ...]]) -> pd.DataFrame:
     """Per billing period and currency: the cost bases, the one-off layers and the last day with data."""
-    where = data.where(MART, {"currency": (currency,)} if currency else {})
+    where = data.where(MART, selected)
     measures = [("sum", "public_on_demand_cost"), ("sum", "amortized_cost"), ("sum", "billed_cost")]
     measures += [("sum", layer) for layer in ONE_OFF_LAYERS] + [("max", "usage_date", "through")]
     measures += [("count", "invoice_id", "invoiced_rows")]
@@ -62,11 +62,16 @@ def closed_and_open(cost: pd.DataFrame, invoices: dict[date, float]) -> tuple[da
     return closed, periods[-1] if periods[-1] > closed else None
 
 
-def basis_values(cost: pd.DataFrame, invoices: dict[date, float]) -> dict[str, dict[date, float]]:
+def basis_values(cost: pd.DataFrame, invoices: dict[date, float], filtered: bool) -> dict[str, dict[date, float]]:
+    """Per cost basis, its amount per billing period. With a filter the invoices (per payer) cannot be split:
+    the billed cost is then the CUR's billed cost of the filtered lines, for the invoiced periods."""
     values = {
         basis: dict(zip(cost["billing_period"], cost[basis].astype(float), strict=True)) for basis, _, _ in BASES[1:]
     }
     values["billed"] = invoices
+    if filtered:
+        billed = dict(zip(cost["billing_period"], cost["billed_cost"].astype(float), strict=True))
+        values["billed"] = {month: amount for month, amount in billed.items() if month in invoices}
     return values
 
 
@@ -144,11 +149,11 @@ def trend(values: dict[str, dict[date, float]], last: date, open_month: date | N
         st.caption(f"{formats.month(open_month)} is partial; it has no invoice yet.")
 
 
-def movers(closed: date, currency: str, dimension: str) -> pd.DataFrame:
+def movers(closed: date, selected: dict[str, tuple[str, ...]], dimension: str) -> pd.DataFrame:
     """Recurring amortized cost (credits, refunds, tax and fees left out) per value of ``dimension``:
     the closed month against the previous one, largest absolute change first."""
     previous = months.shift(closed, -1)
-    where = data.Where((("currency", (currency,)), ("billing_period", (str(previous), str(closed)))))
+    where = data.where(MART, {**selected, "billing_period": (str(previous), str(closed))})
     measures = [("sum", "amortized_cost")] + [("sum", layer) for layer in ONE_OFF_LAYERS]
     frame = data.aggregate(MART, [dimension, "billing_period"], measures, where)
     if frame.empty:
@@ -171,20 +176,22 @@ def movers(closed: date, currency: str, dimension: str) -> pd.DataFrame:
     return result.loc[order].head(TOP_MOVERS).reset_index(drop=True)
 
 
-def top_movers(closed: date, currency: str) -> None:
+def top_movers(closed: date, selected: dict[str, tuple[str, ...]]) -> None:
+    currency = selected["currency"][0]
     ui.heading(f"Top movers, {formats.month(closed)} vs {formats.month(months.shift(closed, -1))}", "amortized_cost")
     st.caption("Recurring amortized cost: credits, refunds, tax and fees are one-off charges, shown apart below.")
     tabs = st.tabs([label for _, label in MOVER_DIMENSIONS])
     for tab, (dimension, label) in zip(tabs, MOVER_DIMENSIONS, strict=True):
         with tab:
-            ui.table(movers(closed, currency, dimension), f"top movers by {label.lower()}", currency=currency)
+            ui.table(movers(closed, selected, dimension), f"top movers by {label.lower()}", currency=currency)
 
 
-def one_off_charges(closed: date, currency: str) -> None:
+def one_off_charges(closed: date, selected: dict[str, tuple[str, ...]]) -> None:
+    currency = selected["currency"][0]
     if not data.has_mart(ONE_OFF):
         return
     ui.heading(f"One-off charges, {formats.month(closed)}", "fct_cost_one_off_charges")
-    where = data.Where((("currency", (currency,)), ("billing_period", (str(closed),))))
+    where = data.where(ONE_OFF, {**selected, "billing_period": (str(closed),)})
     frame = data.aggregate(
         ONE_OFF,
         ["charge_kind"],
@@ -198,10 +205,10 @@ def one_off_charges(closed: date, currency: str) -> None:
     ui.table(frame, "one-off charges", currency=currency)
 
 
-def budgets_at_a_glance(currency: str) -> None:
+def budgets_at_a_glance(selected: dict[str, tuple[str, ...]]) -> None:
     if not data.has_mart(BUDGETS):
         return
-    where = data.where(BUDGETS, {"currency": (currency,), "is_open_period": (True,), "is_budgeted": (True,)})
+    where = data.where(BUDGETS, {**selected, "is_open_period": (True,), "is_budgeted": (True,)})
     frame = data.aggregate(
         BUDGETS,
         ["projected_over"],
@@ -214,10 +221,11 @@ def budgets_at_a_glance(currency: str) -> None:
     st.page_link(page_path("budgets"), label="Budgets", icon=":material/account_balance_wallet:")
 
 
-def anomalies_at_a_glance(currency: str) -> None:
+def anomalies_at_a_glance(selected: dict[str, tuple[str, ...]]) -> None:
+    currency = selected["currency"][0]
     if not data.has_mart(ANOMALIES):
         return
-    where = data.where(ANOMALIES, {"currency": (currency,), "is_open": (True,)})
+    where = data.where(ANOMALIES, {**selected, "is_open": (True,)})
     frame = data.aggregate(ANOMALIES, [], [("count", "anomaly_key", "open_anomalies"), ("sum", "impact")], where)
     count = int(frame.iloc[0]["open_anomalies"]) if not frame.empty else 0
     impact = float(frame.iloc[0]["impact"]) if count else 0.0
@@ -240,31 +248,38 @@ def render() -> None:
     if not data.has_mart(MART):
         ui.missing("cost data", MART)
         return
-    every = monthly_cost()
+    selection = filters.sidebar(MART, filters.DIMENSION_FILTERS)
+    every = monthly_cost(selection.values)
     if every.empty:
         ui.missing("cost data", MART)
         return
     currency = ui.choose("Currency", ui.currencies(every), "currency", "Money is never added across currencies.")
+    selected = {**selection.values, "currency": (currency,)}
     cost = every[every["currency"] == currency].reset_index(drop=True)
     invoices = invoiced(currency)
     closed, open_month = closed_and_open(cost, invoices)
     if closed is None:
         ui.missing("cost data", MART)
         return
-    values = basis_values(cost, invoices)
+    filtered = any(selection.values.values())
+    values = basis_values(cost, invoices, filtered)
     ui.heading(f"{formats.month(closed)} (last closed month)", "billed_cost", "period_close")
+    if filtered:
+        st.caption(
+            "Filters are active: billed cost is the CUR's billed cost of the filtered lines (invoices are per payer)."
+        )
     headline(values, closed, currency)
     ui.table(change_table(values, closed), "month over month", currency=currency)
     if open_month:
         open_month_notice(cost, open_month, currency)
     trend(values, open_month or closed, open_month, currency)
-    top_movers(closed, currency)
-    one_off_charges(closed, currency)
+    top_movers(closed, selected)
+    one_off_charges(closed, selected)
     left, right = st.columns(2)
     with left:
-        budgets_at_a_glance(currency)
+        budgets_at_a_glance(selected)
     with right:
-        anomalies_at_a_glance(currency)
+        anomalies_at_a_glance(selected)
 
 
 render()

@@ -16,8 +16,8 @@ SPREAD_RULE = (
 )
 
 
-def per_team(month: object, currency: str, teams: tuple[str, ...]) -> pd.DataFrame:
-    selections = {"currency": (currency,), "billing_period": (str(month),), "team": teams}
+def per_team(month: object, currency: str, chosen: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+    selections = {**chosen, "currency": (currency,), "billing_period": (str(month),)}
     where = data.where(MART, selections)
     frame = data.aggregate(
         MART,
@@ -47,8 +47,8 @@ def per_team(month: object, currency: str, teams: tuple[str, ...]) -> pd.DataFra
     return frame[ordered].sort_values("allocated_amount", ascending=False).reset_index(drop=True)
 
 
-def per_layer(month: object, currency: str, teams: tuple[str, ...]) -> pd.DataFrame:
-    selections = {"currency": (currency,), "billing_period": (str(month),), "team": teams}
+def per_layer(month: object, currency: str, chosen: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+    selections = {**chosen, "currency": (currency,), "billing_period": (str(month),)}
     return data.aggregate(
         MART,
         ["layer_order", "layer", "is_shared_layer"],
@@ -75,7 +75,7 @@ def render() -> None:
     if month is None:
         ui.missing("showback", MART)
         return
-    teams = per_team(month, currency, selection.get("team"))
+    teams = per_team(month, currency, selection.values)
     if teams.empty:
         ui.missing("showback", MART)
         return
@@ -88,7 +88,7 @@ def render() -> None:
     ui.heading(f"Per team, {month[:7]} ({currency})", "showback", "team")
     ui.table(teams, "showback per team", currency=currency)
     ui.heading("Per layer", "cost_layer")
-    ui.table(per_layer(month, currency, selection.get("team")), "showback per layer", currency=currency)
+    ui.table(per_layer(month, currency, selection.values), "showback per layer", currency=currency)
 
 
 render()
