@@ -16,6 +16,7 @@ INVOICES = "fct_invoice_reconciliation"
 ONE_OFF = "fct_cost_one_off_charges"
 BUDGETS = "fct_budget_status"
 ANOMALIES = "fct_cost_anomalies"
+RESOURCES = "fct_cost_resource_monthly"
 ONE_OFF_LAYERS = ("credit", "refund", "tax", "fee")
 BASES = (
     ("billed", "Billed cost (invoices)", "billed_cost"),
@@ -248,7 +249,12 @@ def render() -> None:
     if not data.has_mart(MART):
         ui.missing("cost data", MART)
         return
-    selection = filters.sidebar(MART, filters.DIMENSION_FILTERS)
+    # options from the resource mart (the same values): its own widgets, so a filter kept from the URL or
+    # another page is not reset when a page whose widgets read fct_cost_daily is shown next
+    scope = {name: RESOURCES for name in (*filters.DIMENSION_FILTERS, *filters.SHARED_FILTERS)}
+    selection = filters.sidebar(
+        MART, filters.DIMENSION_FILTERS, option_mart=scope if data.has_mart(RESOURCES) else None
+    )
     every = monthly_cost(selection.values)
     if every.empty:
         ui.missing("cost data", MART)
