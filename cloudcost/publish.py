@@ -49,6 +49,12 @@ DASHBOARD_MARTS: tuple[str, ...] = (
     "fct_reconciliation_exceptions",
     "fct_cur_restatements",
     "fct_unit_cost",
+    "fct_cost_showback",
+    "fct_budget_status",
+    "fct_cost_anomalies",
+    "fct_cost_one_off_charges",
+    "fct_cost_resource_monthly",
+    "fct_allocation_key_monthly",
 )
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")

@@ -17,12 +17,26 @@ class PageInfo:
 
 PAGES: tuple[PageInfo, ...] = (
     PageInfo(
+        "views/overview.py",
+        "Overview",
+        ":material/dashboard:",
+        "overview",
+        ("fct_cost_daily", "fct_invoice_reconciliation", "fct_cost_one_off_charges"),
+        default=True,
+    ),
+    PageInfo(
+        "views/breakdown.py",
+        "Breakdown",
+        ":material/stacked_bar_chart:",
+        "breakdown",
+        ("fct_cost_daily", "fct_cost_resource_monthly", "fct_allocation_key_monthly"),
+    ),
+    PageInfo(
         "views/cost_layers.py",
         "Cost layers",
         ":material/waterfall_chart:",
         "cost-layers",
         ("fct_cost_daily", "fct_cash_bridge"),
-        default=True,
     ),
     PageInfo(
         "views/forecast_accuracy.py",
@@ -59,8 +73,41 @@ PAGES: tuple[PageInfo, ...] = (
         "savings-opportunities",
         ("fct_savings_opportunities",),
     ),
+    PageInfo(
+        "views/showback.py",
+        "Showback",
+        ":material/groups:",
+        "showback",
+        ("fct_cost_showback",),
+    ),
+    PageInfo(
+        "views/budgets.py",
+        "Budgets",
+        ":material/account_balance_wallet:",
+        "budgets",
+        ("fct_budget_status",),
+    ),
+    PageInfo(
+        "views/anomalies.py",
+        "Anomalies",
+        ":material/crisis_alert:",
+        "anomalies",
+        ("fct_cost_anomalies", "fct_cost_one_off_charges"),
+    ),
+    PageInfo(
+        "views/mappings.py",
+        "Mappings",
+        ":material/account_tree:",
+        "mappings",
+        ("fct_allocation_key_monthly",),
+    ),
     PageInfo("views/glossary.py", "Glossary", ":material/menu_book:", "glossary", ()),
 )
+
+
+def page_path(url_path: str) -> str:
+    """The page file of the page served at ``/<url_path>`` (for links between pages)."""
+    return next(page.path for page in PAGES if page.url_path == url_path)
 
 
 def default_page() -> PageInfo:

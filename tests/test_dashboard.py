@@ -12,9 +12,11 @@ from dashboard_warehouse import APP, Warehouse, shared_warehouse
 from streamlit.testing.v1 import AppTest
 
 from streamlit_app import data, formats, glossary
-from streamlit_app.pages_index import PAGES
+from streamlit_app.pages_index import PAGES, page_path
 
 INJECTION = "x' or '1'='1"
+DEFAULT_PAGE = next(page.path for page in PAGES if page.default)
+COST_LAYERS = page_path("cost-layers")
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +36,7 @@ def open_page(path: str, state: dict[str, object] | None = None) -> AppTest:
     for key, value in (state or {}).items():
         at.session_state[key] = value
     at.run()
-    if path != PAGES[0].path:
+    if path != DEFAULT_PAGE:
         at.switch_page(path).run()
     return at
 
@@ -135,7 +137,7 @@ def shown_cost_figures(at: AppTest) -> tuple[float, float, float]:
 
 
 def test_cost_layers_figures_equal_the_mart(dashboard_env: Warehouse) -> None:
-    at = open_page(PAGES[0].path)
+    at = open_page(COST_LAYERS)
     months = [row[0] for row in published(dashboard_env, "select distinct billing_period from marts.fct_cost_daily")]
     assert len(months) >= 2
     for month in sorted(months):
@@ -148,7 +150,7 @@ def test_cost_layers_figures_equal_the_mart(dashboard_env: Warehouse) -> None:
 
 
 def test_cost_layers_monthly_layers_add_up_to_amortized(dashboard_env: Warehouse) -> None:
-    at = open_page(PAGES[0].path)
+    at = open_page(COST_LAYERS)
     table = at.dataframe[0].value
     layers = [
         c
@@ -180,7 +182,7 @@ def test_account_filter_changes_the_numbers_and_matches_the_mart(dashboard_env: 
         "select count(distinct account_id) from marts.fct_cost_daily where billing_period = ?",
         [month],
     )[0][0]
-    at = open_page(PAGES[0].path)
+    at = open_page(COST_LAYERS)
     at.selectbox(key="sel_cost_month").set_value(month).run()
     unfiltered = shown_cost_figures(at)
     sidebar_filter(at, "Account").set_value([account]).run()
@@ -193,18 +195,18 @@ def test_account_filter_changes_the_numbers_and_matches_the_mart(dashboard_env: 
 
 def test_filters_persist_across_pages(dashboard_env: Warehouse) -> None:
     account = published(dashboard_env, "select min(account_id) from marts.fct_cost_daily")[0][0]
-    at = open_page(PAGES[0].path)
+    at = open_page(COST_LAYERS)
     sidebar_filter(at, "Account").set_value([account]).run()
-    for page in PAGES[1:]:
+    for page in [page for page in PAGES if page.path != COST_LAYERS]:
         at.switch_page(page.path).run()
         assert not at.exception
-    at.switch_page(PAGES[0].path).run()
+    at.switch_page(COST_LAYERS).run()
     assert sidebar_filter(at, "Account").value == [account]
     assert at.session_state["flt_account_id"] == [account]
 
 
 def test_a_filter_value_with_sql_in_it_is_only_a_value(dashboard_env: Warehouse) -> None:
-    at = open_page(PAGES[0].path, {"flt_account_id": [INJECTION]})
+    at = open_page(COST_LAYERS, {"flt_account_id": [INJECTION]})
     assert not at.exception, [e.value for e in at.exception]
     assert sidebar_filter(at, "Account").value == [INJECTION]
     assert not at.metric, "the injected value matched rows"
@@ -231,12 +233,12 @@ def test_date_filter_limits_the_months(dashboard_env: Warehouse) -> None:
     months = sorted(
         row[0] for row in published(dashboard_env, "select distinct billing_period from marts.fct_cost_daily")
     )
-    at = open_page(PAGES[0].path)
+    at = open_page(COST_LAYERS)
     at.sidebar.date_input[0].set_value((months[-1], months[-1].replace(day=28))).run()
     assert not at.exception
     assert list(at.dataframe[0].value["month"]) == [months[-1]]
-    at.switch_page(PAGES[1].path).run()
-    at.switch_page(PAGES[0].path).run()
+    at.switch_page(page_path("forecast-accuracy")).run()
+    at.switch_page(COST_LAYERS).run()
     assert list(at.dataframe[0].value["month"]) == [months[-1]]
 
 
@@ -244,7 +246,7 @@ def test_date_filter_limits_the_months(dashboard_env: Warehouse) -> None:
 
 
 def test_freshness_line_shows_data_through_and_built_at(dashboard_env: Warehouse) -> None:
-    at = open_page(PAGES[0].path)
+    at = open_page(COST_LAYERS)
     through = published(dashboard_env, "select max(usage_date) from marts.fct_cost_daily")[0][0]
     built = published(dashboard_env, "select max(published_at) from cloudcost_meta.publication")[0][0]
     captions = " ".join(caption.value for caption in at.sidebar.caption)

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from cloudcost.pg_roles import ensure_reader_role
 from cloudcost.publish import COMMENT_PREFIX, publish
 from cloudcost.settings import Settings
+from streamlit_app.pages_index import page_path
 
 pytestmark = pytest.mark.postgres
 
@@ -91,6 +92,7 @@ def test_publish_stamps_the_schema_and_dashboard_reads_as_the_reader(
     }.items():
         monkeypatch.setenv(name, value)
     at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.switch_page(page_path("cost-layers")).run()
     assert not at.exception, [e.value for e in at.exception]
     month = at.selectbox(key="sel_cost_month").value
     shown = {metric.label: float(re.sub(r"[^0-9.\-]", "", metric.value)) for metric in at.metric}

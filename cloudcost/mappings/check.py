@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,21 +142,43 @@ def read_key_costs(con: Any, target: str, period: str) -> list[KeyCost]:
         )
     }
     keys = []
-    for key, currency, account, service, team, host_type, group, amount in costs:
+    for key, *attributes, amount in costs:
         rule_ids = rules.get(key, (None, None, None))
-        keys.append(
-            KeyCost(
-                allocation_key=str(key),
-                currency=str(currency),
-                account_id=str(account),
-                service_code=str(service),
-                values={"team": team, "host_type": host_type, "functional_group": group},
-                rules=dict(zip(DIMENSIONS, rule_ids, strict=True)),
-                tags=tags.get(key, {}),
-                amortized_cost=float(amount or 0.0),
-            )
-        )
+        keys.append(key_cost((key, *attributes, *rule_ids, tags.get(key), amount)))
     return keys
+
+
+# the columns of one allocation key's row, in the order key_cost takes them (the dashboard's mart
+# fct_allocation_key_monthly has these columns)
+KEY_COST_COLUMNS = (
+    "allocation_key",
+    "currency",
+    "account_id",
+    "service_code",
+    "team",
+    "host_type",
+    "functional_group",
+    "team_rule_id",
+    "host_type_rule_id",
+    "functional_group_rule_id",
+    "resource_tags",
+    "amortized_cost",
+)
+
+
+def key_cost(row: Sequence[Any]) -> KeyCost:
+    """One allocation key from a row of KEY_COST_COLUMNS (tags as JSON text or an already parsed map)."""
+    key, currency, account, service, team, host_type, group, team_rule, host_rule, group_rule, tags, amount = row
+    return KeyCost(
+        allocation_key=str(key),
+        currency=str(currency),
+        account_id=str(account),
+        service_code=str(service),
+        values={"team": team, "host_type": host_type, "functional_group": group},
+        rules=dict(zip(DIMENSIONS, (team_rule or None, host_rule or None, group_rule or None), strict=True)),
+        tags=tags if isinstance(tags, dict) else _json_map(tags),
+        amortized_cost=float(amount or 0.0),
+    )
 
 
 def dimension_shares(keys: list[KeyCost]) -> list[DimensionShare]:
@@ -253,9 +275,16 @@ def mapping_report(settings: Settings, period: str | None, configured_tag_keys: 
     with connect(settings, read_only=True) as con:
         chosen, reason = choose_period(con, settings.target, period)
         keys = read_key_costs(con, settings.target, chosen)
+    return report_from_keys(chosen, reason, keys, configured_tag_keys)
+
+
+def report_from_keys(
+    period: str, reason: str, keys: list[KeyCost], configured_tag_keys: Iterable[str] = ()
+) -> MappingReport:
+    """The check's report on the allocation keys of one period (also what the dashboard's Mappings page shows)."""
     coverage, collisions, missing = tag_key_coverage(keys, configured_tag_keys)
     return MappingReport(
-        period=chosen,
+        period=period,
         period_reason=reason,
         shares=dimension_shares(keys),
         largest=largest_unallocated(keys),
