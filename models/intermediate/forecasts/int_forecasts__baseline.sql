@@ -102,10 +102,20 @@ residuals as (
 ),
 
 segment_spreads as (
+    -- a segment whose residuals are all equal once rounded (stable_round) is flat: its spread is exactly 0 on
+    -- every engine, where unrounded residuals would leave a spread of a few 1e-13 on one and 0 on another
     select
         host_type,
-        {{ percentile_of('residual', 0.1) }} as residual_p10,
-        {{ percentile_of('residual', 0.9) }} as residual_p90,
+        case
+            when max({{ stable_round('residual', 6) }}) > min({{ stable_round('residual', 6) }})
+                then {{ percentile_of('residual', 0.1) }}
+            else 0
+        end as residual_p10,
+        case
+            when max({{ stable_round('residual', 6) }}) > min({{ stable_round('residual', 6) }})
+                then {{ percentile_of('residual', 0.9) }}
+            else 0
+        end as residual_p90,
         count(*) as residual_days
     from residuals
     group by host_type
@@ -133,6 +143,9 @@ lagged_residuals as (
     select
         residuals.host_type,
         residuals.residual,
+        {{ stable_round('lag(residuals.residual) over (
+            partition by residuals.host_type order by residuals.day_index
+        )', 6) }} as rounded_previous_residual,
         lag(residuals.residual) over (
             partition by residuals.host_type order by residuals.day_index
         ) as previous_residual,
@@ -144,7 +157,12 @@ lagged_residuals as (
 persistence as (
     select
         host_type,
-        least(greatest(coalesce(regr_slope(residual, previous_residual), 0), 0), 0.95) as residual_persistence,
+        -- no slope when the previous residuals do not vary (DuckDB's regr_slope is NaN there, Postgres' null)
+        case
+            when max(rounded_previous_residual) > min(rounded_previous_residual)
+                then least(greatest(regr_slope(residual, previous_residual), 0), 0.95)
+            else 0
+        end as residual_persistence,
         coalesce(max(case when day_index = last_day_index then residual end), 0) as last_residual
     from lagged_residuals
     group by host_type

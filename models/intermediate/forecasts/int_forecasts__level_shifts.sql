@@ -63,25 +63,37 @@ noise as (
         host_type,
         min(day_index) as first_day_index,
         -- robust standard deviation of one day's level: 1.4826 × median |change| / √2
-        1.4826 * {{ percentile_of('abs(day_change)', 0.5) }} / sqrt(2) as level_sigma
+        {{ stable_round('1.4826 * ' ~ percentile_of('abs(day_change)', 0.5) ~ ' / sqrt(2)', 6) }} as level_sigma
     from changes
     group by host_type
 ),
 
-candidates as (
+shift_sizes as (
+    -- sizes and thresholds rounded (stable_round) before they are compared or ranked: near-ties of floating
+    -- values must order the same way on every engine
     select
         changes.host_type,
         changes.day_index,
-        abs(changes.mean_after - changes.mean_before) as shift_size
+        changes.days_before,
+        changes.days_after,
+        {{ stable_round('abs(changes.mean_after - changes.mean_before)', 6) }} as shift_size,
+        {{ stable_round(
+            sigmas ~ ' * coalesce(noise.level_sigma, 0) * sqrt(1.0 / 7 + 1.0 / changes.days_after)', 6
+        ) }} as noise_threshold,
+        {{ stable_round(min_relative ~ ' * abs(changes.mean_before)', 6) }} as relative_threshold
     from changes
     inner join noise
         on changes.host_type = noise.host_type
-    where
-        changes.days_before = 7
-        and changes.days_after >= {{ min_days }}
-        and abs(changes.mean_after - changes.mean_before)
-        > {{ sigmas }} * coalesce(noise.level_sigma, 0) * sqrt(1.0 / 7 + 1.0 / changes.days_after)
-        and abs(changes.mean_after - changes.mean_before) > {{ min_relative }} * abs(changes.mean_before)
+    where changes.days_before = 7 and changes.days_after >= {{ min_days }}
+),
+
+candidates as (
+    select
+        host_type,
+        day_index,
+        shift_size
+    from shift_sizes
+    where shift_size > noise_threshold and shift_size > relative_threshold
 ),
 
 last_candidates as (

@@ -32,7 +32,7 @@ weekday_ratios as (
     select
         host_type,
         day_of_week,
-        {{ percentile_of('normalized_units / centred_mean_units', 0.5) }} as median_ratio
+        {{ stable_round(percentile_of('normalized_units / centred_mean_units', 0.5), 9) }} as median_ratio
     from centred
     where
         centred_days = 7
@@ -75,7 +75,8 @@ select
     ratios_per_weekday.host_type,
     ratios_per_weekday.day_of_week,
     case
-        when ratio_means.mean_ratio > 0 then ratios_per_weekday.median_ratio / ratio_means.mean_ratio
+        when ratio_means.mean_ratio > 0
+            then {{ stable_round('ratios_per_weekday.median_ratio / ratio_means.mean_ratio', 9) }}
         else 1
     end as seasonal_factor
 from ratios_per_weekday
