@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import raw_query
 
@@ -54,12 +55,23 @@ def _replay(data: Path, settings: Settings, target_path: Path) -> dict[tuple, tu
         echo=lambda _line: None,
         target_path=target_path,
     )
-    rows = raw_query(settings, VINTAGE_SQL)
+    rows = _query(settings, VINTAGE_SQL)
     return {tuple(str(value) for value in row[:4]): tuple(row[4:]) for row in rows}
 
 
+def _query(settings: Settings, sql: str) -> list[tuple]:
+    if settings.target != "duckdb":
+        return raw_query(settings, sql)
+    # not read-only: in-process dbt (dbt-duckdb) may still hold the file open with its default configuration
+    con = duckdb.connect(str(settings.duckdb_path))
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
 def _calibration(settings: Settings) -> dict[tuple, tuple]:
-    rows = raw_query(settings, CALIBRATION_SQL)
+    rows = _query(settings, CALIBRATION_SQL)
     return {(row[0],): tuple(row[1:]) for row in rows}
 
 
