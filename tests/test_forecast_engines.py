@@ -25,7 +25,7 @@ from cloudcost.settings import Settings, load_settings
 pytestmark = pytest.mark.slow
 
 SEED = 7
-# four weekly steps: the later ones calibrate their intervals on the earlier ones' errors
+# four weekly steps: each later one reads the earlier ones' vintages (interval calibration)
 FIRST_DAY = date(2026, 6, 22)
 LAST_DAY = date(2026, 7, 13)
 TOLERANCE = 1e-9
@@ -35,11 +35,6 @@ VINTAGE_SQL = (
     "normalized_units, lower_bound, upper_bound, interval_scale "
     "from snapshots.snp_usage_forecasts "
     "where forecast_source in ('baseline', 'naive_last_value', 'naive_seasonal')"
-)
-
-
-CALIBRATION_SQL = (
-    "select horizon_bucket, n_scores, score_p10, score_p90 from intermediate.int_forecasts__interval_calibration"
 )
 
 
@@ -70,11 +65,6 @@ def _query(settings: Settings, sql: str) -> list[tuple]:
         con.close()
 
 
-def _calibration(settings: Settings) -> dict[tuple, tuple]:
-    rows = _query(settings, CALIBRATION_SQL)
-    return {(row[0],): tuple(row[1:]) for row in rows}
-
-
 @pytest.fixture(scope="module")
 def vintages(
     tmp_path_factory: pytest.TempPathFactory, postgres_database: Callable[[str], Settings]
@@ -84,13 +74,10 @@ def vintages(
     generate(Options(out=data, flavour="cur2_parquet", rows=6_000, months=3, start=date(2026, 5, 1), seed=SEED))
     duckdb_settings = replace(load_settings("duckdb"), duckdb_path=root / "warehouse.duckdb")
     postgres_settings = postgres_database("forecast_engines_test")
-    found = {
+    return {
         "duckdb": _replay(data, duckdb_settings, root / "target_duckdb"),
         "postgres": _replay(data, postgres_settings, root / "target_postgres"),
     }
-    for name, settings in (("duckdb", duckdb_settings), ("postgres", postgres_settings)):
-        found[f"calibration_{name}"] = _calibration(settings)
-    return found
 
 
 def _differs(left: object, right: object) -> bool:
@@ -106,14 +93,3 @@ def test_every_vintage_row_is_the_same_on_both_engines(vintages: dict[str, dict[
     assert duck.keys() == postgres.keys()
     differing = {key: (duck[key], postgres[key]) for key in duck if any(map(_differs, duck[key], postgres[key]))}
     assert not differing, f"{len(differing)} of {len(duck)} rows differ, e.g. {next(iter(differing.items()))}"
-
-
-def test_the_last_vintage_is_calibrated_on_the_earlier_ones(vintages: dict[str, dict[tuple, tuple]]) -> None:
-    """The comparison covers the calibration path: as of the last step, the short-horizon buckets hold enough
-    scores of earlier vintages to calibrate, the same on both engines."""
-    assert vintages["calibration_duckdb"], "no calibrated bucket: the replay is too short to test calibration"
-    assert "1-7" in vintages["calibration_duckdb"]
-    calibrated = vintages["calibration_duckdb"], vintages["calibration_postgres"]
-    assert calibrated[0].keys() == calibrated[1].keys()
-    for bucket, values in calibrated[0].items():
-        assert not any(map(_differs, values, calibrated[1][bucket])), bucket
