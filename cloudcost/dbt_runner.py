@@ -65,6 +65,13 @@ def export_settings(settings: Settings) -> None:
         settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     # the profile's DuckDB settings (memory limit, threads, spill folder): the loader's, for the same warehouse
     os.environ.update(duckdb_resources(settings.duckdb_path).environment())
+    if settings.target == "postgres":
+        # the profile reads PG*: without these, an in-process run for settings naming another database (a
+        # test's own) would build into $PGDATABASE's (default cloudcost) while the loader wrote to the right one
+        os.environ["PGHOST"] = settings.pg_host
+        os.environ["PGPORT"] = str(settings.pg_port)
+        os.environ["PGUSER"] = settings.pg_user
+        os.environ["PGDATABASE"] = settings.pg_database
 
 
 def warehouse_key(settings: Settings) -> str:

@@ -117,3 +117,20 @@
         database=relation.database, schema=relation.schema, identifier=relation.identifier
     )) }}
 {%- endmacro %}
+
+{#- A floating value rounded to a fixed number of decimals (a double on every engine), so that engines whose
+    floating arithmetic differs in the last bits (summation order, float-to-numeric conversion, regr_slope's
+    algorithm) agree on it: every comparison, ranking and percentile of the forecasters is made on rounded
+    values. Values equal in exact arithmetic (a constant series' factor of 1, its zero residuals) come out
+    exactly equal. Keep `digits` well inside a double's 15 significant digits. -#}
+{% macro stable_round(expr, digits) -%}
+    {{ return(adapter.dispatch('stable_round', 'cloudcost')(expr, digits)) }}
+{%- endmacro %}
+
+{% macro default__stable_round(expr, digits) -%}
+    cast(round(cast({{ expr }} as numeric), {{ digits }}) as double precision)
+{%- endmacro %}
+
+{% macro duckdb__stable_round(expr, digits) -%}
+    cast(round(cast({{ expr }} as decimal(38, 18)), {{ digits }}) as double)
+{%- endmacro %}

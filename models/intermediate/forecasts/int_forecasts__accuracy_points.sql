@@ -36,13 +36,26 @@ usage_points as (
         vintages.normalized_units as forecast_value,
         coalesce(actuals.normalized_units, 0) as actual_value,
         vintages.lower_bound,
-        vintages.upper_bound
+        vintages.upper_bound,
+        coalesce(last_value_actuals.normalized_units, 0) as naive_last_value,
+        coalesce(seasonal_actuals.normalized_units, 0) as naive_seasonal_value
     from vintages
     cross join data_through
     left join actuals
         on
             vintages.grain_key = actuals.grain_key
             and vintages.target_date = actuals.actual_date
+    left join actuals as last_value_actuals
+        on
+            vintages.grain_key = last_value_actuals.grain_key
+            and {{ add_days('cast(vintages.generated_at as date)', -1) }} = last_value_actuals.actual_date
+    left join actuals as seasonal_actuals
+        on
+            vintages.grain_key = seasonal_actuals.grain_key
+            and {{ add_days(
+                'vintages.target_date',
+                '-7 * cast(ceil(' ~ days_between(add_days('cast(vintages.generated_at as date)', -1), 'vintages.target_date') ~ ' / 7.0) as integer)'
+            ) }} = seasonal_actuals.actual_date
     where
         vintages.forecast_kind = 'usage'
         and vintages.target_date <= data_through.usage_data_through
@@ -81,7 +94,9 @@ cost_points as (
         net_cost as forecast_value,
         actual_amortized_cost as actual_value,
         cast(null as double precision) as lower_bound,
-        cast(null as double precision) as upper_bound
+        cast(null as double precision) as upper_bound,
+        cast(null as double precision) as naive_last_value,
+        cast(null as double precision) as naive_seasonal_value
     from cost_targets
     union all
     select
@@ -98,7 +113,9 @@ cost_points as (
         public_on_demand_cost as forecast_value,
         actual_public_on_demand_cost as actual_value,
         cast(null as double precision) as lower_bound,
-        cast(null as double precision) as upper_bound
+        cast(null as double precision) as upper_bound,
+        cast(null as double precision) as naive_last_value,
+        cast(null as double precision) as naive_seasonal_value
     from cost_targets
 )
 

@@ -19,6 +19,7 @@
 {%- set trend_days = var('forecast_trend_days', 56) | int %}
 {%- set damping = var('forecast_trend_damping', 0.7) | float %}
 {%- set widening_days = var('forecast_interval_widening_days', 28) | int %}
+{%- set trend_min_days = var('forecast_trend_min_days', 21) | int %}
 
 with
 
@@ -30,35 +31,12 @@ training as (
     select * from {{ ref('int_forecasts__training_window') }}
 ),
 
-weekday_means as (
-    select
-        host_type,
-        day_of_week,
-        avg(normalized_units) as weekday_mean_units
-    from training
-    group by host_type, day_of_week
-),
-
-host_type_means as (
-    select
-        host_type,
-        avg(normalized_units) as mean_units
-    from training
-    group by host_type
-),
-
 seasonal_factors as (
-    select
-        weekday_means.host_type,
-        weekday_means.day_of_week,
-        case
-            when host_type_means.mean_units > 0
-                then weekday_means.weekday_mean_units / host_type_means.mean_units
-            else 1
-        end as seasonal_factor
-    from weekday_means
-    inner join host_type_means
-        on weekday_means.host_type = host_type_means.host_type
+    select * from {{ ref('int_forecasts__weekday_factors') }}
+),
+
+level_shifts as (
+    select * from {{ ref('int_forecasts__level_shifts') }}
 ),
 
 deseasonalized as (
@@ -71,19 +49,45 @@ deseasonalized as (
         on
             training.host_type = seasonal_factors.host_type
             and training.day_of_week = seasonal_factors.day_of_week
+    inner join level_shifts
+        on training.host_type = level_shifts.host_type
     where
         seasonal_factors.seasonal_factor > 0
+        and training.day_index >= level_shifts.shift_day_index
         and training.day_index > {{ -1 * trend_days }}
 ),
 
-trend_fits as (
+segment_slopes as (
     select
         host_type,
-        coalesce(regr_slope(level_units, day_index), 0) as trend_slope,
-        coalesce(regr_intercept(level_units, day_index), avg(level_units)) as level_at_last_day,
+        case
+            when count(*) >= {{ trend_min_days }} then coalesce(regr_slope(level_units, day_index), 0)
+            else 0
+        end as trend_slope,
+        regr_intercept(level_units, day_index) as fitted_level,
         count(*) as fitted_days
     from deseasonalized
     group by host_type
+),
+
+trend_fits as (
+    -- the level on the last day of data: with var('forecast_trend_min_days') days since the last shift, the
+    -- fitted line's value on that day; on a shorter segment the median of its deseasonalized units, so one
+    -- unusual day does not move it
+    select
+        segment_slopes.host_type,
+        segment_slopes.trend_slope,
+        segment_slopes.fitted_days,
+        case
+            when segment_slopes.fitted_days >= {{ trend_min_days }} and segment_slopes.fitted_level is not null
+                then segment_slopes.fitted_level
+            else {{ percentile_of('deseasonalized.level_units', 0.5) }}
+        end as level_at_last_day
+    from deseasonalized
+    inner join segment_slopes
+        on deseasonalized.host_type = segment_slopes.host_type
+    group by
+        segment_slopes.host_type, segment_slopes.trend_slope, segment_slopes.fitted_days, segment_slopes.fitted_level
 ),
 
 residuals as (
@@ -97,19 +101,51 @@ residuals as (
         on deseasonalized.host_type = trend_fits.host_type
 ),
 
-residual_spreads as (
+segment_spreads as (
+    -- a segment whose residuals are all equal once rounded (stable_round) is flat: its spread is exactly 0 on
+    -- every engine, where unrounded residuals would leave a spread of a few 1e-13 on one and 0 on another
     select
         host_type,
-        {{ percentile_of('residual', 0.1) }} as residual_p10,
-        {{ percentile_of('residual', 0.9) }} as residual_p90
+        case
+            when max({{ stable_round('residual', 6) }}) > min({{ stable_round('residual', 6) }})
+                then {{ percentile_of('residual', 0.1) }}
+            else 0
+        end as residual_p10,
+        case
+            when max({{ stable_round('residual', 6) }}) > min({{ stable_round('residual', 6) }})
+                then {{ percentile_of('residual', 0.9) }}
+            else 0
+        end as residual_p90,
+        count(*) as residual_days
     from residuals
     group by host_type
+),
+
+residual_spreads as (
+    -- a level that is less than a week old has too few residuals: the day-to-day noise of the whole
+    -- window (a normal 80 % range) stands in for them
+    select
+        segment_spreads.host_type,
+        case
+            when segment_spreads.residual_days >= 7 then segment_spreads.residual_p10
+            else -1.2816 * level_shifts.level_sigma
+        end as residual_p10,
+        case
+            when segment_spreads.residual_days >= 7 then segment_spreads.residual_p90
+            else 1.2816 * level_shifts.level_sigma
+        end as residual_p90
+    from segment_spreads
+    inner join level_shifts
+        on segment_spreads.host_type = level_shifts.host_type
 ),
 
 lagged_residuals as (
     select
         residuals.host_type,
         residuals.residual,
+        {{ stable_round('lag(residuals.residual) over (
+            partition by residuals.host_type order by residuals.day_index
+        )', 6) }} as rounded_previous_residual,
         lag(residuals.residual) over (
             partition by residuals.host_type order by residuals.day_index
         ) as previous_residual,
@@ -121,7 +157,12 @@ lagged_residuals as (
 persistence as (
     select
         host_type,
-        least(greatest(coalesce(regr_slope(residual, previous_residual), 0), 0), 0.95) as residual_persistence,
+        -- no slope when the previous residuals do not vary (DuckDB's regr_slope is NaN there, Postgres' null)
+        case
+            when max(rounded_previous_residual) > min(rounded_previous_residual)
+                then least(greatest(regr_slope(residual, previous_residual), 0), 0.95)
+            else 0
+        end as residual_persistence,
         coalesce(max(case when day_index = last_day_index then residual end), 0) as last_residual
     from lagged_residuals
     group by host_type
@@ -182,6 +223,46 @@ point_forecasts as (
         on target_steps.host_type = residual_spreads.host_type
     inner join persistence
         on target_steps.host_type = persistence.host_type
+),
+
+calibration as (
+    select * from {{ ref('int_forecasts__interval_calibration') }}
+),
+
+spreads as (
+    select
+        point_forecasts.*,
+        {{ horizon_bucket('point_forecasts.horizon_days') }} as horizon_bucket,
+        point_forecasts.seasonal_factor * sqrt(1 + point_forecasts.days_after_data / {{ widening_days }}.0)
+            as spread_factor
+    from point_forecasts
+),
+
+bounds as (
+    select
+        spreads.host_type,
+        spreads.generated_at,
+        spreads.target_date,
+        spreads.horizon_days,
+        spreads.trend_units,
+        (spreads.residual_p90 - spreads.residual_p10) * spreads.spread_factor as interval_scale,
+        case
+            when calibration.n_scores is not null
+                then
+                    spreads.trend_units
+                    + calibration.score_p10 * (spreads.residual_p90 - spreads.residual_p10) * spreads.spread_factor
+            else spreads.trend_units + spreads.residual_p10 * spreads.spread_factor
+        end as lower_units,
+        case
+            when calibration.n_scores is not null
+                then
+                    spreads.trend_units
+                    + calibration.score_p90 * (spreads.residual_p90 - spreads.residual_p10) * spreads.spread_factor
+            else spreads.trend_units + spreads.residual_p90 * spreads.spread_factor
+        end as upper_units
+    from spreads
+    left join calibration
+        on spreads.horizon_bucket = calibration.horizon_bucket
 )
 
 select
@@ -191,14 +272,7 @@ select
     target_date,
     horizon_days,
     greatest(trend_units, 0) as normalized_units,
-    greatest(
-        trend_units
-        + residual_p10 * seasonal_factor * sqrt(1 + days_after_data / {{ widening_days }}.0),
-        0
-    ) as lower_bound,
-    greatest(
-        trend_units
-        + residual_p90 * seasonal_factor * sqrt(1 + days_after_data / {{ widening_days }}.0),
-        0
-    ) as upper_bound
-from point_forecasts
+    greatest(lower_units, 0) as lower_bound,
+    greatest(upper_units, 0) as upper_bound,
+    interval_scale
+from bounds

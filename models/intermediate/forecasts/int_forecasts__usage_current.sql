@@ -35,7 +35,8 @@ current_submitted as (
         submitted.target_date,
         submitted.normalized_units,
         submitted.lower_bound,
-        submitted.upper_bound
+        submitted.upper_bound,
+        cast(null as double precision) as interval_scale
     from submitted
     inner join latest_vintages
         on
@@ -51,7 +52,8 @@ computed as (
         baseline.target_date,
         baseline.normalized_units,
         baseline.lower_bound,
-        baseline.upper_bound
+        baseline.upper_bound,
+        baseline.interval_scale
     from {{ ref('int_forecasts__baseline') }} as baseline
     union all
     select
@@ -61,7 +63,8 @@ computed as (
         naive_usage.target_date,
         naive_usage.normalized_units,
         cast(null as double precision) as lower_bound,
-        cast(null as double precision) as upper_bound
+        cast(null as double precision) as upper_bound,
+        cast(null as double precision) as interval_scale
     from {{ ref('int_forecasts__naive_usage') }} as naive_usage
 ),
 
@@ -78,7 +81,8 @@ current_computed as (
         computed.target_date,
         computed.normalized_units,
         computed.lower_bound,
-        computed.upper_bound
+        computed.upper_bound,
+        computed.interval_scale
     from computed
 ),
 
@@ -101,5 +105,6 @@ select
     target_date,
     normalized_units,
     lower_bound,
-    upper_bound
+    upper_bound,
+    interval_scale
 from current_forecasts
