@@ -125,29 +125,34 @@ measured as (
     group by registered.opportunity_key
 ),
 
-realized as (
+measured_days as (
     select
         measured.*,
-        measured.baseline_cost / nullif({{ days_between('measured.baseline_start_date', 'measured.baseline_end_date') }} + 1, 0)
-        * {{ hours }} / 24 as baseline_monthly_cost,
-        measured.current_cost / nullif({{ days_between('measured.current_start_date', 'measured.current_end_date') }} + 1, 0)
-        * {{ hours }} / 24 as current_monthly_cost,
+        {{ days_between('measured.baseline_start_date', 'measured.baseline_end_date') }} + 1 as baseline_days,
+        {{ days_between('measured.current_start_date', 'measured.current_end_date') }} + 1 as current_days
+    from measured
+),
+
+realized as (
+    select
+        measured_days.*,
+        measured_days.baseline_cost / nullif(measured_days.baseline_days, 0) * {{ hours }} / 24
+            as baseline_monthly_cost,
+        measured_days.current_cost / nullif(measured_days.current_days, 0) * {{ hours }} / 24 as current_monthly_cost,
         case
-            when measured.baseline_units is not null and measured.current_units is not null
+            when measured_days.baseline_units is not null and measured_days.current_units is not null
                 then
                     (
-                        measured.baseline_cost / nullif(measured.baseline_units, 0)
-                        - measured.current_cost / nullif(measured.current_units, 0)
+                        measured_days.baseline_cost / nullif(measured_days.baseline_units, 0)
+                        - measured_days.current_cost / nullif(measured_days.current_units, 0)
                     )
-                    * measured.current_units
-                    / nullif({{ days_between('measured.current_start_date', 'measured.current_end_date') }} + 1, 0) * {{ hours }} / 24
+                    * measured_days.current_units
+                    / nullif(measured_days.current_days, 0) * {{ hours }} / 24
             else
-                measured.baseline_cost / nullif({{ days_between('measured.baseline_start_date', 'measured.baseline_end_date') }} + 1, 0)
-                * {{ hours }} / 24
-                - measured.current_cost / nullif({{ days_between('measured.current_start_date', 'measured.current_end_date') }} + 1, 0)
-                * {{ hours }} / 24
+                measured_days.baseline_cost / nullif(measured_days.baseline_days, 0) * {{ hours }} / 24
+                - measured_days.current_cost / nullif(measured_days.current_days, 0) * {{ hours }} / 24
         end as realized_monthly_savings
-    from measured
+    from measured_days
 ),
 
 ranked as (

@@ -38,9 +38,9 @@ converted as (
 )
 
 select
-    *,
+    *,  -- noqa: AM04
     public_on_demand_cost * reporting_exchange_rate as public_on_demand_cost_in_reporting_currency,
     amortized_cost * reporting_exchange_rate as amortized_cost_in_reporting_currency,
     unblended_cost * reporting_exchange_rate as unblended_cost_in_reporting_currency,
     billed_cost * reporting_exchange_rate as billed_cost_in_reporting_currency
-from converted  -- noqa: AM04
+from converted
