@@ -23,6 +23,8 @@ pytestmark = pytest.mark.slow
 SUPPORT = ("AWSSupportBusiness", "AWSSupportEnterprise", "AWSDeveloperSupport", "AWSSupportEnterpriseOnRamp")
 SUPPORT_SQL = ", ".join(f"'{code}'" for code in SUPPORT)
 TOLERANCE = Decimal("0.000001")
+# the budgets and the marts the independent queries read (marts are leaves: fct_budget_status does not read them)
+BUDGET_AND_COMPARED_MARTS = ("+fct_budget_status", "+fct_cost_daily", "+fct_cost_showback")
 BUDGET_COLUMNS = (
     "budget_period_key, budget_id, team, service_code, account_id, period_start, period_end, cost_data_through, "
     "currency, cost_basis, scope, include_credits, include_tax, include_support, include_upfront_fees, "
@@ -47,7 +49,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     load_paths(latest_deliveries(root / "cur"), settings, progress=False)
     company = demo_company_dir(root / "cur")
     workspace = DbtWorkspace.create(root / "project", settings, company=company)
-    workspace.dbt("build", "--select", "+fct_budget_status", "--exclude-resource-type", "test")
+    workspace.dbt("build", "--select", *BUDGET_AND_COMPARED_MARTS, "--exclude-resource-type", "test")
     workspace.dbt("test", "--select", "path:models/intermediate/budgets", "path:models/marts/budgets", "budgets")
     names = [name.strip() for name in BUDGET_COLUMNS.split(",")]
     rows = workspace.query(f"select {BUDGET_COLUMNS} from marts.fct_budget_status")
@@ -176,7 +178,7 @@ def test_postgres_gives_the_same_budget_status(built: Built, postgres_database: 
     reset_postgres_schemas(settings, WAREHOUSE_SCHEMAS)
     load_paths(latest_deliveries(built.root / "cur"), settings, progress=False)
     workspace = DbtWorkspace.create(built.root / "project-postgres", settings, company=built.company)
-    workspace.dbt("build", "--select", "+fct_budget_status", "--exclude-resource-type", "test")
+    workspace.dbt("build", "--select", *BUDGET_AND_COMPARED_MARTS, "--exclude-resource-type", "test")
     workspace.dbt("test", "--select", "path:models/intermediate/budgets", "path:models/marts/budgets", "budgets")
     query = (
         "select budget_id || ' ' || team || ' ' || currency || ' ' || cast(period_start as varchar),"
