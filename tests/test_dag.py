@@ -56,6 +56,21 @@ def test_public_marts_follow_the_version_rule(manifest: dict[str, Any]) -> None:
     assert dag.version_rule_breaks(manifest) == []
 
 
+# Postgres cuts identifiers at 63 bytes and dbt names a unit test's scratch relation after the test (plus `_v<N>`
+# for a versioned model): a longer name fails there only, in `cloudcost check`
+POSTGRES_IDENTIFIER_LIMIT = 63
+
+
+def test_unit_test_relations_fit_postgres_identifiers(manifest: dict[str, Any]) -> None:
+    too_long = []
+    for node in manifest.get("unit_tests", {}).values():
+        version = node.get("version")
+        relation = node["name"] + (f"_v{version}" if version is not None else "")
+        if len(relation) > POSTGRES_IDENTIFIER_LIMIT:
+            too_long.append(f"{relation} ({len(relation)})")
+    assert too_long == []
+
+
 def test_architecture_picture_is_current(manifest: dict[str, Any]) -> None:
     document = (PROJECT_ROOT / "docs" / "architecture.md").read_text()
     assert BEGIN in document and END in document
