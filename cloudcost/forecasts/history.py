@@ -30,7 +30,8 @@ SNAPSHOT_SCHEMA = "snapshots"
 RAW_CUR_TABLES = ("raw_cur_line_items", "raw_cur_deliveries", "raw_cur_delivery_totals")
 RAW_FORECAST_TABLES = ("raw_usage_forecasts", "raw_finance_forecasts")
 STEP_SELECTION = " ".join(f"+{name}" for name in SNAPSHOTS)
-FINAL_SELECTION = "+fct_forecast_accuracy +fct_finance_forecast_comparison"
+# every forecast mart (marts are leaves: fct_forecast_accuracy no longer pulls in the vintages and actuals marts)
+FINAL_SELECTION = "+path:models/marts/forecasts"
 # replay steps need no artifacts (run results, manifest) written
 FAST_FLAGS = ("--no-write-json",)
 DEFAULT_WEEKS = 8
