@@ -9,7 +9,7 @@ ROWS ?= 1000000
 # SQL folders that exist (git keeps no empty folders)
 SQL_DIRS := $(wildcard models macros analyses snapshots data-tests)
 
-.PHONY: setup demo test lint pytest build check docs bench dashboard diff clean
+.PHONY: setup demo test lint pytest pytest-spark build check docs bench dashboard diff clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ setup: $(STAMP) ## create .venv and install pinned dependencies
 demo: setup ## generate sample data, load it into DuckDB, build and test everything
 	$(BIN)/cloudcost demo --no-serve
 
-test: setup lint pytest ## the whole test suite
+test: setup lint pytest pytest-spark ## the whole test suite
 
 lint: setup ## ruff for Python, sqlfluff (dbt templater) for SQL
 	$(BIN)/ruff check cloudcost tests streamlit_app
@@ -35,6 +35,10 @@ lint: setup ## ruff for Python, sqlfluff (dbt templater) for SQL
 
 pytest: setup
 	$(BIN)/pytest
+
+pytest-spark: setup ## the real samples on Spark equal to DuckDB (Java 17; installs the spark extra; skipped without Java)
+	$(BIN)/python -m pip install --quiet -e ".[spark]"
+	$(BIN)/pytest -m spark tests/test_spark.py
 
 build: setup ## one dbt build (seeds, models, snapshots, money checks) on $$CLOUDCOST_TARGET
 	$(BIN)/cloudcost build
