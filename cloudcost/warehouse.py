@@ -34,6 +34,16 @@ def connect(settings: Settings | None = None, read_only: bool = False) -> Iterat
         con.close()
 
 
+def fetch_all(settings: Settings, sql: str) -> list[tuple[Any, ...]]:
+    """Every row of one query on the warehouse (DuckDB executes on the connection, Postgres through a cursor)."""
+    with connect(settings) as con:
+        if settings.target == "duckdb":
+            return con.execute(sql).fetchall()
+        with con.cursor() as cur:
+            cur.execute(sql)
+            return cur.fetchall()
+
+
 def spark_marts_folder(settings: Settings) -> Path:
     """Where Spark keeps the `marts` schema's tables (spark.sql.warehouse.dir/marts.db), one folder each."""
     return settings.spark_warehouse / "tables" / "marts.db"

@@ -25,7 +25,7 @@ from cloudcost.forecasts.statistical import DailyHistory, model_rows, write_usag
 from cloudcost.forecasts.validation import read_forecast_file
 from cloudcost.input_errors import InputError
 from cloudcost.settings import RAW_SCHEMA, Settings
-from cloudcost.warehouse import connect
+from cloudcost.warehouse import connect, fetch_all
 
 TABLE = "raw_forecast_backtests"
 COLUMNS = (
@@ -133,13 +133,7 @@ def _sql_rows(settings: Settings, lag_days: int) -> list[tuple]:
         "select forecast_source, generated_at, host_type, target_date, normalized_units, "
         "cast(null as double precision), cast(null as double precision) from intermediate.int_forecasts__naive_usage"
     )
-    with connect(settings) as con:
-        if settings.target == "duckdb":
-            rows = con.execute(sql).fetchall()
-        else:
-            with con.cursor() as cur:
-                cur.execute(sql)
-                rows = cur.fetchall()
+    rows = fetch_all(settings, sql)
     return [(backtest_source(r[0], lag_days), r[0], *r[1:], lag_days) for r in rows]
 
 
