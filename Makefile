@@ -33,8 +33,11 @@ lint: setup ## ruff for Python, sqlfluff (dbt templater) for SQL
 	CLOUDCOST_TARGET=duckdb CLOUDCOST_DUCKDB_PATH=target/lint.duckdb \
 	$(BIN)/sqlfluff lint --processes 2 $(SQL_DIRS)
 
+# two workers by default (PYTEST_WORKERS=0 runs in one process); a module's tests, and the modules that read
+# the demo warehouses, stay on one worker (tests/conftest.py)
+PYTEST_WORKERS ?= 2
 pytest: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 pytest-spark: setup ## the real samples on Spark equal to DuckDB (Java 17; installs the spark extra; skipped without Java)
 	$(BIN)/python -m pip install --quiet -e ".[spark]"

@@ -16,6 +16,13 @@ import pytest
 from cloudcost.settings import Settings, load_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Under pytest-xdist (`pytest -n 2`, as `make pytest` runs), each worker gets its own Postgres databases and
+# roles: the worker id joins the prefix the test databases and roles carry (children inherit it).
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["CLOUDCOST_TEST_DB_PREFIX"] = (
+        os.environ.get("CLOUDCOST_TEST_DB_PREFIX", "") + os.environ["PYTEST_XDIST_WORKER"] + "_"
+    )
 CUR_FIXTURES_DIR = PROJECT_ROOT / "tests" / "fixtures" / "cur"
 RAW_TABLES = ("raw_cur_line_items", "raw_cur_deliveries", "raw_cur_delivery_totals")
 
@@ -215,3 +222,29 @@ def warehouse_snapshot() -> Callable[[Settings], dict[str, list[tuple[Any, ...]]
 def warehouse_query() -> Callable[[Settings, str], list[tuple[Any, ...]]]:
     """``raw_query``: one read-only query on the warehouse of some settings."""
     return raw_query
+
+
+# -- parallel runs (pytest-xdist) ----------------------------------------------------------------------------
+# Modules that read the demo warehouses (built once per test process by dashboard_warehouse.py): one worker
+# takes them all, so each demo is built once per run.
+DEMO_MODULES = frozenset(
+    {
+        "test_check",
+        "test_dashboard",
+        "test_dashboard_browser",
+        "test_dashboard_pages",
+        "test_dashboard_postgres",
+        "test_dashboard_publish",
+        "test_dashboard_shell",
+        "test_demo",
+    }
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With `pytest -n N --dist loadgroup`, a module's tests stay on one worker (its module fixtures are built
+    once) and the demo modules share one worker (the demo warehouses are built once)."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            module = item.module.__name__.rsplit(".", 1)[-1] if item.module is not None else item.nodeid
+            item.add_marker(pytest.mark.xdist_group("demo" if module in DEMO_MODULES else module))

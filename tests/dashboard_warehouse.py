@@ -8,6 +8,7 @@ so every page has data. ``CLOUDCOST_DASHBOARD_TEST_WAREHOUSE`` names an already 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -18,7 +19,8 @@ from cloudcost.publish import DASHBOARD_MARTS
 from cloudcost.settings import PROJECT_ROOT, Settings
 
 APP = PROJECT_ROOT / "streamlit_app" / "app.py"
-DEMO_READER = "cloudcost_reader_test"
+# roles belong to the whole server: prefixed like the test databases (parallel checkouts, pytest-xdist workers)
+DEMO_READER = re.sub(r"[^a-z0-9_]", "_", os.environ.get("CLOUDCOST_TEST_DB_PREFIX", "").lower()) + "cloudcost_reader_test"
 
 # the dashboard's modules are imported as `streamlit_app.*` (the app itself adds the project root too)
 if str(PROJECT_ROOT) not in sys.path:
