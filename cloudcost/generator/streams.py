@@ -160,7 +160,7 @@ def build_streams(company: Company) -> None:
                 operation,
                 product,
                 "IOPS-Mo",
-                catalog.EBS_GP3_IOPS_PRICE,
+                catalog.PRICES["ebs_gp3_iops"],
                 f"$0.005 per IOPS-month provisioned above 3000 - {region.name}",
                 3000,
                 resource=vol_id,
@@ -217,7 +217,7 @@ def build_streams(company: Company) -> None:
             "CreateSnapshot",
             product,
             "GB-Mo",
-            catalog.EBS_SNAPSHOT_PRICE,
+            catalog.PRICES["ebs_snapshot"],
             "$0.05 per GB-Month of snapshot data stored - US East (Northern Virginia)",
             4000 * s * jitter(),
             growth_per_month=0.04,
@@ -258,7 +258,7 @@ def build_streams(company: Company) -> None:
                 "NatGateway",
                 group="NGW:NatGateway",
             )
-            price = round(catalog.NAT_HOUR_PRICE * region.price_multiplier, 4)
+            price = round(catalog.PRICES["nat_hour"] * region.price_multiplier, 4)
             add(
                 "hours",
                 account,
@@ -336,7 +336,7 @@ def build_streams(company: Company) -> None:
             transfer_type="AWS Outbound",
         )
         product.pop("region_code", None)
-        price = round(catalog.DT_OUT_PRICE * (1.3 if region_code == "ap-southeast-1" else 1.0), 4)
+        price = round(catalog.PRICES["dt_out"] * (1.3 if region_code == "ap-southeast-1" else 1.0), 4)
         add(
             "count",
             account,
@@ -378,7 +378,7 @@ def build_streams(company: Company) -> None:
             "",
             product,
             "GB",
-            catalog.DT_REGIONAL_PRICE,
+            catalog.PRICES["dt_regional"],
             "$0.010 per GB - regional data transfer - in/out/between EC2 AZs or using elastic IPs or ELB",
             out_gb * 2.0 * s * jitter(),
             growth_per_month=0.03,
@@ -414,7 +414,7 @@ def build_streams(company: Company) -> None:
             "",
             product,
             "GB",
-            catalog.DT_INTER_REGION_PRICE,
+            catalog.PRICES["dt_inter_region"],
             f"$0.02 per GB - {catalog.location(src)} data transfer to {catalog.location(dst)}",
             gb * s * jitter(),
             growth_per_month=0.02,
@@ -448,7 +448,7 @@ def build_streams(company: Company) -> None:
         0.0,
         "$0.000 per GB - data transfer out under the global monthly free tier",
         100.0,
-        public_rate=catalog.DT_OUT_PRICE,
+        public_rate=catalog.PRICES["dt_out"],
         pricing_term="",
         first_day_only=True,
         noise=0.0,
@@ -509,8 +509,8 @@ def build_streams(company: Company) -> None:
                     noise=0.002,
                 )
                 for tier, op, per_day, req_price in (
-                    ("Tier1", "PutObject", 400_000, catalog.S3_REQUEST_TIER1),
-                    ("Tier2", "GetObject", 3_000_000, catalog.S3_REQUEST_TIER2),
+                    ("Tier1", "PutObject", 400_000, catalog.PRICES["s3_request_tier1"]),
+                    ("Tier2", "GetObject", 3_000_000, catalog.PRICES["s3_request_tier2"]),
                 ):
                     usage_type = f"{region.prefix}Requests-{tier}"
                     product = catalog.simple_product(
@@ -557,7 +557,7 @@ def build_streams(company: Company) -> None:
             arn = f"arn:aws:lambda:{region_code}:{accounts[account].account_id}:function:{fname}"
             tags = company.tag_set(None, team, "tags")
             gbs_type = f"{region.prefix.replace('EU-', 'EU-')}Lambda-GB-Second{'-ARM' if arm else ''}"
-            gbs_price = catalog.LAMBDA_GB_SECOND_ARM if arm else catalog.LAMBDA_GB_SECOND
+            gbs_price = catalog.PRICES["lambda_gb_second_arm"] if arm else catalog.PRICES["lambda_gb_second"]
             product = catalog.simple_product(
                 "AWSLambda", "AWS Lambda", "Serverless", region_code, gbs_type, "Invoke", group="AWS-Lambda-Duration"
             )
@@ -591,7 +591,7 @@ def build_streams(company: Company) -> None:
                 "Invoke",
                 product,
                 "Requests",
-                catalog.LAMBDA_REQUEST,
+                catalog.PRICES["lambda_request"],
                 f"AWS Lambda - Total Requests - {region.name}",
                 invocations * jitter(),
                 resource=arn,
@@ -616,7 +616,7 @@ def build_streams(company: Company) -> None:
         0.0,
         "AWS Lambda - Compute Free Tier - 400,000 GB-Seconds - US East (Northern Virginia)",
         400_000,
-        public_rate=catalog.LAMBDA_GB_SECOND,
+        public_rate=catalog.PRICES["lambda_gb_second"],
         pricing_term="",
         first_day_only=True,
         noise=0.0,
@@ -635,7 +635,7 @@ def build_streams(company: Company) -> None:
         0.0,
         "AWS Lambda - Request Free Tier - 1,000,000 Requests - US East (Northern Virginia)",
         1_000_000,
-        public_rate=catalog.LAMBDA_REQUEST,
+        public_rate=catalog.PRICES["lambda_request"],
         pricing_term="",
         first_day_only=True,
         noise=0.0,
@@ -668,7 +668,7 @@ def build_streams(company: Company) -> None:
                 hours_type,
                 "LoadBalancing:Application",
             )
-            price = round(catalog.ALB_HOUR * region.price_multiplier, 4)
+            price = round(catalog.PRICES["alb_hour"] * region.price_multiplier, 4)
             add(
                 "hours",
                 account,
@@ -701,8 +701,9 @@ def build_streams(company: Company) -> None:
                 "LoadBalancing:Application",
                 product,
                 "LCU-Hrs",
-                catalog.ALB_LCU_HOUR,
-                f"${catalog.ALB_LCU_HOUR} per used Application load balancer capacity unit-hour (or partial hour)",
+                catalog.PRICES["alb_lcu_hour"],
+                f"${catalog.PRICES['alb_lcu_hour']} per used Application load balancer capacity unit-hour"
+                " (or partial hour)",
                 24 * 6 * jitter(),
                 resource=arn,
                 tags=tags,
@@ -756,7 +757,7 @@ def build_streams(company: Company) -> None:
             "MetricStorage",
             product,
             "Metrics",
-            catalog.CW_METRIC_MONTH,
+            catalog.PRICES["cw_metric_month"],
             "$0.30 per metric-month - first 10,000 metrics",
             150 * weight * s * jitter(),
             growth_per_month=0.02,
@@ -779,7 +780,7 @@ def build_streams(company: Company) -> None:
             "PutLogEvents",
             product,
             "GB",
-            catalog.CW_LOGS_INGEST_GB,
+            catalog.PRICES["cw_logs_ingest_gb"],
             "$0.50 per GB custom log data ingested",
             4 * weight * s * jitter(),
             growth_per_month=0.02,
@@ -803,7 +804,7 @@ def build_streams(company: Company) -> None:
             "HourlyStorageMetering",
             product,
             "GB-Mo",
-            catalog.CW_LOGS_STORAGE_GB_MONTH,
+            catalog.PRICES["cw_logs_storage_gb_month"],
             "$0.03 per GB-mo of log storage",
             400 * weight * s * jitter(),
             growth_per_month=0.04,
@@ -820,7 +821,7 @@ def build_streams(company: Company) -> None:
             "CreateKey",
             product,
             "Keys",
-            catalog.KMS_KEY_MONTH,
+            catalog.PRICES["kms_key_month"],
             "$1 per customer-managed Key Management Service (KMS) key per month",
             6 * weight * jitter(),
             noise=0.0,
@@ -836,7 +837,7 @@ def build_streams(company: Company) -> None:
             "Decrypt",
             product,
             "Requests",
-            catalog.KMS_REQUEST,
+            catalog.PRICES["kms_request"],
             "$0.03 per 10,000 requests",
             400_000 * weight * s * jitter(),
             weekend_drop=0.2,
@@ -853,7 +854,7 @@ def build_streams(company: Company) -> None:
         "CreateHostedZone",
         product,
         "HostedZone",
-        catalog.ROUTE53_ZONE_MONTH,
+        catalog.PRICES["route53_zone_month"],
         "$0.50 per Hosted Zone for the first 25 Hosted Zones",
         14,
         first_day_only=True,
@@ -868,7 +869,7 @@ def build_streams(company: Company) -> None:
         "Query",
         product,
         "Queries",
-        catalog.ROUTE53_QUERY,
+        catalog.PRICES["route53_query"],
         "$0.40 per 1,000,000 queries for the first 1 Billion queries",
         30_000_000 * s * jitter(),
         noise=0.05,
@@ -913,7 +914,7 @@ def build_streams(company: Company) -> None:
             database_engine=fleet.platform,
             deployment_option="Multi-AZ" if fleet.multi_az else "Single-AZ",
         )
-        price = round(catalog.RDS_GP2_GB_MONTH * (2 if fleet.multi_az else 1) * region.price_multiplier, 4)
+        price = round(catalog.PRICES["rds_gp2_gb_month"] * (2 if fleet.multi_az else 1) * region.price_multiplier, 4)
         account_id = accounts[fleet.account].account_id
         for i in range(_count(fleet.floor, s)):
             add(
