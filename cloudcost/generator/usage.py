@@ -385,25 +385,12 @@ def _amounts(
     }
     if k == "od":
         cost = used * od
-        nums.update(
-            line_item_unblended_rate=od,
-            line_item_unblended_cost=cost,
-            line_item_blended_rate=od,
-            line_item_blended_cost=cost,
-            pricing_public_on_demand_cost=cost,
-        )
+        nums.update(_charged(od, cost, cost))
     elif k == "spot":
         rate = np.round(od * _spot_ratio(fleet, day), 4)
         cost = used * rate
-        nums.update(
-            line_item_normalization_factor=0.0,
-            line_item_normalized_usage_amount=0.0,
-            line_item_unblended_rate=rate,
-            line_item_unblended_cost=cost,
-            line_item_blended_rate=rate,
-            line_item_blended_cost=cost,
-            pricing_public_on_demand_cost=used * od,
-        )
+        nums.update(line_item_normalization_factor=0.0, line_item_normalized_usage_amount=0.0)
+        nums.update(_charged(rate, cost, used * od))
     elif k == "ebs_optimized":
         nums.update(line_item_unblended_rate=0.0, line_item_blended_rate=0.0, pricing_public_on_demand_rate=0.0)
     elif k == "ri":
@@ -426,24 +413,21 @@ def _amounts(
         plan = company.savings_plans[commitment]
         sp_rate = od * plan.rate_ratio(fleet)
         cost = used * od
-        nums.update(
-            line_item_unblended_rate=od,
-            line_item_unblended_cost=cost,
-            line_item_blended_rate=od,
-            line_item_blended_cost=cost,
-            pricing_public_on_demand_cost=cost,
-            savings_plan_savings_plan_rate=sp_rate,
-            savings_plan_savings_plan_effective_cost=used * sp_rate,
-        )
+        nums.update(_charged(od, cost, cost))
+        nums.update(savings_plan_savings_plan_rate=sp_rate, savings_plan_savings_plan_effective_cost=used * sp_rate)
     else:  # sp_negation
         cost = -used * od
-        nums.update(
-            line_item_unblended_rate=od,
-            line_item_unblended_cost=cost,
-            line_item_blended_rate=od,
-            line_item_blended_cost=cost,
-            pricing_public_on_demand_cost=0.0,
-            savings_plan_savings_plan_rate=0.0,
-            savings_plan_savings_plan_effective_cost=0.0,
-        )
+        nums.update(_charged(od, cost, 0.0))
+        nums.update(savings_plan_savings_plan_rate=0.0, savings_plan_savings_plan_effective_cost=0.0)
     return nums
+
+
+def _charged(rate: np.ndarray | float, cost: np.ndarray, public_cost: np.ndarray | float) -> dict:
+    """Unblended and blended rate and cost of a line, with its public on-demand cost."""
+    return {
+        "line_item_unblended_rate": rate,
+        "line_item_unblended_cost": cost,
+        "line_item_blended_rate": rate,
+        "line_item_blended_cost": cost,
+        "pricing_public_on_demand_cost": public_cost,
+    }
