@@ -29,16 +29,17 @@ from . import catalog
 from .datafiles import load
 from .timeline import Window
 
-COMPANY = "acme"
-INVOICING_ENTITY = "Amazon Web Services, Inc."
-LEGAL_ENTITY = "Amazon Web Services, Inc."
-TAX_TYPE = "Sales Tax"
-TAX_RATE = 0.0625
-EDP_RATE = 0.06
-PRIVATE_RATE_DT_DISCOUNT = 0.15
+_DATA = load("company")
+COMPANY: str = _DATA["company"]
+INVOICING_ENTITY: str = _DATA["contract"]["invoicing_entity"]
+LEGAL_ENTITY: str = _DATA["contract"]["legal_entity"]
+TAX_TYPE: str = _DATA["contract"]["tax_type"]
+TAX_RATE: float = _DATA["contract"]["tax_rate"]
+EDP_RATE: float = _DATA["contract"]["edp_rate"]
+PRIVATE_RATE_DT_DISCOUNT: float = _DATA["contract"]["private_rate_dt_discount"]
 COST_CENTER_TAG_FROM_PERIOD = 1  # the cost_center tag is activated from the second month on
-MARKETPLACE_SELLER = "Kestrel Observability, Inc."
-MARKETPLACE_PRODUCT = "Kestrel Observability Platform - Pro (metered)"
+MARKETPLACE_SELLER: str = _DATA["marketplace"]["seller"]
+MARKETPLACE_PRODUCT: str = _DATA["marketplace"]["product"]
 
 
 @dataclass(frozen=True)
@@ -303,7 +304,6 @@ class Company:
         return self.tag_set(fleet.host_type, fleet.team, fleet.tagging, fleet.environment)
 
 
-_DATA = load("company")
 TEAMS: tuple[str, ...] = tuple(_DATA["teams"])
 # account -> (name, default team, business unit); the first one is the payer
 ACCOUNT_LAYOUT: tuple[tuple[str, str | None, str], ...] = tuple(
@@ -325,10 +325,6 @@ PAYER_NAME = ACCOUNT_LAYOUT[A_PAYER][0]
 A_PAY = account_index("acme-prod-payments")
 A_COM = account_index("acme-prod-commerce")
 A_DATA = account_index("acme-data-platform")
-A_ML = account_index("acme-ml")
-A_PLAT = account_index("acme-shared-platform")
-A_ID = account_index("acme-identity-eu")
-A_GROWTH = account_index("acme-growth")
 A_SANDBOX = account_index("acme-sandbox")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from .company import COST_CENTER_TAG_FROM_PERIOD, Company, Fleet
+from .company import COMPANY, COST_CENTER_TAG_FROM_PERIOD, Company, Fleet
 from .company_folder import COMPANY_FOLDER
 from .deliveries import SCHEMA_VERSION
 from .timeline import Window, to_datetime
@@ -182,7 +182,7 @@ def _company(company: Company, window: Window) -> dict:
         for h in company.host_types
     ]
     return {
-        "name": "acme",
+        "name": COMPANY,
         "accounts": accounts,
         "teams": company.teams,
         "host_types": host_types,

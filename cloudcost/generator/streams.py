@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import catalog
-from .company import A_PAYER, MARKETPLACE_PRODUCT, MARKETPLACE_SELLER, Company, Fleet
+from .company import A_PAYER, COMPANY, MARKETPLACE_PRODUCT, MARKETPLACE_SELLER, Company, Fleet
 from .lines import hex_ids
 from .stream_specs import StreamBuilder
 
@@ -142,7 +142,7 @@ def _buckets(b: StreamBuilder) -> None:
         copies = b.count(1)
         for purpose in purposes:
             for copy in range(copies):
-                bucket = f"acme-{purpose}-{region_code}{f'-{copy}' if copy else ''}"
+                bucket = f"{COMPANY}-{purpose}-{region_code}{f'-{copy}' if copy else ''}"
                 tags = b.company.tag_set(None, team, "tags") if team and purpose not in d["untagged_buckets"] else 0
                 storage_class = "STANDARD_IA" if purpose in d["infrequent_access_buckets"] else "STANDARD"
                 fields = {f"class_{key}": value for key, value in d["storage_classes"][storage_class].items()}
