@@ -55,6 +55,8 @@ REGIONS: dict[str, Region] = {
     r["code"]: Region(r["code"], r["name"], r["prefix"], r["price_multiplier"], tuple(r["azs"]))
     for r in _DATA["regions"]
 }
+# Product names by service code.
+PRODUCT_NAMES: dict[str, str] = dict(_DATA["product_names"])
 # Short region codes used in inter-region data transfer usage types (USE1-USW2-AWS-Out-Bytes).
 REGION_SHORT: dict[str, str] = dict(_DATA["region_short"])
 FAMILIES: dict[str, Family] = {f["name"]: Family(**f) for f in _DATA["families"]}
@@ -155,44 +157,72 @@ def location(region: str) -> str:
     return REGIONS[region].name
 
 
-def ec2_product(instance_type: str, region: str, operating_system: str, usage_type: str, operation: str) -> dict:
-    family_name, size = split_instance_type(instance_type)
+def _instance_head(servicecode: str, product_family: str, instance_type: str, *, processor: bool = True) -> dict:
+    """The attributes an instance-like product (EC2, RDS, ElastiCache) starts with, in CUR order."""
+    family_name, _ = split_instance_type(instance_type)
     fam = FAMILIES[family_name]
     attrs = {
-        "product_name": "Amazon Elastic Compute Cloud",
-        "servicecode": "AmazonEC2",
-        "servicename": "Amazon Elastic Compute Cloud",
-        "product_family": "Compute Instance",
+        "product_name": PRODUCT_NAMES[servicecode],
+        "servicecode": servicecode,
+        "servicename": PRODUCT_NAMES[servicecode],
+        "product_family": product_family,
         "instance_type": instance_type,
         "instance_type_family": family_name,
         "instance_family": fam.category,
         "vcpu": str(vcpus(instance_type)),
         "memory": f"{memory_gib(instance_type):g} GiB",
-        "physical_processor": fam.processor,
-        "clock_speed": fam.clock_speed,
-        "processor_architecture": "64-bit",
-        "network_performance": fam.network,
-        "storage": "EBS only" if family_name not in ("i3",) else "1 x 475 NVMe SSD",
-        "current_generation": "Yes" if fam.current_generation else "No",
-        "operating_system": operating_system,
-        "tenancy": "Shared",
-        "license_model": "License Included" if operating_system == "Windows" else "No License required",
-        "pre_installed_sw": "NA",
-        "capacitystatus": "Used",
-        "normalization_size_factor": f"{size_factor(size):g}",
-        "ecu": "NA",
-        "enhanced_networking_supported": "Yes",
-        "processor_features": "Intel AVX; Intel AVX2; Intel AVX512; Intel Turbo"
-        if not fam.arm and "AMD" not in fam.processor
-        else "",
-        "dedicated_ebs_throughput": "Up to 4750 Megabps" if fam.current_generation else "Up to 1000 Megabps",
-        "location": location(region),
-        "location_type": "AWS Region",
-        "region": region,
-        "region_code": region,
-        "usagetype": usage_type,
-        "operation": operation,
     }
+    if processor:
+        attrs.update(
+            {"physical_processor": fam.processor, "clock_speed": fam.clock_speed, "processor_architecture": "64-bit"}
+        )
+    attrs["network_performance"] = fam.network
+    return attrs
+
+
+def _place(attrs: dict, size: str, region: str, usage_type: str, operation: str) -> dict:
+    """Append the normalization factor, location and usage attributes every instance-like product ends with."""
+    attrs.update(
+        {
+            "normalization_size_factor": f"{size_factor(size):g}",
+            "location": location(region),
+            "location_type": "AWS Region",
+            "region": region,
+            "region_code": region,
+            "usagetype": usage_type,
+            "operation": operation,
+        }
+    )
+    return attrs
+
+
+def ec2_product(instance_type: str, region: str, operating_system: str, usage_type: str, operation: str) -> dict:
+    family_name, size = split_instance_type(instance_type)
+    fam = FAMILIES[family_name]
+    attrs = _instance_head("AmazonEC2", "Compute Instance", instance_type)
+    attrs.update(
+        {
+            "storage": "EBS only" if family_name not in ("i3",) else "1 x 475 NVMe SSD",
+            "current_generation": "Yes" if fam.current_generation else "No",
+            "operating_system": operating_system,
+            "tenancy": "Shared",
+            "license_model": "License Included" if operating_system == "Windows" else "No License required",
+            "pre_installed_sw": "NA",
+            "capacitystatus": "Used",
+        }
+    )
+    attrs["normalization_size_factor"] = f"{size_factor(size):g}"
+    attrs.update(
+        {
+            "ecu": "NA",
+            "enhanced_networking_supported": "Yes",
+            "processor_features": "Intel AVX; Intel AVX2; Intel AVX512; Intel Turbo"
+            if not fam.arm and "AMD" not in fam.processor
+            else "",
+            "dedicated_ebs_throughput": "Up to 4750 Megabps" if fam.current_generation else "Up to 1000 Megabps",
+        }
+    )
+    _place(attrs, size, region, usage_type, operation)
     if fam.gpu:
         attrs["gpu"] = str(fam.gpu)
         attrs["gpu_memory"] = fam.gpu_memory
@@ -202,62 +232,26 @@ def ec2_product(instance_type: str, region: str, operating_system: str, usage_ty
 
 def rds_product(instance_type: str, region: str, engine: str, multi_az: bool, usage_type: str, operation: str) -> dict:
     family_name, size = split_instance_type(instance_type)
-    fam = FAMILIES[family_name]
-    attrs = {
-        "product_name": "Amazon Relational Database Service",
-        "servicecode": "AmazonRDS",
-        "servicename": "Amazon Relational Database Service",
-        "product_family": "Database Instance",
-        "instance_type": instance_type,
-        "instance_type_family": family_name,
-        "instance_family": fam.category,
-        "vcpu": str(vcpus(instance_type)),
-        "memory": f"{memory_gib(instance_type):g} GiB",
-        "physical_processor": fam.processor,
-        "clock_speed": fam.clock_speed,
-        "processor_architecture": "64-bit",
-        "network_performance": fam.network,
-        "current_generation": "Yes" if fam.current_generation else "No",
-        "database_engine": engine,
-        "engine_code": RDS_ENGINE_CODE[engine],
-        "deployment_option": "Multi-AZ" if multi_az else "Single-AZ",
-        "license_model": "No license required",
-        "normalization_size_factor": f"{size_factor(size):g}",
-        "location": location(region),
-        "location_type": "AWS Region",
-        "region": region,
-        "region_code": region,
-        "usagetype": usage_type,
-        "operation": operation,
-    }
+    attrs = _instance_head("AmazonRDS", "Database Instance", instance_type)
+    attrs.update(
+        {
+            "current_generation": "Yes" if FAMILIES[family_name].current_generation else "No",
+            "database_engine": engine,
+            "engine_code": RDS_ENGINE_CODE[engine],
+            "deployment_option": "Multi-AZ" if multi_az else "Single-AZ",
+            "license_model": "No license required",
+        }
+    )
+    _place(attrs, size, region, usage_type, operation)
     attrs["sku"] = stable_code("rds", instance_type, region, engine, multi_az)
     return attrs
 
 
 def cache_product(node_type: str, region: str, usage_type: str) -> dict:
-    family_name, size = split_instance_type(node_type)
-    fam = FAMILIES[family_name]
-    attrs = {
-        "product_name": "Amazon ElastiCache",
-        "servicecode": "AmazonElastiCache",
-        "servicename": "Amazon ElastiCache",
-        "product_family": "Cache Instance",
-        "instance_type": node_type,
-        "instance_type_family": family_name,
-        "instance_family": fam.category,
-        "vcpu": str(vcpus(node_type)),
-        "memory": f"{memory_gib(node_type):g} GiB",
-        "network_performance": fam.network,
-        "current_generation": "Yes",
-        "cache_engine": "Redis",
-        "normalization_size_factor": f"{size_factor(size):g}",
-        "location": location(region),
-        "location_type": "AWS Region",
-        "region": region,
-        "region_code": region,
-        "usagetype": usage_type,
-        "operation": "CreateCacheCluster:0002",
-    }
+    _, size = split_instance_type(node_type)
+    attrs = _instance_head("AmazonElastiCache", "Cache Instance", node_type, processor=False)
+    attrs.update({"current_generation": "Yes", "cache_engine": "Redis"})
+    _place(attrs, size, region, usage_type, "CreateCacheCluster:0002")
     attrs["sku"] = stable_code("cache", node_type, region)
     return attrs
 

@@ -41,7 +41,7 @@ from .usage import _plan_fields
 MAP_CREDIT_RATE = 0.10
 MAP_CREDIT_PERIODS = 3  # the migration credits run for the first three months of the window
 SP_PRODUCT = "ComputeSavingsPlans"
-SP_PRODUCT_NAME = "Savings Plans for AWS Compute usage"
+SP_PRODUCT_NAME = catalog.PRODUCT_NAMES[SP_PRODUCT]
 
 
 def _epoch(moment: datetime) -> int:
@@ -295,26 +295,8 @@ def edp_lines(company: Company, registry: TemplateRegistry, block: Block, daily:
     )
 
 
-PRODUCT_NAMES = {
-    "AmazonEC2": "Amazon Elastic Compute Cloud",
-    "AmazonRDS": "Amazon Relational Database Service",
-    "AmazonElastiCache": "Amazon ElastiCache",
-    "AmazonS3": "Amazon Simple Storage Service",
-    "AWSLambda": "AWS Lambda",
-    "AWSDataTransfer": "AWS Data Transfer",
-    "AWSELB": "Elastic Load Balancing",
-    "AmazonCloudWatch": "AmazonCloudWatch",
-    "awskms": "AWS Key Management Service",
-    "AmazonRoute53": "Amazon Route 53",
-    "AWSCloudTrail": "AWS CloudTrail",
-    "AmazonEKS": "Amazon Elastic Container Service for Kubernetes",
-    SP_PRODUCT: SP_PRODUCT_NAME,
-    "AWSSupportBusiness": "AWS Support (Business)",
-}
-
-
 def _product_name(code: str) -> str:
-    return PRODUCT_NAMES.get(code, code)
+    return catalog.PRODUCT_NAMES.get(code, code)
 
 
 # ---------------------------------------------------------------- accumulated figures

@@ -101,7 +101,7 @@ class StreamBuilder:
         attributes = {key: str(value).format(**context) for key, value in template.get("attributes", {}).items()}
         family = template["family"]
         product = catalog.simple_product(
-            service, self.data["services"][service], family, region, usage_type, operation, **attributes
+            service, catalog.PRODUCT_NAMES[service], family, region, usage_type, operation, **attributes
         )
         if template.get("no_region_code"):
             product.pop("region_code", None)
