@@ -36,7 +36,7 @@ def test_the_company_names_known_teams_accounts_host_types_and_prices() -> None:
         assert catalog.RI_EFFECTIVE_RATIO[(spec["term"], spec["payment"])] > 0
 
 
-def test_every_stream_template_is_placed_and_names_known_prices_and_accounts() -> None:
+def test_streams_and_credits_name_known_templates_prices_and_accounts() -> None:
     streams = load("streams")
     templates = streams["templates"]
     placed = _string_constants("streams.py") | set(streams["monitoring_templates"]) | set(streams["payer_templates"])
@@ -50,4 +50,7 @@ def test_every_stream_template_is_placed_and_names_known_prices_and_accounts() -
     placements = ("nat_gateways", "traffic", "inter_region_traffic", "buckets", "functions", "balancers")
     named = [spec["account"] for key in placements for spec in streams[key]]
     named += [*streams["ebs"]["snapshot_accounts"], *streams["monitoring_weights"], streams["eks_account"]]
+    billing = load("billing")
+    named += [*billing["map_credit"]["accounts"], billing["late_credit"]["account"]]
+    named += [event["account"] for event in billing["one_offs"]]
     assert set(named) <= ACCOUNTS

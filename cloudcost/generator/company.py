@@ -323,8 +323,6 @@ def account_index(name: str) -> int:
 A_PAYER = 0
 PAYER_NAME = ACCOUNT_LAYOUT[A_PAYER][0]
 A_PAY = account_index("acme-prod-payments")
-A_COM = account_index("acme-prod-commerce")
-A_DATA = account_index("acme-data-platform")
 A_SANDBOX = account_index("acme-sandbox")
 
 
