@@ -56,6 +56,14 @@ it), one ``final`` delivered on the 3rd of the next month with invoice ids, and 
 * ``files`` (finance, sign-off and forecast CSVs, relative to OUT), ``forecasts`` (row counts), ``owned_paths`` (what a
   later run into the same OUT replaces).
 
+What the company is lives in data files under ``data/``, read by small functions of the module named:
+``catalog.yml`` (regions, instance families, list prices: catalog.py), ``company.yml`` (accounts, teams,
+host types, fleets, contract terms: company.py), ``streams.yml`` (storage, network, serverless, monitoring
+and Marketplace resources, as templates and placements: streams.py, stream_specs.py) and
+``commitments.yml`` (reservations and Savings Plans: commitments.py) and ``billing.yml`` (credits and
+refunds: charges.py). The random draws follow the files'
+order, so editing one changes every generation; the code writes the CUR from them.
+
 Load "everything current" with :func:`latest_deliveries`; replay "what the CUR held on day D" with
 :func:`deliveries_as_of`.
 """

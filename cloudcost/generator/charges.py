@@ -21,9 +21,6 @@ import pyarrow as pa
 
 from . import catalog
 from .company import (
-    A_COM,
-    A_DATA,
-    A_PAY,
     A_PAYER,
     EDP_RATE,
     PRIVATE_RATE_DT_DISCOUNT,
@@ -32,16 +29,17 @@ from .company import (
     Company,
     Reservation,
     SavingsPlan,
+    account_index,
 )
 from .coverage import active_hours
+from .datafiles import load
 from .lines import LINE_TYPES, Block, TemplateRegistry, combine, concat_blocks, make_block
 from .timeline import Period, to_datetime
 from .usage import _plan_fields
 
-MAP_CREDIT_RATE = 0.10
-MAP_CREDIT_PERIODS = 3  # the migration credits run for the first three months of the window
+_BILLING = load("billing")
 SP_PRODUCT = "ComputeSavingsPlans"
-SP_PRODUCT_NAME = "Savings Plans for AWS Compute usage"
+SP_PRODUCT_NAME = catalog.PRODUCT_NAMES[SP_PRODUCT]
 
 
 def _epoch(moment: datetime) -> int:
@@ -200,11 +198,16 @@ def private_rate_lines(company: Company, registry: TemplateRegistry, usage: Bloc
 
 def map_credit_lines(company: Company, registry: TemplateRegistry, usage: Block, period: Period) -> Block:
     """Migration Acceleration Program credits on EC2 usage of two accounts, for the first months."""
-    if period.index >= MAP_CREDIT_PERIODS:
+    credit = _BILLING["map_credit"]
+    if period.index >= credit["months"]:
         return concat_blocks([])
     meta_type = registry.meta("meta_line_type")[usage.tpl]
     product = np.array(registry.product_codes)[registry.meta("meta_product")[usage.tpl]]
-    mask = (meta_type == LINE_TYPES.index("Usage")) & (product == "AmazonEC2") & np.isin(usage.account, [A_COM, A_DATA])
+    mask = (
+        (meta_type == LINE_TYPES.index("Usage"))
+        & (product == "AmazonEC2")
+        & np.isin(usage.account, [account_index(a) for a in credit["accounts"]])
+    )
     if not mask.any():
         return concat_blocks([])
     epoch0 = company.window.epoch_seconds()
@@ -212,13 +215,13 @@ def map_credit_lines(company: Company, registry: TemplateRegistry, usage: Block,
         [usage.account[mask], _day_of(usage, epoch0)[mask]], usage.nums["line_item_unblended_cost"][mask]
     )
     tpl = registry.add(
-        product={"product_name": "Amazon Elastic Compute Cloud", "servicecode": "AmazonEC2"},
+        product={"product_name": _product_name("AmazonEC2"), "servicecode": "AmazonEC2"},
         line_item_line_item_type="Credit",
         line_item_product_code="AmazonEC2",
         line_item_line_item_description="AWS Migration Acceleration Program Credit",
     )
     start = epoch0 + day_u * 86400
-    amount = -MAP_CREDIT_RATE * sums
+    amount = -credit["rate"] * sums
     keep = amount < 0
     return make_block(
         int(keep.sum()),
@@ -295,26 +298,8 @@ def edp_lines(company: Company, registry: TemplateRegistry, block: Block, daily:
     )
 
 
-PRODUCT_NAMES = {
-    "AmazonEC2": "Amazon Elastic Compute Cloud",
-    "AmazonRDS": "Amazon Relational Database Service",
-    "AmazonElastiCache": "Amazon ElastiCache",
-    "AmazonS3": "Amazon Simple Storage Service",
-    "AWSLambda": "AWS Lambda",
-    "AWSDataTransfer": "AWS Data Transfer",
-    "AWSELB": "Elastic Load Balancing",
-    "AmazonCloudWatch": "AmazonCloudWatch",
-    "awskms": "AWS Key Management Service",
-    "AmazonRoute53": "Amazon Route 53",
-    "AWSCloudTrail": "AWS CloudTrail",
-    "AmazonEKS": "Amazon Elastic Container Service for Kubernetes",
-    SP_PRODUCT: SP_PRODUCT_NAME,
-    "AWSSupportBusiness": "AWS Support (Business)",
-}
-
-
 def _product_name(code: str) -> str:
-    return PRODUCT_NAMES.get(code, code)
+    return catalog.PRODUCT_NAMES.get(code, code)
 
 
 # ---------------------------------------------------------------- accumulated figures
@@ -609,57 +594,50 @@ def purchase_lines(company: Company, registry: TemplateRegistry, period: Period,
     return concat_blocks(blocks)
 
 
-S3_REFUND_PERIOD = 1
-SLA_CREDIT_PERIOD = 3
-
-
 def one_off_lines(
     company: Company, registry: TemplateRegistry, period: Period, cutoff_day: int, restated: bool
 ) -> Block:
-    """Refund of erroneous charges, an SLA credit and (restated deliveries only) a late credit."""
+    """The refunds and credits of billing.yml the delivery reaches and (restated deliveries only) a late credit."""
     blocks = []
-    s = company.scale
     start = to_datetime(period.start)
-    if period.index == S3_REFUND_PERIOD and cutoff_day >= 18:
-        tpl = registry.add(
-            product={"product_name": _product_name("AmazonS3"), "servicecode": "AmazonS3"},
-            line_item_line_item_type="Refund",
-            line_item_product_code="AmazonS3",
-            line_item_line_item_description="Refund for S3 request charges billed in error (case 171234567801)",
-            bill_bill_type="Refund",
-            invoice_key="AWS|Refund|s3-requests",
-        )
-        blocks.append(
-            _one(registry, tpl, A_DATA, start + timedelta(days=17, hours=10), -round(420.0 * max(s, 0.05), 2))
-        )
-    if period.index == SLA_CREDIT_PERIOD and cutoff_day >= 21:
-        tpl = registry.add(
-            product={"product_name": _product_name("AmazonRDS"), "servicecode": "AmazonRDS"},
-            line_item_line_item_type="Credit",
-            line_item_product_code="AmazonRDS",
-            line_item_line_item_description="SLA credit for Amazon RDS Multi-AZ (case 170987654321)",
-        )
-        blocks.append(_one(registry, tpl, A_PAY, start + timedelta(days=20, hours=16), -round(250.0 * max(s, 0.05), 2)))
+    for event in _BILLING["one_offs"]:
+        if period.index != event["month"] or cutoff_day < event["day"]:
+            continue
+        fields = {
+            "line_item_line_item_type": event["line_item_type"],
+            "line_item_product_code": event["service"],
+            "line_item_line_item_description": event["description"],
+        }
+        if "bill_type" in event:
+            fields.update(bill_bill_type=event["bill_type"], invoice_key=event["invoice_key"])
+        product = {"product_name": _product_name(event["service"]), "servicecode": event["service"]}
+        tpl = registry.add(product=product, **fields)
+        moment = start + timedelta(days=event["day"] - 1, hours=event["hour"])
+        blocks.append(_one(registry, tpl, account_index(event["account"]), moment, _credit(company, event["amount"])))
     if restated:
         blocks.append(late_credit_lines(company, registry, period))
     return concat_blocks(blocks)
 
 
+def _credit(company: Company, amount: float) -> float:
+    """A credit of `amount` USD at scale 1 for the company (at least 5 % of it), negative, in cents."""
+    return -round(amount * max(company.scale, 0.05), 2)
+
+
 def late_credit_amount(company: Company) -> float:
-    return -round(1850.0 * max(company.scale, 0.05), 2)
+    return _credit(company, _BILLING["late_credit"]["amount"])
 
 
 def late_credit_lines(company: Company, registry: TemplateRegistry, period: Period) -> Block:
+    late = _BILLING["late_credit"]
     tpl = registry.add(
-        product={"product_name": _product_name("AmazonEC2"), "servicecode": "AmazonEC2"},
+        product={"product_name": _product_name(late["service"]), "servicecode": late["service"]},
         line_item_line_item_type="Credit",
-        line_item_product_code="AmazonEC2",
-        line_item_line_item_description=(
-            "AWS service credit applied after the billing period closed (case 172345678911)"
-        ),
+        line_item_product_code=late["service"],
+        line_item_line_item_description=late["description"],
     )
     moment = to_datetime(period.end) - timedelta(hours=6)
-    return _one(registry, tpl, A_COM, moment, late_credit_amount(company), key=11)
+    return _one(registry, tpl, account_index(late["account"]), moment, late_credit_amount(company), key=11)
 
 
 def support_fee(base: float) -> float:

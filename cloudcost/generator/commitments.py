@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from . import catalog
-from .company import A_PAYER, Company, Reservation, SavingsPlan
+from .company import A_PAYER, Company, Fleet, Reservation, SavingsPlan
 from .coverage import compute_coverage, on_demand_cost_by_fleet
+from .datafiles import load
 from .timeline import Window, to_datetime
 
 
@@ -69,129 +70,133 @@ def _units_in_key(company: Company, running: np.ndarray, key: str, hours: np.nda
     return total
 
 
-def build_commitments(company: Company, running: np.ndarray) -> None:
-    """Adds reservations and Savings Plans to the company (running = [fleet, window hour])."""
-    window = company.window
-    rng = np.random.default_rng([company.seed, 13])
-    first = to_datetime(window.start)
-    n = len(window.periods)
+_DATA = load("commitments")
 
-    def add_ri(
-        service: str,
-        region: str,
-        itype: str,
-        platform: str,
-        *,
-        share: float,
-        term: int,
-        payment: str,
-        start: datetime,
-        offering: str = "standard",
-        multi_az: bool = False,
-        ref_period: int = 0,
-        in_window: bool = False,
-        count: int | None = None,
-        scenario: str = "",
+
+class _Buyer:
+    """Buys the company's commitments in the order of commitments.yml (the random purchase times follow it)."""
+
+    def __init__(self, company: Company, running: np.ndarray) -> None:
+        self.company = company
+        self.running = running
+        self.window = company.window
+        self.rng = np.random.default_rng([company.seed, 13])
+        self.first = to_datetime(self.window.start)
+        self.all_hours = np.arange(self.window.hours)
+
+    def past(self, days: int) -> datetime:
+        """`days` before the window, at a random time of day."""
+        base = self.first - timedelta(days=days)
+        rng = self.rng
+        return base + timedelta(
+            hours=int(rng.integers(0, 24)), minutes=int(rng.integers(0, 60)), seconds=int(rng.integers(0, 60))
+        )
+
+    def moment(self, spec: dict, month: int | None = None) -> datetime | None:
+        """A moment {month, day, time} of the window (None when the window does not have that month)."""
+        index = spec["month"] if month is None else month
+        return _period_moment(self.window, index, spec["day"], *spec["time"])
+
+    def start(self, spec: dict, term: int) -> datetime | None:
+        if "expires" in spec:
+            end = self.moment(spec["expires"])
+            if end is None:
+                return self.past(spec["days_before"])
+            return end - timedelta(days=365 * term) + timedelta(seconds=1)
+        if "days_before" in spec:
+            return self.past(spec["days_before"])
+        return self.moment(spec)
+
+    def reservation(
+        self, spec: dict, start: datetime, *, count: int | None = None, in_window: bool = False
     ) -> Reservation:
+        """A reservation of commitments.yml, sized on its share of the first month's floor unless `count`."""
+        company = self.company
+        service, platform, multi_az = spec["service"], spec["platform"], spec.get("multi_az", False)
         res = Reservation(
             len(company.reservations),
             service,
-            region,
-            itype,
+            spec["region"],
+            spec["instance_type"],
             platform,
             multi_az,
             1,
-            term,
-            payment,
-            offering,
+            spec["term"],
+            spec["payment"],
+            spec.get("offering", "standard"),
             start,
             service != "AmazonElastiCache" and platform != "Windows",
             A_PAYER,
             in_window,
-            scenario=scenario,
+            scenario=spec.get("scenario", ""),
         )
         _price_reservation(company, res)
         if count is None:
-            hours = _reference_hours(window, ref_period)
-            floor_units = float(_units_in_key(company, running, res.key, hours).min())
-            count = max(1, math.floor(share * floor_units / res.factor))
+            hours = _reference_hours(self.window, 0)
+            floor_units = float(_units_in_key(company, self.running, res.key, hours).min())
+            count = max(1, math.floor(spec["share"] * floor_units / res.factor))
         res.count = count
         _price_reservation(company, res)
         company.reservations.append(res)
         return res
 
-    def past(days: int) -> datetime:
-        base = first - timedelta(days=days)
-        return base + timedelta(
-            hours=int(rng.integers(0, 24)), minutes=int(rng.integers(0, 60)), seconds=int(rng.integers(0, 60))
+    def plan(self, spec: dict, start: datetime, *, in_window: bool, scenario: str = "") -> SavingsPlan:
+        company = self.company
+        plan = SavingsPlan(
+            len(company.savings_plans),
+            spec["kind"],
+            spec["term"],
+            spec["payment"],
+            0.0,
+            start,
+            A_PAYER,
+            spec.get("family", ""),
+            spec.get("region", ""),
+            in_window,
+            scenario=scenario,
+        )
+        plan.plan_id = catalog.stable_uuid(company.seed, "sp", plan.index)
+        plan.arn = f"arn:aws:savingsplans::{company.payer_account_id}:savingsplan/{plan.plan_id}"
+        company.savings_plans.append(plan)
+        return plan
+
+    def size_plan(self, plan: SavingsPlan, share: float, ref_hours: np.ndarray, exclude_family: str = "") -> None:
+        company, running = self.company, self.running
+        coverage = compute_coverage(company, running, self.all_hours)
+        floor_ratio = min(
+            (plan.rate_ratio(f) for f in company.fleets if exclude_family and f.family == exclude_family),
+            default=1.0,
         )
 
-    add_ri(
-        "AmazonEC2", "us-east-1", "m5.xlarge", "Linux", share=0.7, term=3, payment="Partial Upfront", start=past(540)
-    )
-    m4_end = _period_moment(window, 4, 14, 8, 12, 45)
-    m4_start = (m4_end - timedelta(days=365) + timedelta(seconds=1)) if m4_end else past(200)
-    add_ri(
-        "AmazonEC2",
-        "us-east-1",
-        "m4.2xlarge",
-        "Linux",
-        share=0.9,
-        term=1,
-        payment="No Upfront",
-        start=m4_start,
-        scenario="prev_gen_migration",
-    )
-    add_ri(
-        "AmazonEC2",
-        "us-east-1",
-        "c5.2xlarge",
-        "Linux",
-        share=0.8,
-        term=1,
-        payment="All Upfront",
-        start=past(150),
-        offering="convertible",
-    )
-    add_ri("AmazonEC2", "us-east-1", "r5.2xlarge", "Linux", share=0.5, term=1, payment="No Upfront", start=past(90))
-    add_ri("AmazonEC2", "us-east-1", "m5.xlarge", "Windows", share=0.9, term=1, payment="No Upfront", start=past(60))
-    add_ri(
-        "AmazonRDS",
-        "us-east-1",
-        "db.r6g.2xlarge",
-        "PostgreSQL",
-        share=0.9,
-        term=1,
-        payment="Partial Upfront",
-        start=past(200),
-        multi_az=True,
-    )
-    add_ri(
-        "AmazonRDS",
-        "eu-west-1",
-        "db.r5.xlarge",
-        "MySQL",
-        share=1.0,
-        term=1,
-        payment="All Upfront",
-        start=past(120),
-        multi_az=True,
-        scenario="rds_downsize",
-    )
-    add_ri(
-        "AmazonElastiCache",
-        "us-east-1",
-        "cache.r6g.large",
-        "Redis",
-        share=0.9,
-        term=1,
-        payment="No Upfront",
-        start=past(75),
-    )
+        def ratio_of(fleet: Fleet) -> float:
+            ratio = plan.rate_ratio(fleet)
+            return ratio if ratio < floor_ratio else 1.0
 
+        cost = on_demand_cost_by_fleet(company, running, coverage, ratio_of)
+        hourly = cost.sum(axis=0)[ref_hours]
+        plan.commitment = max(0.001, round(share * float(hourly.min()), 3))
+
+
+def build_commitments(company: Company, running: np.ndarray) -> None:
+    """Adds reservations and Savings Plans to the company (running = [fleet, window hour])."""
+    buyer = _Buyer(company, running)
+    for spec in _DATA["reservations"]:
+        start = buyer.start(spec["start"], spec["term"])
+        assert start is not None
+        buyer.reservation(spec, start)
+    _ri_floor(buyer)
+    for spec in _DATA["savings_plans"]:
+        _savings_plan(buyer, spec)
+    _returned_plan(buyer)
+
+
+def _ri_floor(buyer: _Buyer) -> None:
+    """ri_floor: reservations bought for exactly the constant on-demand floor of one host type."""
+    company, window, running = buyer.company, buyer.window, buyer.running
+    spec = _DATA["ri_floor"]
     floor_index = company.scenarios["ri_floor"]["floor_period_index"]
-    floor_fleet = next(f for f in company.fleets if f.host_type == "search-indexer")
-    purchase = _period_moment(window, floor_index + 1, 1, 9, 12, 37)
+    floor_fleet = next(f for f in company.fleets if f.host_type == spec["host_type"])
+    purchase = buyer.moment(spec["bought"], floor_index + 1)
     floor_hours = _reference_hours(window, floor_index)
     floor_instances = int(running[floor_fleet.index, floor_hours].min())
     scenario = company.scenarios["ri_floor"]
@@ -207,94 +212,52 @@ def build_commitments(company: Company, running: np.ndarray) -> None:
             "floor_normalized_units": floor_instances * floor_fleet.factor / 8.0,
         }
     )
-    if purchase is not None and floor_instances > 0:
-        res = add_ri(
-            "AmazonEC2",
-            floor_fleet.region,
-            floor_fleet.instance_type,
-            "Linux",
-            share=1.0,
-            term=1,
-            payment="Partial Upfront",
-            start=purchase,
-            in_window=True,
-            count=floor_instances,
-            scenario="ri_floor",
-        )
-        effective = res.od_rate * catalog.RI_EFFECTIVE_RATIO[(1, "Partial Upfront")]
-        scenario.update(
-            {
-                "purchase_period": window.periods[floor_index + 1].label,
-                "reservation_arn": res.arn,
-                "reserved_count": res.count,
-                "reserved_normalized_units": res.units / 8.0,
-                "on_demand_rate": res.od_rate,
-                "effective_rate": effective,
-                "expected_monthly_savings_730h": round((res.od_rate - effective) * res.count * 730, 2),
-            }
-        )
-
-    # Savings Plans: EC2 Instance plans first, then Compute plans sized on what the RIs leave.
-    def add_plan(
-        kind: str,
-        term: int,
-        payment: str,
-        start: datetime,
-        *,
-        family: str = "",
-        region: str = "",
-        in_window: bool = False,
-        scenario: str = "",
-    ) -> SavingsPlan:
-        plan = SavingsPlan(
-            len(company.savings_plans),
-            kind,
-            term,
-            payment,
-            0.0,
-            start,
-            A_PAYER,
-            family,
-            region,
-            in_window,
-            scenario=scenario,
-        )
-        plan.plan_id = catalog.stable_uuid(company.seed, "sp", plan.index)
-        plan.arn = f"arn:aws:savingsplans::{company.payer_account_id}:savingsplan/{plan.plan_id}"
-        company.savings_plans.append(plan)
-        return plan
-
-    all_hours = np.arange(window.hours)
-
-    def size_plan(plan: SavingsPlan, share: float, ref_hours: np.ndarray, exclude_family: str = "") -> None:
-        coverage = compute_coverage(company, running, all_hours)
-        floor_ratio = min(
-            (plan.rate_ratio(f) for f in company.fleets if exclude_family and f.family == exclude_family),
-            default=1.0,
-        )
-
-        def ratio_of(fleet) -> float:
-            ratio = plan.rate_ratio(fleet)
-            return ratio if ratio < floor_ratio else 1.0
-
-        cost = on_demand_cost_by_fleet(company, running, coverage, ratio_of)
-        hourly = cost.sum(axis=0)[ref_hours]
-        plan.commitment = max(0.001, round(share * float(hourly.min()), 3))
-
-    plan = add_plan("EC2InstanceSavingsPlans", 1, "All Upfront", past(130), family="m6i", region="us-east-1")
-    size_plan(plan, 0.85, _reference_hours(window, 0))
-    plan = add_plan(
-        "EC2InstanceSavingsPlans", 1, "No Upfront", past(160), family="m6g", region="eu-west-1", scenario="sp_underused"
+    if purchase is None or floor_instances <= 0:
+        return
+    reservation = {
+        **spec,
+        "service": "AmazonEC2",
+        "region": floor_fleet.region,
+        "instance_type": floor_fleet.instance_type,
+        "scenario": "ri_floor",
+    }
+    res = buyer.reservation(reservation, purchase, count=floor_instances, in_window=True)
+    effective = res.od_rate * catalog.RI_EFFECTIVE_RATIO[(spec["term"], spec["payment"])]
+    scenario.update(
+        {
+            "purchase_period": window.periods[floor_index + 1].label,
+            "reservation_arn": res.arn,
+            "reserved_count": res.count,
+            "reserved_normalized_units": res.units / 8.0,
+            "on_demand_rate": res.od_rate,
+            "effective_rate": effective,
+            "expected_monthly_savings_730h": round((res.od_rate - effective) * res.count * 730, 2),
+        }
     )
-    size_plan(plan, 0.9, _reference_hours(window, 0))
-    plan = add_plan("ComputeSavingsPlans", 3, "No Upfront", past(600))
-    size_plan(plan, 0.55, all_hours, exclude_family="c6i")
-    bought = _period_moment(window, 1, 5, 14, 3, 11)
-    if bought is not None:
-        plan = add_plan("ComputeSavingsPlans", 1, "Partial Upfront", bought, in_window=True)
-        size_plan(plan, 0.6, all_hours[all_hours >= window.hour_of(bought)], exclude_family="c6i")
-    returned = _period_moment(window, min(2, n - 1), 12, 15, 42, 8)
-    if returned is not None and n >= 2:
-        plan = add_plan("ComputeSavingsPlans", 1, "All Upfront", returned, in_window=True, scenario="sp_returned")
-        plan.commitment = max(1.0, round(2.0 * company.scale, 3))
-        plan.returned_on = returned + timedelta(days=2, hours=3)
+
+
+def _savings_plan(buyer: _Buyer, spec: dict) -> None:
+    in_window = "month" in spec["start"]
+    start = buyer.start(spec["start"], spec["term"])
+    if start is None:
+        return
+    plan = buyer.plan(spec, start, in_window=in_window, scenario=spec.get("scenario", ""))
+    if spec["reference"] == "first_month":
+        hours = _reference_hours(buyer.window, 0)
+    elif spec["reference"] == "window":
+        hours = buyer.all_hours
+    else:
+        hours = buyer.all_hours[buyer.all_hours >= buyer.window.hour_of(start)]
+    buyer.size_plan(plan, spec["share"], hours, exclude_family=spec.get("exclude_family", ""))
+
+
+def _returned_plan(buyer: _Buyer) -> None:
+    """sp_returned: a plan bought and returned (refunded) before it applied."""
+    spec = _DATA["returned_plan"]
+    n = len(buyer.window.periods)
+    returned = buyer.moment(spec["start"], min(spec["start"]["month"], n - 1))
+    if returned is None or n < 2:
+        return
+    plan = buyer.plan(spec, returned, in_window=True, scenario="sp_returned")
+    plan.commitment = max(spec["minimum_commitment"], round(spec["commitment_per_scale"] * buyer.company.scale, 3))
+    plan.returned_on = returned + timedelta(**spec["returned_after"])

@@ -26,19 +26,20 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from . import catalog
+from .datafiles import load
 from .timeline import Window
 
-COMPANY = "acme"
-PAYER_NAME = "acme-management"
-INVOICING_ENTITY = "Amazon Web Services, Inc."
-LEGAL_ENTITY = "Amazon Web Services, Inc."
-TAX_TYPE = "Sales Tax"
-TAX_RATE = 0.0625
-EDP_RATE = 0.06
-PRIVATE_RATE_DT_DISCOUNT = 0.15
+_DATA = load("company")
+COMPANY: str = _DATA["company"]
+INVOICING_ENTITY: str = _DATA["contract"]["invoicing_entity"]
+LEGAL_ENTITY: str = _DATA["contract"]["legal_entity"]
+TAX_TYPE: str = _DATA["contract"]["tax_type"]
+TAX_RATE: float = _DATA["contract"]["tax_rate"]
+EDP_RATE: float = _DATA["contract"]["edp_rate"]
+PRIVATE_RATE_DT_DISCOUNT: float = _DATA["contract"]["private_rate_dt_discount"]
 COST_CENTER_TAG_FROM_PERIOD = 1  # the cost_center tag is activated from the second month on
-MARKETPLACE_SELLER = "Kestrel Observability, Inc."
-MARKETPLACE_PRODUCT = "Kestrel Observability Platform - Pro (metered)"
+MARKETPLACE_SELLER: str = _DATA["marketplace"]["seller"]
+MARKETPLACE_PRODUCT: str = _DATA["marketplace"]["product"]
 
 
 @dataclass(frozen=True)
@@ -303,50 +304,26 @@ class Company:
         return self.tag_set(fleet.host_type, fleet.team, fleet.tagging, fleet.environment)
 
 
-TEAMS = ("payments", "checkout", "search", "data-platform", "ml", "platform", "identity", "growth")
-
-# account key -> (name, default team, business unit)
-ACCOUNT_LAYOUT: tuple[tuple[str, str | None, str], ...] = (
-    (PAYER_NAME, "platform", "Shared"),
-    ("acme-prod-payments", "payments", "Payments"),
-    ("acme-prod-commerce", "checkout", "Commerce"),
-    ("acme-data-platform", "data-platform", "Data & ML"),
-    ("acme-ml", "ml", "Data & ML"),
-    ("acme-shared-platform", "platform", "Shared"),
-    ("acme-identity-eu", "identity", "Commerce"),
-    ("acme-growth", "growth", "Commerce"),
-    ("acme-sandbox", None, "Shared"),
+TEAMS: tuple[str, ...] = tuple(_DATA["teams"])
+# account -> (name, default team, business unit); the first one is the payer
+ACCOUNT_LAYOUT: tuple[tuple[str, str | None, str], ...] = tuple(
+    (a["name"], a["default_team"], a["business_unit"]) for a in _DATA["accounts"]
 )
-A_PAYER, A_PAY, A_COM, A_DATA, A_ML, A_PLAT, A_ID, A_GROWTH, A_SANDBOX = range(len(ACCOUNT_LAYOUT))
-
 # host type -> (team, functional group, tagging)
-HOST_TYPES: tuple[tuple[str, str, str, str], ...] = (
-    ("payments-api", "payments", "payments", "tags"),
-    ("payments-worker", "payments", "payments", "asg"),
-    ("fraud-scoring", "payments", "payments", "tags"),
-    ("ledger-db", "payments", "payments", "tags"),
-    ("payments-cache", "payments", "payments", "tags"),
-    ("checkout-web", "checkout", "commerce", "tags"),
-    ("checkout-api", "checkout", "commerce", "tags"),
-    ("checkout-cache", "checkout", "commerce", "tags"),
-    ("search-indexer", "search", "search", "tags"),
-    ("search-query", "search", "search", "asg"),
-    ("kafka-broker", "data-platform", "data", "tags"),
-    ("spark-worker", "data-platform", "data", "asg"),
-    ("airflow", "data-platform", "data", "none"),
-    ("etl-batch", "data-platform", "data", "asg"),
-    ("ml-training", "ml", "ml", "tags"),
-    ("ml-inference", "ml", "ml", "tags"),
-    ("k8s-node", "platform", "platform", "asg"),
-    ("ci-runner", "platform", "engineering-productivity", "asg"),
-    ("bastion", "platform", "platform", "tags"),
-    ("monitoring", "platform", "platform", "tags"),
-    ("identity-api", "identity", "identity", "tags"),
-    ("sessions-db", "identity", "identity", "tags"),
-    ("growth-web", "growth", "growth", "tags"),
-    ("reporting-win", "growth", "growth", "tags"),
-    ("legacy-reports", "growth", "growth", "none"),
+HOST_TYPES: tuple[tuple[str, str, str, str], ...] = tuple(
+    (h["name"], h["team"], h["functional_group"], h["tagging"]) for h in _DATA["host_types"]
 )
+
+
+def account_index(name: str) -> int:
+    """Position of the account called `name` in the company's account list."""
+    return next(i for i, (account, _, _) in enumerate(ACCOUNT_LAYOUT) if account == name)
+
+
+A_PAYER = 0
+PAYER_NAME = ACCOUNT_LAYOUT[A_PAYER][0]
+A_PAY = account_index("acme-prod-payments")
+A_SANDBOX = account_index("acme-sandbox")
 
 
 def _account_ids(rng: np.random.Generator) -> list[str]:
@@ -385,6 +362,54 @@ def _payments_volume(window: Window, rng: np.random.Generator) -> np.ndarray:
     return 1_200_000.0 * trend * weekly * np.where(month_end, 1.12, 1.0) * noise
 
 
+def _hour(spec: float | dict, window: Window) -> float:
+    """An hour of the window as company.yml writes it: a number, or {month: M, day: D}."""
+    if isinstance(spec, dict):
+        return window.period_hour(spec["month"], spec["day"])
+    return float(spec)
+
+
+def _fleet(index: int, spec: dict, ht: dict[str, HostType], window: Window, rng: np.random.Generator) -> Fleet:
+    """One fleet of company.yml; a floor written {jitter: N} draws N times 0.85..1.15."""
+    h = ht[spec["host_type"]]
+    kw = {k: v for k, v in spec.items() if k not in ("host_type", "service", "account", "region", "instance_type")}
+    if isinstance(kw.get("floor"), dict):
+        kw["floor"] = kw["floor"]["jitter"] * float(rng.uniform(0.85, 1.15))
+    for key in ("start_hour", "end_hour"):
+        if key in kw:
+            kw[key] = _hour(kw[key], window)
+    if "steps" in kw:
+        kw["steps"] = [(_hour(step["at"], window), step["size"]) for step in kw["steps"]]
+    account = account_index(spec["account"])
+    return Fleet(
+        index, h.name, h.team, spec["service"], account, spec["region"], spec["instance_type"], tagging=h.tagging, **kw
+    )
+
+
+def _fleets(ht: dict[str, HostType], window: Window, rng: np.random.Generator) -> list[Fleet]:
+    return [_fleet(i, spec, ht, window, rng) for i, spec in enumerate(_DATA["fleets"])]
+
+
+def _derive(f: Fleet) -> None:
+    """Fill a fleet's normalization factor, on-demand rate, reservation key and availability zones."""
+    _, size = catalog.split_instance_type(f.instance_type)
+    f.factor = catalog.size_factor(size) * (2 if f.multi_az else 1)
+    if f.service == "AmazonEC2":
+        f.od_rate = catalog.ec2_on_demand_rate(f.instance_type, f.region, f.platform)
+        windows = f.platform == "Windows"
+        f.ri_key = f"ec2|{f.region}|{f.instance_type}|Windows" if windows else f"ec2|{f.region}|{f.family}|Linux"
+    elif f.service == "AmazonRDS":
+        f.od_rate = catalog.rds_on_demand_rate(f.instance_type, f.region, f.platform, f.multi_az)
+        f.ri_key = f"rds|{f.region}|{f.family}|{f.platform}"
+    else:
+        f.od_rate = catalog.cache_on_demand_rate(f.instance_type, f.region)
+        f.ri_key = f"cache|{f.region}|{f.instance_type}"
+    if f.spot:
+        f.ri_key = ""
+    azs = catalog.REGIONS[f.region].azs
+    f.azs = azs if f.service == "AmazonEC2" else azs[:1]
+
+
 def build_company(seed: int, window: Window, scale: float) -> Company:
     """Accounts, host types and fleets (commitments and other resources are added by their builders)."""
     rng = np.random.default_rng([seed, 7])
@@ -395,362 +420,11 @@ def build_company(seed: int, window: Window, scale: float) -> Company:
         for name, team, group, tagging in HOST_TYPES
     ]
     ht = {h.name: h for h in host_types}
-    month_hour = window.period_hour
-
-    jitter = lambda: float(rng.uniform(0.85, 1.15))  # noqa: E731
     n_periods = len(window.periods)
     floor_period = max(0, min(2, n_periods - 2))
-    migration_hour = month_hour(3, 6)
-    fleets: list[Fleet] = []
-
-    def fleet(host: str, service: str, account: int, region: str, itype: str, **kw) -> Fleet:
-        h = ht[host]
-        f = Fleet(len(fleets), host, h.team, service, account, region, itype, tagging=h.tagging, **kw)
-        fleets.append(f)
-        return f
-
-    volume_driver = "payments"
-    fleet(
-        "payments-api",
-        "AmazonEC2",
-        A_PAY,
-        "us-east-1",
-        "m6i.2xlarge",
-        floor=10 * jitter(),
-        extra=8,
-        diurnal_peak_utc=18,
-        driver=volume_driver,
-        noise=0.03,
-    )
-    fleet(
-        "payments-worker",
-        "AmazonEC2",
-        A_PAY,
-        "us-east-1",
-        "c6g.xlarge",
-        floor=12 * jitter(),
-        extra=14,
-        diurnal_peak_utc=18,
-        driver=volume_driver,
-        noise=0.04,
-    )
-    fleet(
-        "fraud-scoring",
-        "AmazonEC2",
-        A_PAY,
-        "us-east-1",
-        "c5.2xlarge",
-        floor=6 * jitter(),
-        extra=4,
-        diurnal_peak_utc=18,
-        driver=volume_driver,
-        noise=0.03,
-    )
-    fleet(
-        "ledger-db",
-        "AmazonRDS",
-        A_PAY,
-        "us-east-1",
-        "db.r6g.2xlarge",
-        platform="PostgreSQL",
-        multi_az=True,
-        floor=2,
-        noise=0.0,
-    )
-    fleet("ledger-db", "AmazonRDS", A_PAY, "us-east-1", "db.r6g.xlarge", platform="PostgreSQL", floor=2, noise=0.0)
-    fleet(
-        "payments-cache",
-        "AmazonElastiCache",
-        A_PAY,
-        "us-east-1",
-        "cache.r6g.large",
-        platform="Redis",
-        floor=6,
-        noise=0.0,
-    )
-    fleet(
-        "checkout-web",
-        "AmazonEC2",
-        A_COM,
-        "us-east-1",
-        "m5.xlarge",
-        floor=14 * jitter(),
-        extra=16,
-        diurnal_peak_utc=19,
-        weekend_drop=0.1,
-        trend_per_month=0.02,
-    )
-    fleet(
-        "checkout-api",
-        "AmazonEC2",
-        A_COM,
-        "us-east-1",
-        "m4.2xlarge",
-        floor=8 * jitter(),
-        extra=6,
-        diurnal_peak_utc=19,
-        steps=[(migration_hour, 0.12)],
-    )
-    fleet(
-        "checkout-api",
-        "AmazonEC2",
-        A_COM,
-        "us-east-1",
-        "m5.2xlarge",
-        floor=8 * jitter(),
-        extra=6,
-        diurnal_peak_utc=19,
-        start_hour=migration_hour,
-    )
-    fleet(
-        "checkout-cache",
-        "AmazonElastiCache",
-        A_COM,
-        "us-east-1",
-        "cache.m6g.large",
-        platform="Redis",
-        floor=3,
-        noise=0.0,
-    )
-    fleet(
-        "search-indexer",
-        "AmazonEC2",
-        A_COM,
-        "us-east-1",
-        "c6i.2xlarge",
-        floor=6 * jitter(),
-        extra=1.0,
-        diurnal_peak_utc=3,
-        diurnal_width=4.0,
-        noise=0.0,
-        min_floor=2,
-    )
-    fleet(
-        "search-query",
-        "AmazonEC2",
-        A_COM,
-        "us-east-1",
-        "r5.2xlarge",
-        floor=6 * jitter(),
-        extra=6,
-        diurnal_peak_utc=18,
-        trend_per_month=0.015,
-        steps=[(month_hour(1, 16), 1.3)],
-    )
-    fleet("kafka-broker", "AmazonEC2", A_DATA, "us-east-1", "i3.2xlarge", floor=6, noise=0.0)
-    fleet(
-        "spark-worker",
-        "AmazonEC2",
-        A_DATA,
-        "us-east-1",
-        "r5.4xlarge",
-        spot=True,
-        floor=2 * jitter(),
-        extra=22,
-        diurnal_peak_utc=8,
-        diurnal_width=2.0,
-        weekend_drop=0.6,
-        noise=0.12,
-    )
-    fleet("airflow", "AmazonEC2", A_DATA, "us-east-1", "m5.large", floor=4, noise=0.0)
-    fleet(
-        "etl-batch",
-        "AmazonEC2",
-        A_DATA,
-        "us-west-2",
-        "c5.4xlarge",
-        spot=True,
-        floor=1,
-        extra=10,
-        diurnal_peak_utc=5,
-        diurnal_width=3.0,
-        noise=0.15,
-    )
-    fleet(
-        "ml-training",
-        "AmazonEC2",
-        A_ML,
-        "us-east-1",
-        "g5.2xlarge",
-        floor=1,
-        extra=6,
-        diurnal_peak_utc=14,
-        diurnal_width=2.0,
-        weekend_drop=0.5,
-        noise=0.2,
-        start_hour=month_hour(3, 1),
-    )
-    fleet(
-        "ml-inference",
-        "AmazonEC2",
-        A_ML,
-        "us-west-2",
-        "c6g.2xlarge",
-        floor=4 * jitter(),
-        extra=3,
-        diurnal_peak_utc=18,
-        trend_per_month=0.04,
-    )
-    fleet(
-        "k8s-node",
-        "AmazonEC2",
-        A_PLAT,
-        "us-east-1",
-        "m6g.4xlarge",
-        floor=10 * jitter(),
-        extra=8,
-        diurnal_peak_utc=17,
-        trend_per_month=0.02,
-    )
-    fleet(
-        "ci-runner",
-        "AmazonEC2",
-        A_PLAT,
-        "us-west-2",
-        "c5.xlarge",
-        spot=True,
-        floor=0,
-        extra=24,
-        min_floor=0,
-        diurnal_peak_utc=17,
-        diurnal_width=2.5,
-        weekend_drop=0.85,
-        noise=0.2,
-    )
-    fleet(
-        "ci-runner",
-        "AmazonEC2",
-        A_PLAT,
-        "us-west-2",
-        "c6g.large",
-        floor=2,
-        extra=8,
-        diurnal_peak_utc=17,
-        diurnal_width=2.5,
-        weekend_drop=0.85,
-        noise=0.1,
-    )
-    for region in ("us-east-1", "us-west-2", "eu-west-1"):
-        fleet("bastion", "AmazonEC2", A_PLAT, region, "t3.medium", floor=1, noise=0.0, floor_scales=False)
-    fleet("monitoring", "AmazonEC2", A_PLAT, "us-east-1", "r4.xlarge", floor=4, noise=0.0)
-    fleet(
-        "identity-api",
-        "AmazonEC2",
-        A_ID,
-        "eu-west-1",
-        "m6g.xlarge",
-        floor=8 * jitter(),
-        extra=6,
-        diurnal_peak_utc=12,
-        steps=[(month_hour(4, 4), 0.15)],
-    )
-    fleet(
-        "identity-api",
-        "AmazonEC2",
-        A_ID,
-        "eu-west-1",
-        "m7g.xlarge",
-        floor=7 * jitter(),
-        extra=5,
-        diurnal_peak_utc=12,
-        start_hour=month_hour(4, 4),
-    )
-    fleet(
-        "sessions-db",
-        "AmazonRDS",
-        A_ID,
-        "eu-west-1",
-        "db.r5.xlarge",
-        platform="MySQL",
-        multi_az=True,
-        floor=1,
-        noise=0.0,
-        end_hour=month_hour(2, 9),
-    )
-    fleet(
-        "sessions-db",
-        "AmazonRDS",
-        A_ID,
-        "eu-west-1",
-        "db.r5.large",
-        platform="MySQL",
-        multi_az=True,
-        floor=1,
-        noise=0.0,
-        start_hour=month_hour(2, 9),
-    )
-    fleet(
-        "growth-web",
-        "AmazonEC2",
-        A_GROWTH,
-        "us-east-1",
-        "t3.large",
-        floor=4 * jitter(),
-        extra=4,
-        diurnal_peak_utc=19,
-        trend_per_month=0.03,
-    )
-    fleet("growth-web", "AmazonEC2", A_GROWTH, "ap-southeast-1", "t3.large", floor=2, extra=2, diurnal_peak_utc=6)
-    fleet(
-        "reporting-win",
-        "AmazonEC2",
-        A_GROWTH,
-        "us-east-1",
-        "m5.xlarge",
-        platform="Windows",
-        floor=3,
-        extra=3,
-        diurnal_peak_utc=15,
-        diurnal_width=3.0,
-        weekend_drop=0.5,
-        noise=0.0,
-    )
-    # staging copies of a few services (smaller, tagged environment=staging)
-    fleet(
-        "payments-api",
-        "AmazonEC2",
-        A_PLAT,
-        "us-east-1",
-        "m6i.large",
-        floor=2,
-        extra=1,
-        noise=0.05,
-        environment="staging",
-    )
-    fleet(
-        "checkout-web",
-        "AmazonEC2",
-        A_PLAT,
-        "us-east-1",
-        "m5.large",
-        floor=2,
-        extra=2,
-        environment="staging",
-        weekend_drop=0.5,
-    )
-    fleet("legacy-reports", "AmazonEC2", A_GROWTH, "us-east-1", "c4.xlarge", floor=2, noise=0.0)
-
+    fleets = _fleets(ht, window, rng)
     for f in fleets:
-        _, size = catalog.split_instance_type(f.instance_type)
-        f.factor = catalog.size_factor(size) * (2 if f.multi_az else 1)
-        if f.service == "AmazonEC2":
-            f.od_rate = catalog.ec2_on_demand_rate(f.instance_type, f.region, f.platform)
-            f.ri_key = (
-                f"ec2|{f.region}|{f.instance_type}|Windows"
-                if f.platform == "Windows"
-                else f"ec2|{f.region}|{f.family}|Linux"
-            )
-        elif f.service == "AmazonRDS":
-            f.od_rate = catalog.rds_on_demand_rate(f.instance_type, f.region, f.platform, f.multi_az)
-            f.ri_key = f"rds|{f.region}|{f.family}|{f.platform}"
-        else:
-            f.od_rate = catalog.cache_on_demand_rate(f.instance_type, f.region)
-            f.ri_key = f"cache|{f.region}|{f.instance_type}"
-        if f.spot:
-            f.ri_key = ""
-        azs = catalog.REGIONS[f.region].azs
-        f.azs = azs if f.service == "AmazonEC2" else azs[:1]
-
+        _derive(f)
     volumes = {"payments": _payments_volume(window, rng)}
     company = Company(
         seed=seed,

@@ -36,7 +36,8 @@ from .columns import COST_CATEGORIES
 from .commitments import build_commitments
 from .company import COST_CENTER_TAG_FROM_PERIOD, PAYER_NAME, Company, build_company
 from .company_folder import BUDGET_REFERENCE_ROWS, COMPANY_FOLDER, write_demo_company
-from .deliveries import GENERATION_FILE, SCHEMA_VERSION, latest_deliveries
+from .deliveries import GENERATION_FILE, latest_deliveries
+from .document import generation_document
 from .finance import SIGN_OFFS_FILE, build_invoices, write_finance, write_sign_offs
 from .forecasts import write_finance_forecasts, write_usage_forecasts
 from .formats import FORMATS, Converter
@@ -521,7 +522,7 @@ def generate(options: Options, progress: Callable[[int, int], None] | None = Non
     run = _Run(options, progress)
     run.run()
     files, discrepancies, sign_offs, usage_rows, finance_rows = run.finance_and_forecasts()
-    generation = _generation_document(
+    generation = generation_document(
         options, run.company, run.window, run.records, files, discrepancies, sign_offs, usage_rows, finance_rows
     )
     (options.out / GENERATION_FILE).write_text(json.dumps(generation, indent=2) + "\n")
@@ -557,176 +558,3 @@ def _anniversary_sum(registry: TemplateRegistry, block: Block) -> float:
     key = registry.invoice_keys.index("AWS|Anniversary")
     mask = registry.meta("meta_invoice")[block.tpl] == key
     return float(block.nums["line_item_unblended_cost"][mask].sum())
-
-
-def _generation_document(
-    options: Options,
-    company: Company,
-    window: Window,
-    records: list[dict],
-    finance_files: dict[str, str],
-    discrepancies: list[dict],
-    sign_offs: list[dict],
-    usage_rows: int,
-    finance_rows: int,
-) -> dict:
-    report = REPORT_NAMES[options.flavour]
-    scenarios = dict(company.scenarios)
-    scenarios["ri_floor"] = {k: v for k, v in scenarios.get("ri_floor", {}).items() if k != "floor_period_index"}
-    scenarios["commitments"] = {
-        "reservations": [
-            {
-                "arn": r.arn,
-                "service_code": r.service,
-                "region": r.region,
-                "instance_type": r.instance_type,
-                "platform": r.platform,
-                "multi_az": r.multi_az,
-                "count": r.count,
-                "term_years": r.term_years,
-                "payment_option": r.payment_option,
-                "offering_class": r.offering_class,
-                "start": r.start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "end": r.end.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "upfront": r.upfront_total,
-                "recurring_hourly": r.recurring_hourly,
-                "scenario": r.scenario,
-            }
-            for r in company.reservations
-        ],
-        "savings_plans": [
-            {
-                "arn": p.arn,
-                "type": p.kind,
-                "family": p.family,
-                "region": p.region,
-                "term_years": p.term_years,
-                "payment_option": p.payment_option,
-                "hourly_commitment": p.commitment,
-                "upfront": p.upfront_total,
-                "start": p.start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "end": p.end.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "returned_on": p.returned_on.strftime("%Y-%m-%dT%H:%M:%SZ") if p.returned_on else None,
-                "scenario": p.scenario,
-            }
-            for p in company.savings_plans
-        ],
-    }
-    steps = []
-    for fleet in company.fleets:
-        for hour, multiplier in fleet.steps:
-            if hour < window.hours:
-                steps.append(
-                    {
-                        "host_type": fleet.host_type,
-                        "instance_type": fleet.instance_type,
-                        "at": (to_datetime(window.start) + timedelta(hours=hour)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                        "multiplier": multiplier,
-                    }
-                )
-        if 0 < fleet.start_hour < window.hours:
-            steps.append(
-                {
-                    "host_type": fleet.host_type,
-                    "instance_type": fleet.instance_type,
-                    "at": (to_datetime(window.start) + timedelta(hours=fleet.start_hour)).strftime(
-                        "%Y-%m-%dT%H:%M:%SZ"
-                    ),
-                    "event": "starts",
-                }
-            )
-        if fleet.end_hour < window.hours:
-            steps.append(
-                {
-                    "host_type": fleet.host_type,
-                    "instance_type": fleet.instance_type,
-                    "at": (to_datetime(window.start) + timedelta(hours=fleet.end_hour)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    "event": "stops",
-                }
-            )
-    scenarios["step_changes"] = steps
-    owned = [report, "finance", "sign_offs", "forecasts", COMPANY_FOLDER]
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "generator": "cloudcost generate",
-        "parameters": {
-            "seed": options.seed,
-            "rows": options.rows,
-            "months": options.months,
-            "start": options.start.strftime("%Y-%m"),
-            "format": options.flavour,
-            "restate": options.restate,
-            "month_to_date": options.month_to_date,
-            "granularity": options.granularity,
-            "rows_per_file": options.rows_per_file,
-            "inject_anomalies": options.inject_anomalies,
-        },
-        "format": options.flavour,
-        "report_name": report,
-        "time_granularity": options.granularity.upper(),
-        "payer_account_id": company.payer_account_id,
-        "currency": "USD",
-        "scale": company.scale,
-        "window": {
-            "first_period": window.periods[0].label,
-            "last_period": window.periods[-1].label,
-            "open_period": window.open_period.label,
-            "data_end": window.end.isoformat(),
-            "periods": [
-                {
-                    "billing_period": p.label,
-                    "start": p.start.isoformat(),
-                    "end": p.end.isoformat(),
-                    "data_end": p.data_end.isoformat(),
-                    "is_open": p.is_open,
-                    "closed_on": p.closed_on.isoformat() if p.closed_on else None,
-                }
-                for p in window.periods
-            ],
-        },
-        "deliveries": records,
-        "discrepancies": discrepancies,
-        "sign_offs": sign_offs,
-        "scenarios": scenarios,
-        "company": {
-            "name": "acme",
-            "accounts": [
-                {
-                    "account_id": a.account_id,
-                    "account_name": a.name,
-                    "default_team": a.default_team,
-                    "business_unit": a.business_unit,
-                }
-                for a in company.accounts
-            ],
-            "teams": company.teams,
-            "host_types": [
-                {
-                    "host_type": h.name,
-                    "team": h.team,
-                    "functional_group": h.functional_group,
-                    "tagging": h.tagging,
-                    "asg_name": h.asg_name or None,
-                }
-                for h in company.host_types
-            ],
-            "tag_keys": {
-                "team": "user_team",
-                "host_type": "user_host_type",
-                "environment": "user_environment",
-                "cost_center": "user_cost_center",
-                "name": "user_name",
-                "auto_scaling_group": "aws_autoscaling_group_name",
-            },
-            "cost_center_tag_from": window.periods[min(COST_CENTER_TAG_FROM_PERIOD, len(window.periods) - 1)].label,
-            "business_metrics": ["payments", "checkout_orders"],
-            "payments_functional_group": "payments",
-        },
-        "files": {
-            **finance_files,
-            "usage_forecasts": "forecasts/usage_forecasts.csv",
-            "finance_forecasts": "forecasts/finance_forecasts.csv",
-        },
-        "forecasts": {"usage_rows": usage_rows, "finance_rows": finance_rows},
-        "owned_paths": owned,
-    }

@@ -32,7 +32,7 @@ import numpy as np
 from cloudcost.loader.api import delivery_ids
 
 from .company import INVOICING_ENTITY, MARKETPLACE_SELLER, Company
-from .timeline import Period, business_day
+from .timeline import Period, Window, business_day
 
 MARKETPLACE_MISSING_PERIOD = 3
 SIGN_OFFS_FILE = "sign_offs/sign_offs.csv"
@@ -114,9 +114,20 @@ def write_finance(
     folder = out / "finance"
     folder.mkdir(parents=True, exist_ok=True)
     window = company.window
-    discrepancies: list[dict] = []
-    periods = {p.label: p for p in window.periods}
+    _write_invoices(folder, invoices)
+    closed = [p for p in window.periods if not p.is_open]
+    discrepancies = _write_ledger(folder, window, invoices, credit_memo_key, closed)
+    if rounding is not None:
+        discrepancies.append(_rounding_discrepancy(invoices, rounding))
+    _write_business_volumes(folder, company)
+    _write_close_calendar(folder, closed)
+    files = {
+        name: f"finance/{name}.csv" for name in ("invoices", "general_ledger", "business_volumes", "close_calendar")
+    }
+    return files, discrepancies
 
+
+def _write_invoices(folder: Path, invoices: list[Invoice]) -> None:
     with (folder / "invoices.csv").open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(
@@ -147,7 +158,14 @@ def write_finance(
                 ]
             )
 
-    closed = [p for p in window.periods if not p.is_open]
+
+def _write_ledger(
+    folder: Path, window: Window, invoices: list[Invoice], credit_memo_key: str, closed: list[Period]
+) -> list[dict]:
+    """The general ledger, with its deliberate discrepancies (returned): a credit memo booked a period late
+    and a Marketplace invoice never posted."""
+    discrepancies: list[dict] = []
+    periods = {p.label: p for p in window.periods}
     missing_period = closed[min(MARKETPLACE_MISSING_PERIOD, len(closed) - 1)] if closed else None
     with (folder / "general_ledger.csv").open("w", newline="") as handle:
         writer = csv.writer(handle)
@@ -208,23 +226,26 @@ def write_finance(
                         f"AWS invoice {inv.invoice_id} ({inv.bill_type}) {inv.period.label}",
                     ]
                 )
-    if rounding is not None:
-        inv = next(i for i in invoices if i.invoice_key == "AWS|Anniversary" and i.period.label == rounding["period"])
-        discrepancies.append(
-            {
-                "kind": "rounding_difference_under_tolerance",
-                "billing_period": inv.period.label,
-                "invoice_id": inv.invoice_id,
-                "billing_entity": inv.billing_entity,
-                "amount": inv.total,
-                "cur_total": round(inv.cur_total, 10),
-                "difference": round(inv.cur_total - inv.total, 10),
-                "expected_status": "matched",
-                "description": "CUR total (10 decimals) differs from the invoice (cents) by less than the $0.01 "
-                "tolerance",
-            }
-        )
+    return discrepancies
 
+
+def _rounding_discrepancy(invoices: list[Invoice], rounding: dict) -> dict:
+    inv = next(i for i in invoices if i.invoice_key == "AWS|Anniversary" and i.period.label == rounding["period"])
+    return {
+        "kind": "rounding_difference_under_tolerance",
+        "billing_period": inv.period.label,
+        "invoice_id": inv.invoice_id,
+        "billing_entity": inv.billing_entity,
+        "amount": inv.total,
+        "cur_total": round(inv.cur_total, 10),
+        "difference": round(inv.cur_total - inv.total, 10),
+        "expected_status": "matched",
+        "description": "CUR total (10 decimals) differs from the invoice (cents) by less than the $0.01 tolerance",
+    }
+
+
+def _write_business_volumes(folder: Path, company: Company) -> None:
+    window = company.window
     with (folder / "business_volumes.csv").open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["date", "metric_name", "value"])
@@ -236,16 +257,13 @@ def write_finance(
             writer.writerow([day.isoformat(), "payments", int(round(payments[i]))])
             writer.writerow([day.isoformat(), "checkout_orders", int(round(orders[i]))])
 
+
+def _write_close_calendar(folder: Path, closed: list[Period]) -> None:
     with (folder / "close_calendar.csv").open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["period", "closed_on"])
         for period in closed:
             writer.writerow([period.start.isoformat(), period.closed_on.isoformat()])
-
-    files = {
-        name: f"finance/{name}.csv" for name in ("invoices", "general_ledger", "business_volumes", "close_calendar")
-    }
-    return files, discrepancies
 
 
 def _next_label(period: Period) -> str:

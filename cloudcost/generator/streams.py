@@ -3,7 +3,9 @@
 Each *stream* is one resource (a bucket, a volume, a NAT gateway, a function) or one account-level charge
 (data transfer out of a region, CloudWatch metrics) with a daily quantity that grows, follows the week and
 wanders a little. Counts of resources grow with the company's scale; NAT gateways follow the network
-layout (one per availability zone in use), and two in the sandbox and staging accounts sit idle.
+layout (one per availability zone in use), and two in the sandbox and staging accounts sit idle. What
+the company runs is in ``data/streams.yml``; the functions below place it, in a fixed order (the random
+draws follow it).
 """
 
 from __future__ import annotations
@@ -11,959 +13,253 @@ from __future__ import annotations
 import numpy as np
 
 from . import catalog
-from .company import (
-    A_COM,
-    A_DATA,
-    A_GROWTH,
-    A_ID,
-    A_ML,
-    A_PAY,
-    A_PAYER,
-    A_PLAT,
-    A_SANDBOX,
-    MARKETPLACE_PRODUCT,
-    MARKETPLACE_SELLER,
-    Company,
-    SimpleStream,
-)
+from .company import A_PAYER, COMPANY, MARKETPLACE_PRODUCT, MARKETPLACE_SELLER, Company, Fleet
 from .lines import hex_ids
+from .stream_specs import StreamBuilder
 
-SMALL_SCALE = 0.25
-
-
-def _count(value: float, scale: float) -> int:
-    return max(1, int(round(value * scale)))
+# one EBS volume of an always-on instance: (fleet, instance number, volume type, size in GB, tag set)
+Volume = tuple[Fleet, int, str, float, int]
 
 
 def build_streams(company: Company) -> None:
-    rng = np.random.default_rng([company.seed, 17])
-    s = company.scale
-    streams = company.streams
-    accounts = company.accounts
-    window = company.window
+    b = StreamBuilder(company)
+    volumes = _volumes(b)
+    _attach_volumes(b, volumes)
+    _unattached_volumes(b)
+    company.scenarios["idle_nat_gateways"] = _nat_gateways(b)
+    _data_transfer(b)
+    _buckets(b)
+    _functions(b)
+    _balancers(b)
+    _clusters(b)
+    _monitoring(b)
+    for name in b.data["payer_templates"]:
+        b.emit(name, A_PAYER, "us-east-1")
+    _database_storage(b)
+    product_code = _marketplace(b)
+    company.scenarios["gp2_volumes"] = sum(1 for v in volumes if v[2] == "gp2")
+    company.scenarios["marketplace_product_code"] = product_code
 
-    def add(
-        kind: str,
-        account: int,
-        service: str,
-        usage_type: str,
-        operation: str,
-        product: dict,
-        unit: str,
-        rate: float,
-        description: str,
-        quantity: float,
-        *,
-        resource: str = "",
-        tags: int = 0,
-        public_rate: float | None = None,
-        **kw,
-    ) -> SimpleStream:
-        stream = SimpleStream(
-            len(streams),
-            kind,
-            account,
-            service,
-            usage_type,
-            operation,
-            product,
-            unit,
-            rate,
-            rate if public_rate is None else public_rate,
-            description,
-            resource,
-            tags,
-            quantity,
-            **kw,
-        )
-        streams.append(stream)
-        return stream
 
-    def jitter(low: float = 0.7, high: float = 1.3) -> float:
-        return float(rng.uniform(low, high))
-
-    # a very small company (tests, tiny --rows) keeps one resource of each kind instead of the full estate
-    small = s < SMALL_SCALE
-
-    # ---------------------------------------------------------------- EBS volumes (per always-on instance)
-    volume_keys = []
-    for fleet in company.fleets:
+def _volumes(b: StreamBuilder) -> list[Volume]:
+    """One EBS volume per always-on EC2 instance (spot fleets have none)."""
+    ebs = b.data["ebs"]
+    volumes: list[Volume] = []
+    for fleet in b.company.fleets:
         if fleet.service != "AmazonEC2" or fleet.spot:
             continue
-        count = _count(fleet.floor, s) if fleet.floor_scales else max(1, int(fleet.floor))
-        volume_type = "gp2" if fleet.family in ("m4", "c4", "r4", "m5", "c5", "i3", "t3") else "gp3"
-        if fleet.host_type in ("checkout-web", "growth-web"):
-            volume_type = "gp2"
-        size = {"kafka-broker": 2000, "search-indexer": 500, "monitoring": 1000, "airflow": 200}.get(
-            fleet.host_type, 100
-        )
-        tags = company.fleet_tag_set(fleet) if fleet.tagging == "tags" else 0
+        count = b.count(fleet.floor) if fleet.floor_scales else max(1, int(fleet.floor))
+        gp2 = fleet.family in ebs["gp2_families"] or fleet.host_type in ebs["gp2_host_types"]
+        size = ebs["volume_gb"].get(fleet.host_type, ebs["default_volume_gb"])
+        tags = b.company.fleet_tag_set(fleet) if fleet.tagging == "tags" else 0
         for i in range(count):
-            volume_keys.append((fleet, i, volume_type, size * jitter(0.8, 1.25), tags))
-    ids = hex_ids(
-        "vol-", np.arange(len(volume_keys), dtype=np.uint64) * np.uint64(2654435761) + np.uint64(company.seed)
-    ).to_pylist()
-    for (fleet, i, volume_type, size, tags), vol_id in zip(volume_keys, ids, strict=True):
-        region = catalog.REGIONS[fleet.region]
-        usage_type = f"{region.prefix}EBS:VolumeUsage.{volume_type}"
-        operation = f"CreateVolume-{volume_type.capitalize()}"
-        product = catalog.simple_product(
-            "AmazonEC2",
-            "Amazon Elastic Compute Cloud",
-            "Storage",
-            fleet.region,
-            usage_type,
-            operation,
-            volume_api_name=volume_type,
-            volume_type="General Purpose",
-            storage_media="SSD-backed",
-            max_iopsvolume="16000",
-            max_throughputvolume="1000 MiB/s" if volume_type == "gp3" else "250 MiB/s",
-        )
-        price = round(catalog.EBS_PRICE[volume_type] * region.price_multiplier, 4)
-        add(
-            "gbmo",
+            volumes.append((fleet, i, "gp2" if gp2 else "gp3", size * b.jitter(*ebs["size_draw"]), tags))
+    return volumes
+
+
+def _attach_volumes(b: StreamBuilder, volumes: list[Volume]) -> None:
+    ebs = b.data["ebs"]
+    seeds = np.arange(len(volumes), dtype=np.uint64) * np.uint64(2654435761) + np.uint64(b.company.seed)
+    for (fleet, i, volume_type, size, tags), vol_id in zip(volumes, hex_ids("vol-", seeds).to_pylist(), strict=True):
+        price = round(catalog.EBS_PRICE[volume_type] * catalog.REGIONS[fleet.region].price_multiplier, 4)
+        fields = {
+            "volume_type": volume_type,
+            "volume_title": volume_type.capitalize(),
+            "max_throughput": ebs["max_throughput"][volume_type],
+        }
+        b.emit(
+            "ebs_volume",
             fleet.account,
-            "AmazonEC2",
-            usage_type,
-            operation,
-            product,
-            "GB-Mo",
-            price,
-            f"${price} per GB-month of General Purpose SSD ({volume_type}) provisioned storage - {region.name}",
-            round(size),
+            fleet.region,
+            rate=price,
+            quantity=round(size),
+            fields=fields,
             resource=vol_id,
             tags=tags,
             az=fleet.azs[i % len(fleet.azs)],
-            noise=0.0,
             start_hour=fleet.start_hour,
             end_hour=fleet.end_hour,
             host_type=fleet.host_type,
         )
-        if volume_type == "gp3" and fleet.host_type in ("k8s-node", "payments-api") and i % 3 == 0:
-            usage_type = f"{region.prefix}EBS:VolumeP-IOPS.gp3"
-            product = catalog.simple_product(
-                "AmazonEC2",
-                "Amazon Elastic Compute Cloud",
-                "System Operation",
-                fleet.region,
-                usage_type,
-                operation,
-                volume_api_name="gp3",
-                group="EBS IOPS",
-            )
-            add(
-                "gbmo",
-                fleet.account,
-                "AmazonEC2",
-                usage_type,
-                operation,
-                product,
-                "IOPS-Mo",
-                catalog.EBS_GP3_IOPS_PRICE,
-                f"$0.005 per IOPS-month provisioned above 3000 - {region.name}",
-                3000,
-                resource=vol_id,
-                tags=tags,
-                az=fleet.azs[0],
-                noise=0.0,
-            )
-    # unattached, forgotten volumes in the sandbox
-    for _ in range(_count(6, s)):
-        usage_type = "EBS:VolumeUsage.gp2"
-        product = catalog.simple_product(
-            "AmazonEC2",
-            "Amazon Elastic Compute Cloud",
-            "Storage",
-            "us-east-1",
-            usage_type,
-            "CreateVolume-Gp2",
-            volume_api_name="gp2",
-            volume_type="General Purpose",
-            storage_media="SSD-backed",
-        )
-        add(
-            "gbmo",
-            A_SANDBOX,
-            "AmazonEC2",
-            usage_type,
-            "CreateVolume-Gp2",
-            product,
-            "GB-Mo",
-            0.10,
-            "$0.10 per GB-month of General Purpose SSD (gp2) provisioned storage - US East (Northern Virginia)",
-            500,
-            resource=f"vol-0{int(rng.integers(16**14, 16**15)):016x}",
-            az="us-east-1a",
-            noise=0.0,
-        )
-    # snapshots per account
-    for account in (A_PAY, A_COM) if small else (A_PAY, A_COM, A_DATA, A_PLAT, A_ID):
-        usage_type = "EBS:SnapshotUsage"
-        product = catalog.simple_product(
-            "AmazonEC2",
-            "Amazon Elastic Compute Cloud",
-            "Storage Snapshot",
-            "us-east-1",
-            usage_type,
-            "CreateSnapshot",
-            storage_media="Amazon S3",
-        )
-        add(
-            "gbmo",
-            account,
-            "AmazonEC2",
-            usage_type,
-            "CreateSnapshot",
-            product,
-            "GB-Mo",
-            catalog.EBS_SNAPSHOT_PRICE,
-            "$0.05 per GB-Month of snapshot data stored - US East (Northern Virginia)",
-            4000 * s * jitter(),
-            growth_per_month=0.04,
-            noise=0.003,
-        )
+        if volume_type == "gp3" and fleet.host_type in ebs["iops_host_types"] and i % 3 == 0:
+            b.emit("ebs_iops", fleet.account, fleet.region, fields=fields, resource=vol_id, tags=tags, az=fleet.azs[0])
 
-    # ---------------------------------------------------------------- NAT gateways
-    nat_layout = [
-        (A_PAY, "us-east-1", 3, "payments"),
-        (A_COM, "us-east-1", 3, None),
-        (A_DATA, "us-east-1", 2, None),
-        (A_ML, "us-east-1", 1, None),
-        (A_ML, "us-west-2", 1, None),
-        (A_PLAT, "us-east-1", 3, None),
-        (A_PLAT, "us-west-2", 2, None),
-        (A_ID, "eu-west-1", 3, None),
-        (A_GROWTH, "us-east-1", 2, None),
-        (A_GROWTH, "ap-southeast-1", 1, None),
-        (A_SANDBOX, "us-east-1", 2, "idle"),
-        (A_PLAT, "eu-west-1", 1, "idle"),
-    ]
-    idle_nats = []
-    for account, region_code, count, role in nat_layout:
-        if small:
-            count = 1
-        region = catalog.REGIONS[region_code]
-        account_id = accounts[account].account_id
-        for i in range(count):
-            nat = f"arn:aws:ec2:{region_code}:{account_id}:natgateway/nat-0{int(rng.integers(16**14, 16**15)):016x}"
-            az = region.azs[i % len(region.azs)]
-            hours_type = f"{region.prefix}NatGateway-Hours"
-            product = catalog.simple_product(
-                "AmazonEC2",
-                "Amazon Elastic Compute Cloud",
-                "NAT Gateway",
-                region_code,
-                hours_type,
-                "NatGateway",
-                group="NGW:NatGateway",
-            )
-            price = round(catalog.NAT_HOUR_PRICE * region.price_multiplier, 4)
-            add(
-                "hours",
-                account,
-                "AmazonEC2",
-                hours_type,
-                "NatGateway",
-                product,
-                "Hrs",
-                price,
-                f"${price} per NAT Gateway Hour",
-                24.0,
-                resource=nat,
-                az=az,
-                noise=0.0,
-            )
-            bytes_type = f"{region.prefix}NatGateway-Bytes"
-            product = catalog.simple_product(
-                "AmazonEC2",
-                "Amazon Elastic Compute Cloud",
-                "NAT Gateway",
-                region_code,
-                bytes_type,
-                "NatGateway",
-                group="NGW:NatGateway",
-            )
-            gigabytes = 0.02 if role == "idle" else 120 * s * jitter()
-            add(
-                "count",
-                account,
-                "AmazonEC2",
-                bytes_type,
-                "NatGateway",
-                product,
-                "GB",
-                price,
-                f"${price} per GB Data Processed by NAT Gateways",
-                gigabytes,
-                resource=nat,
-                az=az,
-                growth_per_month=0.02,
-                weekend_drop=0.2,
-                noise=0.08,
-                driver="payments" if role == "payments" else None,
+
+def _unattached_volumes(b: StreamBuilder) -> None:
+    """Forgotten volumes in the sandbox, then a snapshot store per account."""
+    ebs = b.data["ebs"]
+    for _ in range(b.count(ebs["unattached_volumes"])):
+        b.emit("ebs_unattached", b.account(ebs["unattached_account"]), "us-east-1", resource=f"vol-0{b.hex_id()}")
+    accounts = ebs["snapshot_accounts"]
+    for name in accounts[: ebs["small_snapshot_accounts"]] if b.small else accounts:
+        b.emit("ebs_snapshot", b.account(name), "us-east-1")
+
+
+def _nat_gateways(b: StreamBuilder) -> list[str]:
+    """NAT gateways, one per availability zone in use; returns the idle ones' ids."""
+    idle: list[str] = []
+    for spec in b.data["nat_gateways"]:
+        region_code, role = spec["region"], spec.get("role")
+        account = b.account(spec["account"])
+        azs = catalog.REGIONS[region_code].azs
+        for i in range(1 if b.small else spec["count"]):
+            nat = f"arn:aws:ec2:{region_code}:{b.account_id(spec['account'])}:natgateway/nat-0{b.hex_id()}"
+            b.emit("nat_hours", account, region_code, resource=nat, az=azs[i % len(azs)])
+            quantity = b.data["idle_nat_gb"] if role == "idle" else None
+            driver = "payments" if role == "payments" else None
+            b.emit(
+                "nat_bytes", account, region_code, quantity=quantity, resource=nat, az=azs[i % len(azs)], driver=driver
             )
             if role == "idle":
-                idle_nats.append(nat)
-    company.scenarios["idle_nat_gateways"] = idle_nats
+                idle.append(nat)
+    return idle
 
-    # ---------------------------------------------------------------- data transfer
-    traffic = [
-        (A_PAY, "us-east-1", 250, "payments"),
-        (A_COM, "us-east-1", 600, None),
-        (A_DATA, "us-east-1", 80, None),
-        (A_ML, "us-west-2", 40, None),
-        (A_ID, "eu-west-1", 150, None),
-        (A_GROWTH, "us-east-1", 100, None),
-        (A_GROWTH, "ap-southeast-1", 30, None),
-        (A_PLAT, "us-west-2", 50, None),
-    ]
-    for account, region_code, out_gb, driver in traffic:
-        region = catalog.REGIONS[region_code]
-        out_type = f"{region.prefix}DataTransfer-Out-Bytes"
-        product = catalog.simple_product(
-            "AWSDataTransfer",
-            "AWS Data Transfer",
-            "Data Transfer",
-            region_code,
-            out_type,
-            "",
-            from_location=region.name,
-            from_location_type="AWS Region",
-            from_region_code=region_code,
-            to_location="External",
-            to_location_type="Other",
-            transfer_type="AWS Outbound",
-        )
-        product.pop("region_code", None)
-        price = round(catalog.DT_OUT_PRICE * (1.3 if region_code == "ap-southeast-1" else 1.0), 4)
-        add(
-            "count",
-            account,
-            "AWSDataTransfer",
-            out_type,
-            "",
-            product,
-            "GB",
-            price,
-            f"${price} per GB - first 10 TB / month data transfer out beyond the global free tier",
-            out_gb * s * jitter(),
-            growth_per_month=0.03,
-            weekend_drop=0.15,
-            noise=0.06,
-            driver=driver,
-            private_rate=True,
-        )
-        regional_type = f"{region.prefix}DataTransfer-Regional-Bytes"
-        product = catalog.simple_product(
-            "AWSDataTransfer",
-            "AWS Data Transfer",
-            "Data Transfer",
-            region_code,
-            regional_type,
-            "",
-            from_location=region.name,
-            from_location_type="AWS Region",
-            from_region_code=region_code,
-            to_location=region.name,
-            to_location_type="AWS Region",
-            to_region_code=region_code,
-            transfer_type="IntraRegion",
-        )
-        add(
-            "count",
-            account,
-            "AWSDataTransfer",
-            regional_type,
-            "",
-            product,
-            "GB",
-            catalog.DT_REGIONAL_PRICE,
-            "$0.010 per GB - regional data transfer - in/out/between EC2 AZs or using elastic IPs or ELB",
-            out_gb * 2.0 * s * jitter(),
-            growth_per_month=0.03,
-            weekend_drop=0.15,
-            noise=0.06,
-        )
-    for account, src, dst, gb in (
-        (A_DATA, "us-east-1", "us-west-2", 300),
-        (A_ID, "eu-west-1", "us-east-1", 100),
-        (A_PAY, "us-east-1", "us-west-2", 80),
-    ):
-        usage_type = f"{catalog.REGION_SHORT[src]}-{catalog.REGION_SHORT[dst]}-AWS-Out-Bytes"
-        product = catalog.simple_product(
-            "AWSDataTransfer",
-            "AWS Data Transfer",
-            "Data Transfer",
-            src,
-            usage_type,
-            "",
-            from_location=catalog.location(src),
-            from_location_type="AWS Region",
-            from_region_code=src,
-            to_location=catalog.location(dst),
-            to_location_type="AWS Region",
-            to_region_code=dst,
-            transfer_type="InterRegion Outbound",
-        )
-        add(
-            "count",
-            account,
-            "AWSDataTransfer",
-            usage_type,
-            "",
-            product,
-            "GB",
-            catalog.DT_INTER_REGION_PRICE,
-            f"$0.02 per GB - {catalog.location(src)} data transfer to {catalog.location(dst)}",
-            gb * s * jitter(),
-            growth_per_month=0.02,
-            noise=0.1,
-        )
-    # free tier: the first 100 GB out each month, priced at 0
-    out_type = "DataTransfer-Out-Bytes"
-    product = catalog.simple_product(
-        "AWSDataTransfer",
-        "AWS Data Transfer",
-        "Data Transfer",
-        "us-east-1",
-        out_type,
-        "",
-        from_location="US East (N. Virginia)",
-        from_location_type="AWS Region",
-        from_region_code="us-east-1",
-        to_location="External",
-        to_location_type="Other",
-        transfer_type="AWS Outbound",
-    )
-    product.pop("region_code", None)
-    add(
-        "count",
-        A_COM,
-        "AWSDataTransfer",
-        out_type,
-        "",
-        product,
-        "GB",
-        0.0,
-        "$0.000 per GB - data transfer out under the global monthly free tier",
-        100.0,
-        public_rate=catalog.DT_OUT_PRICE,
-        pricing_term="",
-        first_day_only=True,
-        noise=0.0,
-    )
 
-    # ---------------------------------------------------------------- S3 buckets
-    bucket_plan = [
-        ("payments", A_PAY, "us-east-1", ["ledger-archive", "statements", "audit-logs"], 8000),
-        ("checkout", A_COM, "us-east-1", ["assets", "order-exports"], 3000),
-        ("search", A_COM, "us-east-1", ["index-snapshots"], 6000),
-        ("data-platform", A_DATA, "us-east-1", ["datalake-raw", "datalake-curated", "spark-logs"], 60000),
-        ("ml", A_ML, "us-east-1", ["training-data", "model-artifacts"], 20000),
-        ("platform", A_PLAT, "us-east-1", ["terraform-state", "ci-cache", "artifacts"], 4000),
-        ("identity", A_ID, "eu-west-1", ["session-archive"], 1500),
-        ("growth", A_GROWTH, "us-east-1", ["marketing-assets", "reports"], 2500),
-        (None, A_PAYER, "us-east-1", ["cloudtrail-logs", "cur-exports"], 3000),
-    ]
-    for team, account, region_code, purposes, total_gb in bucket_plan:
-        if small:
-            purposes = purposes[:1]
-        region = catalog.REGIONS[region_code]
-        copies = _count(1, s)
+def _data_transfer(b: StreamBuilder) -> None:
+    multipliers = b.data["transfer_out_price_multiplier"]
+    for spec in b.data["traffic"]:
+        region_code, account = spec["region"], b.account(spec["account"])
+        rate = round(catalog.PRICES["dt_out"] * multipliers.get(region_code, 1.0), 4)
+        b.emit("transfer_out", account, region_code, rate=rate, base=spec["out_gb"], driver=spec.get("driver"))
+        b.emit("transfer_regional", account, region_code, base=spec["out_gb"])
+    for spec in b.data["inter_region_traffic"]:
+        source, target = spec["region"], spec["target"]
+        fields = {
+            "source_short": catalog.REGION_SHORT[source],
+            "target_short": catalog.REGION_SHORT[target],
+            "target": target,
+            "target_name": catalog.location(target),
+        }
+        b.emit("transfer_inter_region", b.account(spec["account"]), source, base=spec["gb"], fields=fields)
+    b.emit("transfer_free_tier", b.account(b.data["transfer_free_tier_account"]), "us-east-1")
+
+
+def _buckets(b: StreamBuilder) -> None:
+    d = b.data
+    for spec in d["buckets"]:
+        purposes = spec["purposes"][:1] if b.small else spec["purposes"]
+        region_code, account, team = spec["region"], b.account(spec["account"]), spec["team"]
+        copies = b.count(1)
         for purpose in purposes:
             for copy in range(copies):
-                suffix = f"-{copy}" if copy else ""
-                bucket = f"acme-{purpose}-{region_code}{suffix}"
-                tags = company.tag_set(None, team, "tags") if team and purpose != "spark-logs" else 0
-                storage_class = "STANDARD_IA" if purpose in ("audit-logs", "session-archive") else "STANDARD"
-                usage_type = f"{region.prefix}TimedStorage-{'SIA-' if storage_class == 'STANDARD_IA' else ''}ByteHrs"
-                product = catalog.simple_product(
-                    "AmazonS3",
-                    "Amazon Simple Storage Service",
-                    "Storage",
-                    region_code,
-                    usage_type,
-                    "",
-                    storage_class="Infrequent Access" if storage_class == "STANDARD_IA" else "General Purpose",
-                    volume_type="Standard - Infrequent Access" if storage_class == "STANDARD_IA" else "Standard",
-                    availability="99.9%" if storage_class == "STANDARD_IA" else "99.99%",
-                    durability="99.999999999%",
-                )
-                price = catalog.S3_PRICE[storage_class]
-                size = total_gb / len(purposes) * jitter(0.4, 1.6)
-                add(
-                    "gbmo",
+                bucket = f"{COMPANY}-{purpose}-{region_code}{f'-{copy}' if copy else ''}"
+                tags = b.company.tag_set(None, team, "tags") if team and purpose not in d["untagged_buckets"] else 0
+                storage_class = "STANDARD_IA" if purpose in d["infrequent_access_buckets"] else "STANDARD"
+                fields = {f"class_{key}": value for key, value in d["storage_classes"][storage_class].items()}
+                growth = d["bucket_growth"]["datalake" if purpose.startswith("datalake") else "default"]
+                rate = catalog.S3_PRICE[storage_class]
+                size = spec["total_gb"] / len(purposes)
+                b.emit(
+                    "bucket_storage",
                     account,
-                    "AmazonS3",
-                    usage_type,
-                    "",
-                    product,
-                    "GB-Mo",
-                    price,
-                    f"${price} per GB - first 50 TB / month of storage used",
-                    size,
+                    region_code,
+                    rate=rate,
+                    base=size,
+                    fields=fields,
                     resource=bucket,
                     tags=tags,
-                    growth_per_month=0.05 if purpose.startswith("datalake") else 0.02,
-                    noise=0.002,
+                    growth_per_month=growth,
                 )
-                for tier, op, per_day, req_price in (
-                    ("Tier1", "PutObject", 400_000, catalog.S3_REQUEST_TIER1),
-                    ("Tier2", "GetObject", 3_000_000, catalog.S3_REQUEST_TIER2),
-                ):
-                    usage_type = f"{region.prefix}Requests-{tier}"
-                    product = catalog.simple_product(
-                        "AmazonS3",
-                        "Amazon Simple Storage Service",
-                        "API Request",
-                        region_code,
-                        usage_type,
-                        op,
-                        group=f"S3-API-{tier}",
-                    )
-                    add(
-                        "count",
-                        account,
-                        "AmazonS3",
-                        usage_type,
-                        op,
-                        product,
-                        "Requests",
-                        req_price,
-                        f"${req_price * 1000:.4f} per 1,000 {op.replace('Object', '')} requests",
-                        per_day * jitter(0.2, 2.0),
-                        resource=bucket,
-                        tags=tags,
-                        weekend_drop=0.25,
-                        noise=0.1,
-                    )
+                for name in ("bucket_put", "bucket_get"):
+                    b.emit(name, account, region_code, resource=bucket, tags=tags)
 
-    # ---------------------------------------------------------------- Lambda
-    functions = [
-        ("payments", A_PAY, "payments-webhooks", True, 1_500_000),
-        ("payments", A_PAY, "refund-notifier", False, 80_000),
-        ("checkout", A_COM, "cart-abandonment", True, 300_000),
-        ("data-platform", A_DATA, "s3-partitioner", False, 900_000),
-        ("platform", A_PLAT, "slack-alerts", True, 20_000),
-        ("identity", A_ID, "token-revoker", True, 600_000),
-        ("growth", A_GROWTH, "email-renderer", False, 250_000),
-    ]
-    for team, account, name, arm, invocations in functions[:3] if small else functions:
-        region_code = "eu-west-1" if account == A_ID else "us-east-1"
-        region = catalog.REGIONS[region_code]
-        for copy in range(_count(1, s)):
-            fname = name if copy == 0 else f"{name}-{copy}"
-            arn = f"arn:aws:lambda:{region_code}:{accounts[account].account_id}:function:{fname}"
-            tags = company.tag_set(None, team, "tags")
-            gbs_type = f"{region.prefix.replace('EU-', 'EU-')}Lambda-GB-Second{'-ARM' if arm else ''}"
-            gbs_price = catalog.LAMBDA_GB_SECOND_ARM if arm else catalog.LAMBDA_GB_SECOND
-            product = catalog.simple_product(
-                "AWSLambda", "AWS Lambda", "Serverless", region_code, gbs_type, "Invoke", group="AWS-Lambda-Duration"
-            )
-            add(
-                "count",
-                account,
-                "AWSLambda",
-                gbs_type,
-                "Invoke",
-                product,
-                "Lambda-GB-Second",
-                gbs_price,
-                f"AWS Lambda - Total Compute - {region.name}",
-                invocations * 0.4 * jitter(),
-                resource=arn,
-                tags=tags,
-                growth_per_month=0.03,
-                weekend_drop=0.2,
-                noise=0.08,
-                driver="payments" if account == A_PAY else None,
-            )
-            req_type = f"{region.prefix}Request{'-ARM' if arm else ''}"
-            product = catalog.simple_product(
-                "AWSLambda", "AWS Lambda", "Serverless", region_code, req_type, "Invoke", group="AWS-Lambda-Requests"
-            )
-            add(
-                "count",
-                account,
-                "AWSLambda",
-                req_type,
-                "Invoke",
-                product,
-                "Requests",
-                catalog.LAMBDA_REQUEST,
-                f"AWS Lambda - Total Requests - {region.name}",
-                invocations * jitter(),
-                resource=arn,
-                tags=tags,
-                growth_per_month=0.03,
-                weekend_drop=0.2,
-                noise=0.08,
-                driver="payments" if account == A_PAY else None,
-            )
-    # free tier (monthly allowance, priced at 0)
-    product = catalog.simple_product(
-        "AWSLambda", "AWS Lambda", "Serverless", "us-east-1", "Lambda-GB-Second", "Invoke", group="AWS-Lambda-Duration"
-    )
-    add(
-        "count",
-        A_PAY,
-        "AWSLambda",
-        "Lambda-GB-Second",
-        "Invoke",
-        product,
-        "Lambda-GB-Second",
-        0.0,
-        "AWS Lambda - Compute Free Tier - 400,000 GB-Seconds - US East (Northern Virginia)",
-        400_000,
-        public_rate=catalog.LAMBDA_GB_SECOND,
-        pricing_term="",
-        first_day_only=True,
-        noise=0.0,
-    )
-    product = catalog.simple_product(
-        "AWSLambda", "AWS Lambda", "Serverless", "us-east-1", "Request", "Invoke", group="AWS-Lambda-Requests"
-    )
-    add(
-        "count",
-        A_PAY,
-        "AWSLambda",
-        "Request",
-        "Invoke",
-        product,
-        "Requests",
-        0.0,
-        "AWS Lambda - Request Free Tier - 1,000,000 Requests - US East (Northern Virginia)",
-        1_000_000,
-        public_rate=catalog.LAMBDA_REQUEST,
-        pricing_term="",
-        first_day_only=True,
-        noise=0.0,
-    )
 
-    # ---------------------------------------------------------------- load balancers
-    balancers = [
-        ("checkout-web", A_COM, "us-east-1", 3),
-        ("payments-api", A_PAY, "us-east-1", 2),
-        ("identity-api", A_ID, "eu-west-1", 2),
-        ("growth-web", A_GROWTH, "us-east-1", 1),
-        ("search-query", A_COM, "us-east-1", 1),
-        ("k8s-node", A_PLAT, "us-east-1", 2),
-    ]
-    for host, account, region_code, count in balancers:
-        region = catalog.REGIONS[region_code]
-        team = company.host_type(host).team
-        tags = company.tag_set(host, team, "tags")
-        for i in range(_count(count, s)):
+def _functions(b: StreamBuilder) -> None:
+    d = b.data
+    for spec in d["functions"][: d["functions_small"]] if b.small else d["functions"]:
+        account = b.account(spec["account"])
+        region_code = d["function_regions"].get(spec["account"], "us-east-1")
+        for copy in range(b.count(1)):
+            name = spec["name"] if copy == 0 else f"{spec['name']}-{copy}"
+            arn = f"arn:aws:lambda:{region_code}:{b.account_id(spec['account'])}:function:{name}"
+            tags = b.company.tag_set(None, spec["team"], "tags")
+            fields = {"arm": "-ARM" if spec["arm"] else ""}
+            rate = catalog.PRICES["lambda_gb_second_arm" if spec["arm"] else "lambda_gb_second"]
+            stream = {"base": spec["invocations"], "fields": fields, "resource": arn, "tags": tags}
+            b.emit("lambda_duration", account, region_code, rate=rate, driver=spec.get("driver"), **stream)
+            b.emit("lambda_requests", account, region_code, driver=spec.get("driver"), **stream)
+    free_tier = b.account(d["free_tier_account"])
+    b.emit("lambda_free_duration", free_tier, "us-east-1")
+    b.emit("lambda_free_requests", free_tier, "us-east-1")
+
+
+def _balancers(b: StreamBuilder) -> None:
+    for spec in b.data["balancers"]:
+        host, region_code, account = spec["host_type"], spec["region"], b.account(spec["account"])
+        tags = b.company.tag_set(host, b.company.host_type(host).team, "tags")
+        for i in range(b.count(spec["count"])):
             arn = (
-                f"arn:aws:elasticloadbalancing:{region_code}:{accounts[account].account_id}:loadbalancer/app/"
-                f"{host}-{i}/{int(rng.integers(16**14, 16**15)):016x}"
+                f"arn:aws:elasticloadbalancing:{region_code}:{b.account_id(spec['account'])}:loadbalancer/app/"
+                f"{host}-{i}/{b.hex_id()}"
             )
-            hours_type = f"{region.prefix}LoadBalancerUsage"
-            product = catalog.simple_product(
-                "AWSELB",
-                "Elastic Load Balancing",
-                "Load Balancer-Application",
-                region_code,
-                hours_type,
-                "LoadBalancing:Application",
-            )
-            price = round(catalog.ALB_HOUR * region.price_multiplier, 4)
-            add(
-                "hours",
-                account,
-                "AWSELB",
-                hours_type,
-                "LoadBalancing:Application",
-                product,
-                "Hrs",
-                price,
-                f"${price} per Application LoadBalancer-hour (or partial hour)",
-                24.0,
-                resource=arn,
-                tags=tags,
-                noise=0.0,
-            )
-            lcu_type = f"{region.prefix}LCUUsage"
-            product = catalog.simple_product(
-                "AWSELB",
-                "Elastic Load Balancing",
-                "Load Balancer-Application",
-                region_code,
-                lcu_type,
-                "LoadBalancing:Application",
-            )
-            add(
-                "count",
-                account,
-                "AWSELB",
-                lcu_type,
-                "LoadBalancing:Application",
-                product,
-                "LCU-Hrs",
-                catalog.ALB_LCU_HOUR,
-                f"${catalog.ALB_LCU_HOUR} per used Application load balancer capacity unit-hour (or partial hour)",
-                24 * 6 * jitter(),
-                resource=arn,
-                tags=tags,
-                growth_per_month=0.02,
-                weekend_drop=0.15,
-                noise=0.08,
-            )
+            b.emit("balancer_hours", account, region_code, resource=arn, tags=tags)
+            b.emit("balancer_capacity", account, region_code, resource=arn, tags=tags)
 
-    # ---------------------------------------------------------------- EKS, CloudWatch, KMS, Route 53, CloudTrail
-    for cluster in ("prod-core", "staging-core"):
-        arn = f"arn:aws:eks:us-east-1:{accounts[A_PLAT].account_id}:cluster/{cluster}"
-        product = catalog.simple_product(
-            "AmazonEKS",
-            "Amazon Elastic Container Service for Kubernetes",
-            "Compute",
-            "us-east-1",
-            "USE1-AmazonEKS-Hours:perCluster",
-            "CreateOperation",
-        )
-        add(
-            "hours",
-            A_PLAT,
-            "AmazonEKS",
-            "USE1-AmazonEKS-Hours:perCluster",
-            "CreateOperation",
-            product,
-            "Hours",
-            0.10,
-            "Amazon EKS cluster usage in US East (N. Virginia)",
-            24.0,
-            resource=arn,
-            tags=company.tag_set("k8s-node", "platform", "tags"),
-            noise=0.0,
-        )
-    for account in (A_PAYER, A_PAY, A_COM) if small else range(len(accounts)):
-        weight = {A_PAY: 3, A_COM: 4, A_DATA: 3, A_PLAT: 5, A_ID: 2}.get(account, 1)
-        product = catalog.simple_product(
-            "AmazonCloudWatch",
-            "AmazonCloudWatch",
-            "Metric",
-            "us-east-1",
-            "CW:MetricMonitorUsage",
-            "MetricStorage",
-            group="Metric",
-        )
-        add(
-            "gbmo",
-            account,
-            "AmazonCloudWatch",
-            "CW:MetricMonitorUsage",
-            "MetricStorage",
-            product,
-            "Metrics",
-            catalog.CW_METRIC_MONTH,
-            "$0.30 per metric-month - first 10,000 metrics",
-            150 * weight * s * jitter(),
-            growth_per_month=0.02,
-            noise=0.01,
-        )
-        product = catalog.simple_product(
-            "AmazonCloudWatch",
-            "AmazonCloudWatch",
-            "Data Payload",
-            "us-east-1",
-            "DataProcessing-Bytes",
-            "PutLogEvents",
-            group="Ingested Logs",
-        )
-        add(
-            "count",
-            account,
-            "AmazonCloudWatch",
-            "DataProcessing-Bytes",
-            "PutLogEvents",
-            product,
-            "GB",
-            catalog.CW_LOGS_INGEST_GB,
-            "$0.50 per GB custom log data ingested",
-            4 * weight * s * jitter(),
-            growth_per_month=0.02,
-            weekend_drop=0.2,
-            noise=0.1,
-        )
-        product = catalog.simple_product(
-            "AmazonCloudWatch",
-            "AmazonCloudWatch",
-            "Storage Snapshot",
-            "us-east-1",
-            "TimedStorage-ByteHrs",
-            "HourlyStorageMetering",
-            group="Logs Storage",
-        )
-        add(
-            "gbmo",
-            account,
-            "AmazonCloudWatch",
-            "TimedStorage-ByteHrs",
-            "HourlyStorageMetering",
-            product,
-            "GB-Mo",
-            catalog.CW_LOGS_STORAGE_GB_MONTH,
-            "$0.03 per GB-mo of log storage",
-            400 * weight * s * jitter(),
-            growth_per_month=0.04,
-            noise=0.002,
-        )
-        product = catalog.simple_product(
-            "awskms", "AWS Key Management Service", "Encryption Key", "us-east-1", "us-east-1-KMS-Keys", "CreateKey"
-        )
-        add(
-            "gbmo",
-            account,
-            "awskms",
-            "us-east-1-KMS-Keys",
-            "CreateKey",
-            product,
-            "Keys",
-            catalog.KMS_KEY_MONTH,
-            "$1 per customer-managed Key Management Service (KMS) key per month",
-            6 * weight * jitter(),
-            noise=0.0,
-        )
-        product = catalog.simple_product(
-            "awskms", "AWS Key Management Service", "API Request", "us-east-1", "us-east-1-KMS-Requests", "Decrypt"
-        )
-        add(
-            "count",
-            account,
-            "awskms",
-            "us-east-1-KMS-Requests",
-            "Decrypt",
-            product,
-            "Requests",
-            catalog.KMS_REQUEST,
-            "$0.03 per 10,000 requests",
-            400_000 * weight * s * jitter(),
-            weekend_drop=0.2,
-            noise=0.1,
-        )
-    product = catalog.simple_product(
-        "AmazonRoute53", "Amazon Route 53", "DNS Zone", None, "HostedZone", "CreateHostedZone"
-    )
-    add(
-        "count",
-        A_PAYER,
-        "AmazonRoute53",
-        "HostedZone",
-        "CreateHostedZone",
-        product,
-        "HostedZone",
-        catalog.ROUTE53_ZONE_MONTH,
-        "$0.50 per Hosted Zone for the first 25 Hosted Zones",
-        14,
-        first_day_only=True,
-        noise=0.0,
-    )
-    product = catalog.simple_product("AmazonRoute53", "Amazon Route 53", "DNS Query", None, "DNS-Queries", "Query")
-    add(
-        "count",
-        A_PAYER,
-        "AmazonRoute53",
-        "DNS-Queries",
-        "Query",
-        product,
-        "Queries",
-        catalog.ROUTE53_QUERY,
-        "$0.40 per 1,000,000 queries for the first 1 Billion queries",
-        30_000_000 * s * jitter(),
-        noise=0.05,
-        driver="payments",
-    )
-    product = catalog.simple_product(
-        "AWSCloudTrail",
-        "AWS CloudTrail",
-        "Management Tools - AWS CloudTrail Paid Events Recorded",
-        "us-east-1",
-        "USE1-PaidEventsRecorded",
-        "None",
-    )
-    add(
-        "count",
-        A_PAYER,
-        "AWSCloudTrail",
-        "USE1-PaidEventsRecorded",
-        "None",
-        product,
-        "Events",
-        0.000002,
-        "0.00002 per paid event recorded in US East (N. Virginia)",
-        2_500_000 * s * jitter(),
-        noise=0.05,
-    )
 
-    # ---------------------------------------------------------------- RDS storage
-    for fleet in company.fleets:
+def _clusters(b: StreamBuilder) -> None:
+    d = b.data
+    host = d["eks_host_type"]
+    for cluster in d["eks_clusters"]:
+        arn = f"arn:aws:eks:us-east-1:{b.account_id(d['eks_account'])}:cluster/{cluster}"
+        tags = b.company.tag_set(host, b.company.host_type(host).team, "tags")
+        b.emit("eks_cluster", b.account(d["eks_account"]), "us-east-1", resource=arn, tags=tags)
+
+
+def _monitoring(b: StreamBuilder) -> None:
+    """CloudWatch metrics and logs and KMS keys in every account, weighted by how busy the account is."""
+    d = b.data
+    accounts = range(len(b.company.accounts))
+    weights = {b.account(name): weight for name, weight in d["monitoring_weights"].items()}
+    for account in accounts[: d["monitoring_small"]] if b.small else accounts:
+        for name in d["monitoring_templates"]:
+            b.emit(name, account, "us-east-1", weight=weights.get(account, 1))
+
+
+def _database_storage(b: StreamBuilder) -> None:
+    d = b.data
+    for fleet in b.company.fleets:
         if fleet.service != "AmazonRDS":
             continue
-        region = catalog.REGIONS[fleet.region]
-        usage_type = f"{region.prefix}RDS:{'Multi-AZ-' if fleet.multi_az else ''}GP2-Storage"
-        product = catalog.simple_product(
-            "AmazonRDS",
-            "Amazon Relational Database Service",
-            "Database Storage",
-            fleet.region,
-            usage_type,
-            f"CreateDBInstance:{int(catalog.RDS_ENGINE_CODE[fleet.platform]):04d}",
-            volume_type="General Purpose",
-            database_engine=fleet.platform,
-            deployment_option="Multi-AZ" if fleet.multi_az else "Single-AZ",
-        )
-        price = round(catalog.RDS_GP2_GB_MONTH * (2 if fleet.multi_az else 1) * region.price_multiplier, 4)
-        account_id = accounts[fleet.account].account_id
-        for i in range(_count(fleet.floor, s)):
-            add(
-                "gbmo",
+        fields = {
+            "multi_az_prefix": "Multi-AZ-" if fleet.multi_az else "",
+            "engine_code": f"{int(catalog.RDS_ENGINE_CODE[fleet.platform]):04d}",
+            "engine": fleet.platform,
+            "deployment": "Multi-AZ" if fleet.multi_az else "Single-AZ",
+        }
+        multiplier = catalog.REGIONS[fleet.region].price_multiplier
+        price = round(catalog.PRICES["rds_gp2_gb_month"] * (2 if fleet.multi_az else 1) * multiplier, 4)
+        account_id = b.company.accounts[fleet.account].account_id
+        for i in range(b.count(fleet.floor)):
+            b.emit(
+                "database_storage",
                 fleet.account,
-                "AmazonRDS",
-                usage_type,
-                product["operation"],
-                product,
-                "GB-Mo",
-                price,
-                f"${price} per GB-month of provisioned GP2 storage running {fleet.platform}",
-                800 if fleet.host_type == "ledger-db" else 200,
+                fleet.region,
+                rate=price,
+                quantity=d["database_gb"].get(fleet.host_type, d["default_database_gb"]),
+                fields=fields,
                 resource=f"arn:aws:rds:{fleet.region}:{account_id}:db:{fleet.host_type}-prod-{i}",
-                tags=company.fleet_tag_set(fleet),
-                growth_per_month=0.01,
-                noise=0.0,
+                tags=b.company.fleet_tag_set(fleet),
                 start_hour=fleet.start_hour,
                 end_hour=fleet.end_hour,
             )
 
-    # ---------------------------------------------------------------- AWS Marketplace (own billing entity)
-    product_code = catalog.stable_code(
-        "marketplace", company.seed, length=25, alphabet="abcdefghijklmnopqrstuvwxyz0123456789"
+
+def _marketplace(b: StreamBuilder) -> str:
+    """A metered Marketplace product (its own billing entity and seller); returns its product code."""
+    m = b.data["marketplace"]
+    code = catalog.stable_code(
+        "marketplace", b.company.seed, length=25, alphabet="abcdefghijklmnopqrstuvwxyz0123456789"
     )
     product = {
         "product_name": MARKETPLACE_PRODUCT,
-        "sku": catalog.stable_code("mp-sku", product_code),
-        "usagetype": "Hosts",
+        "sku": catalog.stable_code("mp-sku", code),
+        "usagetype": m["unit"],
         "operation": "",
         "product_family": "",
         "region": "us-east-1",
     }
-    add(
-        "hours",
-        A_COM,
-        product_code,
-        "Hosts",
-        "",
-        product,
-        "Hosts",
-        0.03,
-        f"{MARKETPLACE_PRODUCT} - $0.03 per host per hour",
-        24 * 180 * s * jitter(0.9, 1.1),
-        pricing_term="",
-        billing_entity="AWS Marketplace",
-        legal_entity=MARKETPLACE_SELLER,
-        growth_per_month=0.02,
-        noise=0.03,
-    )
-    company.scenarios["gp2_volumes"] = sum(1 for k in volume_keys if k[2] == "gp2")
-    company.scenarios["marketplace_product_code"] = product_code
-    _ = window
+    description = f"{MARKETPLACE_PRODUCT} - ${m['price']} per host per hour"
+    head = ("hours", b.account(m["account"]), code, m["unit"], "", product, m["unit"], m["price"], m["price"])
+    quantity = b.quantity(m, None, None)
+    b.add(*head, description, "", 0, quantity, legal_entity=MARKETPLACE_SELLER, **m["options"])
+    return code

@@ -71,7 +71,6 @@ def _instance_template(
     usage_type, operation = _usage_type(fleet, kind)
     product = _product(fleet, usage_type, operation)
     sku = product["sku"]
-    rate = fleet.od_rate
     itype = fleet.instance_type
     host_index = next(i for i, h in enumerate(company.host_types) if h.name == fleet.host_type)
     units = fleet.factor / 8.0
@@ -83,17 +82,10 @@ def _instance_template(
         "pricing_unit": "Hrs",
         "pricing_rate_id": catalog.stable_number(sku, kind, commitment, digits=11),
     }
-    if fleet.service == "AmazonEC2":
-        od_text = f"${rate:.4f} per On Demand {_os_text(fleet)} {itype} Instance Hour"
-    elif fleet.service == "AmazonRDS":
-        deployment = "Multi-AZ " if fleet.multi_az else ""
-        od_text = f"${rate:.3f} per RDS {itype} {deployment}instance hour (or partial hour) running {fleet.platform}"
-    else:
-        od_text = f"${rate:.3f} per Redis {itype} node hour (or partial hour)"
     if kind == "od":
         fields.update(
             line_item_line_item_type="Usage",
-            line_item_line_item_description=od_text,
+            line_item_line_item_description=_on_demand_text(fleet),
             pricing_term="OnDemand",
             pricing_rate_code=f"{sku}.{OD_RATE_CODE}",
             meta_host_type=host_index,
@@ -124,66 +116,85 @@ def _instance_template(
         )
         product = dict(product, sku=catalog.stable_code("ebsopt", itype, fleet.region))
     elif kind == "ri":
-        res: Reservation = company.reservations[commitment]
-        if fleet.service == "AmazonEC2":
-            platform = "Windows" if fleet.platform == "Windows" else "Linux/UNIX"
-            text = f"{platform} (Amazon VPC), {itype} reserved instance applied"
-        elif fleet.service == "AmazonRDS":
-            text = f"{fleet.platform}, {itype} reserved instance applied"
-        else:
-            text = f"Redis, {itype} reserved node applied"
-        offer = catalog.stable_code("offer", res.term_years, res.payment_option, res.offering_class, length=10)
-        fields.update(
-            line_item_line_item_type="DiscountedUsage",
-            line_item_line_item_description=text,
-            pricing_term="Reserved",
-            pricing_lease_contract_length=f"{res.term_years}yr",
-            pricing_offering_class=res.offering_class,
-            pricing_purchase_option=res.payment_option,
-            pricing_rate_code=f"{sku}.{offer}.{catalog.stable_code('rate', offer, length=10)}",
-            reservation_reservation_a_r_n=res.arn,
-            reservation_subscription_id=res.subscription_id,
-            meta_host_type=host_index,
-            meta_pricing_model=PRICING_MODELS.index("reserved"),
-            meta_units_per_hour=units,
-            meta_reservation=res.index,
-            meta_edp=0,
-        )
+        fields.update(_reserved_fields(company, fleet, commitment, sku, host_index))
     elif kind in ("sp", "sp_negation"):
-        plan: SavingsPlan = company.savings_plans[commitment]
-        sp_fields = _plan_fields(plan)
-        fields.update(sp_fields)
-        if kind == "sp":
-            fields.update(
-                line_item_line_item_type="SavingsPlanCoveredUsage",
-                pricing_term="OnDemand",
-                pricing_rate_code=f"{sku}.{OD_RATE_CODE}",
-                line_item_line_item_description=(
-                    f"{plan.term_years} year {plan.payment_option} "
-                    f"{'Compute' if plan.kind == 'ComputeSavingsPlans' else 'EC2 Instance'} Savings Plan "
-                    f"applied to {_os_text(fleet)} {itype}"
-                ),
-                meta_host_type=host_index,
-                meta_pricing_model=PRICING_MODELS.index("savings_plan"),
-                meta_units_per_hour=units,
-                meta_plan=plan.index,
-                meta_edp=0,
-            )
-        else:
-            account_id = company.accounts[fleet.account].account_id
-            fields.update(
-                line_item_line_item_type="SavingsPlanNegation",
-                pricing_term="OnDemand",
-                pricing_rate_code=f"{sku}.{OD_RATE_CODE}",
-                line_item_line_item_description=(
-                    f"SavingsPlanNegation used by AccountId : {account_id} and UsageSku : {sku}"
-                ),
-                meta_plan=plan.index,
-                meta_edp=0,
-            )
+        fields.update(_plan_fields(company.savings_plans[commitment]))
+        fields.update(_covered_fields(company, fleet, kind, commitment, sku, host_index))
     else:
         raise ValueError(kind)
     return registry.add(product=product, **fields)
+
+
+def _on_demand_text(fleet: Fleet) -> str:
+    rate, itype = fleet.od_rate, fleet.instance_type
+    if fleet.service == "AmazonEC2":
+        return f"${rate:.4f} per On Demand {_os_text(fleet)} {itype} Instance Hour"
+    if fleet.service == "AmazonRDS":
+        deployment = "Multi-AZ " if fleet.multi_az else ""
+        return f"${rate:.3f} per RDS {itype} {deployment}instance hour (or partial hour) running {fleet.platform}"
+    return f"${rate:.3f} per Redis {itype} node hour (or partial hour)"
+
+
+def _reserved_fields(company: Company, fleet: Fleet, commitment: int, sku: str, host_index: int) -> dict[str, object]:
+    """Fields of a reservation's DiscountedUsage line."""
+    res: Reservation = company.reservations[commitment]
+    itype = fleet.instance_type
+    if fleet.service == "AmazonEC2":
+        platform = "Windows" if fleet.platform == "Windows" else "Linux/UNIX"
+        text = f"{platform} (Amazon VPC), {itype} reserved instance applied"
+    elif fleet.service == "AmazonRDS":
+        text = f"{fleet.platform}, {itype} reserved instance applied"
+    else:
+        text = f"Redis, {itype} reserved node applied"
+    offer = catalog.stable_code("offer", res.term_years, res.payment_option, res.offering_class, length=10)
+    return dict(
+        line_item_line_item_type="DiscountedUsage",
+        line_item_line_item_description=text,
+        pricing_term="Reserved",
+        pricing_lease_contract_length=f"{res.term_years}yr",
+        pricing_offering_class=res.offering_class,
+        pricing_purchase_option=res.payment_option,
+        pricing_rate_code=f"{sku}.{offer}.{catalog.stable_code('rate', offer, length=10)}",
+        reservation_reservation_a_r_n=res.arn,
+        reservation_subscription_id=res.subscription_id,
+        meta_host_type=host_index,
+        meta_pricing_model=PRICING_MODELS.index("reserved"),
+        meta_units_per_hour=fleet.factor / 8.0,
+        meta_reservation=res.index,
+        meta_edp=0,
+    )
+
+
+def _covered_fields(
+    company: Company, fleet: Fleet, kind: str, commitment: int, sku: str, host_index: int
+) -> dict[str, object]:
+    """Fields of a Savings Plan's SavingsPlanCoveredUsage (kind sp) or SavingsPlanNegation line."""
+    plan: SavingsPlan = company.savings_plans[commitment]
+    if kind == "sp":
+        return dict(
+            line_item_line_item_type="SavingsPlanCoveredUsage",
+            pricing_term="OnDemand",
+            pricing_rate_code=f"{sku}.{OD_RATE_CODE}",
+            line_item_line_item_description=(
+                f"{plan.term_years} year {plan.payment_option} "
+                f"{'Compute' if plan.kind == 'ComputeSavingsPlans' else 'EC2 Instance'} Savings Plan "
+                f"applied to {_os_text(fleet)} {fleet.instance_type}"
+            ),
+            meta_host_type=host_index,
+            meta_pricing_model=PRICING_MODELS.index("savings_plan"),
+            meta_units_per_hour=fleet.factor / 8.0,
+            meta_plan=plan.index,
+            meta_edp=0,
+        )
+    account_id = company.accounts[fleet.account].account_id
+    return dict(
+        line_item_line_item_type="SavingsPlanNegation",
+        pricing_term="OnDemand",
+        pricing_rate_code=f"{sku}.{OD_RATE_CODE}",
+        line_item_line_item_description=f"SavingsPlanNegation used by AccountId : {account_id} and UsageSku : {sku}",
+        meta_plan=plan.index,
+        meta_edp=0,
+    )
 
 
 def _plan_fields(plan: SavingsPlan) -> dict[str, str]:
@@ -340,77 +351,7 @@ def _band_lines(
     for k in kinds:
         tpl_by_az = np.array([instance_template(registry, company, fleet, k, az, commitment) for az in azs])
         tpl = tpl_by_az[az_index]
-        factor = fleet.factor
-        od = fleet.od_rate
-        nums: dict[str, np.ndarray | float] = {
-            "line_item_usage_amount": used,
-            "line_item_normalization_factor": factor,
-            "line_item_normalized_usage_amount": used * factor,
-            "pricing_public_on_demand_rate": od,
-        }
-        if k == "od":
-            cost = used * od
-            nums.update(
-                line_item_unblended_rate=od,
-                line_item_unblended_cost=cost,
-                line_item_blended_rate=od,
-                line_item_blended_cost=cost,
-                pricing_public_on_demand_cost=cost,
-            )
-        elif k == "spot":
-            rate = np.round(od * _spot_ratio(fleet, day), 4)
-            cost = used * rate
-            nums.update(
-                line_item_normalization_factor=0.0,
-                line_item_normalized_usage_amount=0.0,
-                line_item_unblended_rate=rate,
-                line_item_unblended_cost=cost,
-                line_item_blended_rate=rate,
-                line_item_blended_cost=cost,
-                pricing_public_on_demand_cost=used * od,
-            )
-        elif k == "ebs_optimized":
-            nums.update(line_item_unblended_rate=0.0, line_item_blended_rate=0.0, pricing_public_on_demand_rate=0.0)
-        elif k == "ri":
-            res = company.reservations[commitment]
-            units = used * factor
-            amortized = units * res.amortized_per_unit
-            recurring = units * res.recurring_per_unit
-            effective = amortized + recurring
-            nums.update(
-                line_item_unblended_rate=0.0,
-                line_item_unblended_cost=0.0,
-                line_item_blended_rate=effective / used,
-                line_item_blended_cost=effective,
-                pricing_public_on_demand_cost=used * od,
-                reservation_amortized_upfront_cost_for_usage=amortized,
-                reservation_recurring_fee_for_usage=recurring,
-                reservation_effective_cost=effective,
-            )
-        elif k == "sp":
-            plan = company.savings_plans[commitment]
-            sp_rate = od * plan.rate_ratio(fleet)
-            cost = used * od
-            nums.update(
-                line_item_unblended_rate=od,
-                line_item_unblended_cost=cost,
-                line_item_blended_rate=od,
-                line_item_blended_cost=cost,
-                pricing_public_on_demand_cost=cost,
-                savings_plan_savings_plan_rate=sp_rate,
-                savings_plan_savings_plan_effective_cost=used * sp_rate,
-            )
-        else:  # sp_negation
-            cost = -used * od
-            nums.update(
-                line_item_unblended_rate=od,
-                line_item_unblended_cost=cost,
-                line_item_blended_rate=od,
-                line_item_blended_cost=cost,
-                pricing_public_on_demand_cost=0.0,
-                savings_plan_savings_plan_rate=0.0,
-                savings_plan_savings_plan_effective_cost=0.0,
-            )
+        nums = _amounts(company, fleet, k, commitment, used, day)
         key = combine(tpl, fleet.account, res_key)
         out.append(
             make_block(
@@ -428,3 +369,65 @@ def _band_lines(
             )
         )
     return out
+
+
+def _amounts(
+    company: Company, fleet: Fleet, k: str, commitment: int, used: np.ndarray, day: np.ndarray
+) -> dict[str, np.ndarray | float]:
+    """Usage, rates and costs of one kind of instance line (od, spot, ebs_optimized, ri, sp, sp_negation)."""
+    factor = fleet.factor
+    od = fleet.od_rate
+    nums: dict[str, np.ndarray | float] = {
+        "line_item_usage_amount": used,
+        "line_item_normalization_factor": factor,
+        "line_item_normalized_usage_amount": used * factor,
+        "pricing_public_on_demand_rate": od,
+    }
+    if k == "od":
+        cost = used * od
+        nums.update(_charged(od, cost, cost))
+    elif k == "spot":
+        rate = np.round(od * _spot_ratio(fleet, day), 4)
+        cost = used * rate
+        nums.update(line_item_normalization_factor=0.0, line_item_normalized_usage_amount=0.0)
+        nums.update(_charged(rate, cost, used * od))
+    elif k == "ebs_optimized":
+        nums.update(line_item_unblended_rate=0.0, line_item_blended_rate=0.0, pricing_public_on_demand_rate=0.0)
+    elif k == "ri":
+        res = company.reservations[commitment]
+        units = used * factor
+        amortized = units * res.amortized_per_unit
+        recurring = units * res.recurring_per_unit
+        effective = amortized + recurring
+        nums.update(
+            line_item_unblended_rate=0.0,
+            line_item_unblended_cost=0.0,
+            line_item_blended_rate=effective / used,
+            line_item_blended_cost=effective,
+            pricing_public_on_demand_cost=used * od,
+            reservation_amortized_upfront_cost_for_usage=amortized,
+            reservation_recurring_fee_for_usage=recurring,
+            reservation_effective_cost=effective,
+        )
+    elif k == "sp":
+        plan = company.savings_plans[commitment]
+        sp_rate = od * plan.rate_ratio(fleet)
+        cost = used * od
+        nums.update(_charged(od, cost, cost))
+        nums.update(savings_plan_savings_plan_rate=sp_rate, savings_plan_savings_plan_effective_cost=used * sp_rate)
+    else:  # sp_negation
+        cost = -used * od
+        nums.update(_charged(od, cost, 0.0))
+        nums.update(savings_plan_savings_plan_rate=0.0, savings_plan_savings_plan_effective_cost=0.0)
+    return nums
+
+
+def _charged(rate: np.ndarray | float, cost: np.ndarray, public_cost: np.ndarray | float) -> dict:
+    """Unblended and blended rate and cost of a line, with its public on-demand cost."""
+    return {
+        "line_item_unblended_rate": rate,
+        "line_item_unblended_cost": cost,
+        "line_item_blended_rate": rate,
+        "line_item_blended_cost": cost,
+        "pricing_public_on_demand_cost": public_cost,
+    }
