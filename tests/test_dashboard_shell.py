@@ -136,6 +136,21 @@ def test_shared_filters_apply_on_every_page_that_has_the_dimension(env: dict[str
             assert sidebar_filter(at, "Account").value == [account]
 
 
+def test_a_filter_keeps_its_value_between_pages_on_the_same_mart(env: dict[str, str]) -> None:
+    """Breakdown and Cost layers draw the same widgets (both read fct_cost_daily): a choice made on one is on
+    the other, and a change made there is on the first when it is shown again."""
+    teams = [row[0] for row in query(env, "select distinct team from marts.fct_cost_daily order by 1")][:2]
+    at = open_page("breakdown")
+    sidebar_filter(at, "Team").set_value(teams[:1]).run()
+    at.switch_page(page_of("cost-layers").path).run()
+    assert sidebar_filter(at, "Team").value == teams[:1]
+    sidebar_filter(at, "Team").set_value(teams).run()
+    at.switch_page(page_of("breakdown").path).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert sidebar_filter(at, "Team").value == teams
+    assert at.query_params.get("team") == teams
+
+
 def test_titles_name_the_active_filters(env: dict[str, str]) -> None:
     account = query(env, "select min(account_id) from marts.fct_cost_daily")[0][0]
     at = open_page("cost-layers", {"account_id": account})
