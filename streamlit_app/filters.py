@@ -5,8 +5,9 @@ account, payer, service, region) are drawn on every page whose mart has them. Th
 ``st.session_state`` under ``flt_<name>`` (kept when a page without that filter is shown, since widget state
 is dropped then) and seed the widget when it is drawn again. Streamlit tells widgets of different pages apart
 even when their keys are equal (a page's script is part of a widget's identity), so a widget key names its
-page too: a widget met on a new page is then always seeded from the kept choice instead of starting empty. Options come from the page's mart; a kept value
-that the mart does not have (e.g. from another page) stays selectable and simply matches no rows.
+page too: a widget met on a new page is then always seeded from the kept choice instead of starting empty.
+Options come from the page's mart; a kept value that the mart does not have (e.g. from another page) stays
+selectable and simply matches no rows.
 
 The URL carries the same choices (``?team=a&team=b&from=2026-05-01&to=2026-10-31&cost_month=2026-09-01``):
 a new session (a shared link, a reload) starts from them, and every run writes the page's current choices
@@ -66,7 +67,7 @@ def set_page(url_path: str) -> None:
     """Record the page of this run; on a page switch, forget the filter widgets of other pages (the kept
     choices stay), so that a page shown again is seeded from the latest choice, not from its old widgets."""
     if st.session_state.get(PAGE) != url_path:
-        for key in [key for key in st.session_state.keys() if str(key).startswith("w_") and "@" in str(key)]:
+        for key in [key for key in st.session_state if str(key).startswith("w_") and "@" in str(key)]:
             if not str(key).endswith(f"@{url_path}"):
                 del st.session_state[key]
     st.session_state[PAGE] = url_path
