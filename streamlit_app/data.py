@@ -132,6 +132,17 @@ def _acquire_copy(location: str) -> _HeldCopy:
         return held
 
 
+def forget_connections() -> None:
+    """Close the held copies and drop the catalogs (as a freshly started server has them: none)."""
+    with _HELD_CHANGED:
+        _HELD_CHANGED.wait_for(lambda: all(held.users == 0 for held in _HELD.values()), timeout=_SWAP_WAIT_SECONDS)
+        for held in _HELD.values():
+            held.connection.close()
+        _HELD.clear()
+    _CATALOGS.clear()
+    _PUBLISHED_AT.clear()
+
+
 def _release_copy(held: _HeldCopy) -> None:
     with _HELD_CHANGED:
         held.users -= 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from dashboard_warehouse import APP, shared_warehouse
@@ -282,6 +283,21 @@ def test_the_docs_sites_glossary_page_is_generated_from_the_docs_blocks() -> Non
     blocks = glossary.blocks_from_files(glossary.docs_files())
     assert {"ri_coverage", "amortized_cost", "wape"} <= listed
     assert listed == {name for name in blocks if not name.startswith("__") and name in listed}
+
+
+def test_docs_search_results_show_compiled_code_not_jinja() -> None:
+    """Under each search result dbt's docs site shows a snippet of the node's code: the compiled SQL, so the
+    results read ``select …``, not ``{{ config(…) }}`` or ``{#- … -#}``."""
+    import click
+    import dbt.task.docs
+
+    from cloudcost.commands.docs import RENDERED_CODE_SNIPPET, SEARCH_CODE_SNIPPET, rendered_search_snippets
+
+    site = (Path(dbt.task.docs.__file__).parent / "index.html").read_text(encoding="utf-8")
+    rendered = rendered_search_snippets(site)
+    assert RENDERED_CODE_SNIPPET in rendered and SEARCH_CODE_SNIPPET not in rendered
+    with pytest.raises(click.ClickException, match="search template has changed"):
+        rendered_search_snippets(site.replace(SEARCH_CODE_SNIPPET, "highlight(something_else)"))
 
 
 def test_the_glossary_page_opens_on_a_linked_term_and_hovers_link_to_it(env: dict[str, str]) -> None:
