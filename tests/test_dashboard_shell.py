@@ -4,6 +4,7 @@ page's figures equal its marts for the same filters."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -263,6 +264,13 @@ def test_unit_cost_is_monthly_by_default(env: dict[str, str]) -> None:
     grains = {row[0] for row in query(env, "select distinct period_grain from marts.fct_unit_cost")}
     at = open_page("unit-cost")
     assert at.selectbox(key="sel_unit_cost_grain").value == ("month" if "month" in grains else sorted(grains)[0])
+    # the axis shows cents ($10.00), not four decimals ($10.0000), when the costs per unit are a dollar or more
+    specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    axis = [spec["encoding"]["y"]["axis"]["format"] for spec in specs if "$ per" in str(spec["encoding"]["y"])]
+    assert axis and all(fmt in ("$,.2f", "$,.4f") for fmt in axis)
+    largest = query(env, "select max(abs(fully_loaded_amortized_unit_cost)) from marts.fct_unit_cost")[0][0]
+    if largest is not None and float(largest) >= 1:
+        assert "$,.4f" not in axis
 
 
 def test_tables_show_labels_not_codes_and_a_dash_for_missing(env: dict[str, str]) -> None:
