@@ -105,10 +105,15 @@ class _HeldCopy:
         import duckdb
 
         self.version = version
-        self.connection = duckdb.connect(location, read_only=True)
+        # attached to an in-memory database rather than opened by path: DuckDB shares one instance per path
+        # within a process, so holding the file by its path would hand the old copy to anyone in the process
+        # who opens the path after a new publication
+        self.connection = duckdb.connect(":memory:")
+        self.connection.execute(f"attach '{location.replace(chr(39), chr(39) * 2)}' as {PUBLISHED} (read_only)")
         self.users = 0
 
 
+PUBLISHED = "published"  # the catalog name of the attached copy
 _HELD: dict[str, _HeldCopy] = {}
 _HELD_CHANGED = threading.Condition()
 _SWAP_WAIT_SECONDS = 30.0
@@ -158,6 +163,7 @@ def reader(source: Source) -> Iterator[Any]:
         try:
             cursor = held.connection.cursor()
             try:
+                cursor.execute(f"use {PUBLISHED}")
                 yield cursor
             finally:
                 cursor.close()
