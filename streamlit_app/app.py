@@ -44,6 +44,7 @@ def menu(pages: dict[str, StreamlitPage]) -> None:
 
 
 current, registered = navigation()
+filters.set_page(current.url_path)
 filters.load_url()
 st.sidebar.title("cloudcost")
 menu(registered)

@@ -4,9 +4,12 @@ It belongs to the app (the `cloudcost` package never imports the app): `cloudcos
 ``python -m streamlit_app.bench WAREHOUSE.duckdb [REPEATS] [--json OUT]``.
 
 Each page is run with Streamlit's AppTest (the script as a browser session would run it, without the
-browser): ``cold`` with the query cache cleared first (every mart query runs), ``warm`` right after (what
-a user switching pages within the cache TTL gets). The marts are published first if the warehouse has no
-published copy yet.
+browser), in a process prepared as ``cloudcost dashboard`` prepares its server (``streamlit_app.serve``):
+``cold`` is a new session on a server whose caches are empty (query cache, catalog and the open published
+copy dropped first: every mart query runs), ``warm`` the same page again right after (what a user switching
+pages within the cache TTL gets). Each is measured in wall seconds and in CPU seconds of the process (on a
+shared machine the CPU seconds are the comparable figure). The marts are published first if the warehouse
+has no published copy yet.
 """
 
 from __future__ import annotations
@@ -31,12 +34,16 @@ class PageTiming:
     warm_seconds: float
     errors: list[str]
     empty_sections: int = 0  # "No … yet" / "No … for these filters" notices on the page
+    cold_cpu_seconds: float = 0.0
+    warm_cpu_seconds: float = 0.0
 
     def as_dict(self) -> dict[str, object]:
         return {
             "page": self.page,
             "cold_seconds": round(self.cold_seconds, 3),
             "warm_seconds": round(self.warm_seconds, 3),
+            "cold_cpu_seconds": round(self.cold_cpu_seconds, 3),
+            "warm_cpu_seconds": round(self.warm_cpu_seconds, 3),
             "errors": self.errors,
             "empty_sections": self.empty_sections,
         }
@@ -56,23 +63,35 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def _timed_run(at, page_path: str | None) -> tuple[float, list[str]]:  # type: ignore[no-untyped-def]
-    started = time.perf_counter()
+def _timed_run(at, page_path: str | None) -> tuple[float, float, list[str]]:  # type: ignore[no-untyped-def]
+    """(wall seconds, CPU seconds of the process, errors) of one run of the page."""
+    started, cpu = time.perf_counter(), time.process_time()
     (at.switch_page(page_path) if page_path else at).run()
-    return time.perf_counter() - started, [str(error.value) for error in at.exception]
+    return time.perf_counter() - started, time.process_time() - cpu, [str(error.value) for error in at.exception]
 
 
-def bench_pages(duckdb_path: Path, repeats: int = 3) -> list[PageTiming]:
+def _empty_caches() -> None:
+    """What a freshly started server has: no cached query, no catalog, no open published copy."""
+    import streamlit as st
+
+    from streamlit_app import data
+
+    st.cache_data.clear()
+    data.forget_connections()
+
+
+def bench_pages(duckdb_path: Path, repeats: int = 3, only: tuple[str, ...] = ()) -> list[PageTiming]:
     """Median cold and warm render time of every page against the marts in ``duckdb_path``.
 
     One AppTest session per page: its first run (the default page, untimed) warms the process; then each
-    repeat times the page with the query cache cleared (cold) and once more right after (warm)."""
-    import streamlit as st
+    repeat times the page with the caches emptied (cold) and once more right after (warm). ``only`` names
+    the pages to time (their url paths; all when empty)."""
     from streamlit.testing.v1 import AppTest
 
     from cloudcost.publish import publish, published_path
     from cloudcost.settings import load_settings
     from streamlit_app.pages_index import PAGES
+    from streamlit_app.serve import preload
     from streamlit_app.ui import empty_states
 
     values = {"CLOUDCOST_TARGET": "duckdb", "CLOUDCOST_DUCKDB_PATH": str(Path(duckdb_path).resolve())}
@@ -82,36 +101,44 @@ def bench_pages(duckdb_path: Path, repeats: int = 3) -> list[PageTiming]:
         settings = load_settings("duckdb")
         if not published_path(settings).exists():
             publish(settings)
-        for page in PAGES:
+        preload()
+        for page in (page for page in PAGES if page.url_path in only or not only):
             at = AppTest.from_file(str(APP), default_timeout=120)
             at.run()
-            cold, warm, errors = [], [], []
+            runs: dict[str, list[float]] = {"cold": [], "warm": [], "cold_cpu": [], "warm_cpu": []}
+            errors: list[str] = []
             for repeat in range(repeats):
-                st.cache_data.clear()
-                seconds, found = _timed_run(at, page.path if repeat == 0 else None)
-                cold.append(seconds)
+                _empty_caches()
+                seconds, cpu, found = _timed_run(at, page.path if repeat == 0 else None)
+                runs["cold"].append(seconds)
+                runs["cold_cpu"].append(cpu)
                 errors += found
-                seconds, found = _timed_run(at, None)
-                warm.append(seconds)
+                seconds, cpu, found = _timed_run(at, None)
+                runs["warm"].append(seconds)
+                runs["warm_cpu"].append(cpu)
                 errors += found
+            median = {name: statistics.median(values) for name, values in runs.items()}
             timings.append(
                 PageTiming(
                     page.title,
-                    statistics.median(cold),
-                    statistics.median(warm),
+                    median["cold"],
+                    median["warm"],
                     sorted(set(errors)),
                     sum(1 for notice in at.info if empty_states(str(notice.value))),
+                    median["cold_cpu"],
+                    median["warm_cpu"],
                 )
             )
     return timings
 
 
 def format_table(timings: list[PageTiming]) -> str:
-    lines = [f"{'page':<26}{'cold s':>9}{'warm s':>9}{'empty sections':>16}"]
+    lines = [f"{'page':<26}{'cold s':>9}{'cold CPU s':>12}{'warm s':>9}{'warm CPU s':>12}{'empty sections':>16}"]
     for timing in timings:
         flag = "  ERROR: " + "; ".join(timing.errors) if timing.errors else ""
         lines.append(
-            f"{timing.page:<26}{timing.cold_seconds:>9.3f}{timing.warm_seconds:>9.3f}{timing.empty_sections:>16}{flag}"
+            f"{timing.page:<26}{timing.cold_seconds:>9.3f}{timing.cold_cpu_seconds:>12.3f}"
+            f"{timing.warm_seconds:>9.3f}{timing.warm_cpu_seconds:>12.3f}{timing.empty_sections:>16}{flag}"
         )
     return "\n".join(lines)
 

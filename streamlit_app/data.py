@@ -4,8 +4,10 @@
   column is used only if the mart really has it (read from ``information_schema``) and it is a plain
   lower-case name. Those identifiers are the only text put into SQL; every value (filter choices, dates)
   is a bound parameter.
-- Connections are short-lived and read-only: DuckDB opens the *published copy* of the warehouse (see
-  ``cloudcost.publish``), never the file ``dbt build`` writes; Postgres connects as the read-only role and,
+- Connections are read-only: DuckDB opens the *published copy* of the warehouse (see ``cloudcost.publish``),
+  never the file ``dbt build`` writes, once per copy (opening the file costs more than most queries; each
+  query runs on its own cursor, and a newly published copy is opened once the queries on the old one are
+  done); Postgres connects per query as the read-only role and,
   when ``CLOUDCOST_READER_ROLE`` names a team role, switches to it (``SET ROLE``): row-level security then
   shows that team's rows only (``cloudcost.pg_publish``).
 - Results are cached (``st.cache_data`` with a TTL) and keyed on the publication, so a new build shows up
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -94,28 +97,88 @@ def _pg_dsn() -> str:
     return " ".join(parts)
 
 
-@contextmanager
-def reader(source: Source) -> Iterator[Any]:
-    """A short-lived read-only connection to ``source`` (the published DuckDB copy, or a read-only
-    Postgres session as the reader role)."""
-    if source.kind == "duckdb":
+class _HeldCopy:
+    """The open connection to one published DuckDB copy (identified by its file's version) and how many
+    queries are using it."""
+
+    def __init__(self, location: str, version: str) -> None:
         import duckdb
 
-        # per query, never held: DuckDB keeps one instance per path while any connection to it is open,
-        # so a held connection would keep serving the replaced file after a new publication
-        con = duckdb.connect(source.location, read_only=True)
-    else:
-        import psycopg2
+        self.version = version
+        # attached to an in-memory database rather than opened by path: DuckDB shares one instance per path
+        # within a process, so holding the file by its path would hand the old copy to anyone in the process
+        # who opens the path after a new publication
+        self.connection = duckdb.connect(":memory:")
+        self.connection.execute(f"attach '{location.replace(chr(39), chr(39) * 2)}' as {PUBLISHED} (read_only)")
+        self.users = 0
 
-        con = psycopg2.connect(
-            source.location, connect_timeout=5, options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
-        )
-        con.set_session(readonly=True, autocommit=True)
-        if source.role:
-            from psycopg2 import sql
 
-            with con.cursor() as cur:  # the login must be a member of the team role
-                cur.execute(sql.SQL("set role {}").format(sql.Identifier(source.role)))
+PUBLISHED = "published"  # the catalog name of the attached copy
+_HELD: dict[str, _HeldCopy] = {}
+_HELD_CHANGED = threading.Condition()
+_SWAP_WAIT_SECONDS = 30.0
+
+
+def _acquire_copy(location: str) -> _HeldCopy:
+    """The connection to the copy now at ``location``. After a new publication the old copy's connection is
+    closed once its running queries finish (DuckDB serves one instance per path while a connection to it is
+    open, so the new file can only be opened after that)."""
+    version = data_version(Source("duckdb", location, True))
+    with _HELD_CHANGED:
+        held = _HELD.get(location)
+        if held is not None and held.version != version:
+            _HELD_CHANGED.wait_for(lambda: held.users == 0, timeout=_SWAP_WAIT_SECONDS)
+            held.connection.close()
+            del _HELD[location]
+            held = None
+        if held is None:
+            held = _HELD[location] = _HeldCopy(location, version)
+        held.users += 1
+        return held
+
+
+def forget_connections() -> None:
+    """Close the held copies and drop the catalogs (as a freshly started server has them: none)."""
+    with _HELD_CHANGED:
+        _HELD_CHANGED.wait_for(lambda: all(held.users == 0 for held in _HELD.values()), timeout=_SWAP_WAIT_SECONDS)
+        for held in _HELD.values():
+            held.connection.close()
+        _HELD.clear()
+    _CATALOGS.clear()
+    _PUBLISHED_AT.clear()
+
+
+def _release_copy(held: _HeldCopy) -> None:
+    with _HELD_CHANGED:
+        held.users -= 1
+        _HELD_CHANGED.notify_all()
+
+
+@contextmanager
+def reader(source: Source) -> Iterator[Any]:
+    """A read-only connection to ``source``: a cursor on the published DuckDB copy, or a short-lived
+    read-only Postgres session as the reader role."""
+    if source.kind == "duckdb":
+        held = _acquire_copy(source.location)
+        try:
+            cursor = held.connection.cursor()
+            try:
+                cursor.execute(f"use {PUBLISHED}")
+                yield cursor
+            finally:
+                cursor.close()
+        finally:
+            _release_copy(held)
+        return
+    import psycopg2
+
+    con = psycopg2.connect(source.location, connect_timeout=5, options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS}")
+    con.set_session(readonly=True, autocommit=True)
+    if source.role:
+        from psycopg2 import sql
+
+        with con.cursor() as cur:  # the login must be a member of the team role
+            cur.execute(sql.SQL("set role {}").format(sql.Identifier(source.role)))
     try:
         yield con
     finally:

@@ -3,8 +3,11 @@
 Each page asks for the filters its marts support; the shared dimensions (team, host type, functional group,
 account, payer, service, region) are drawn on every page whose mart has them. The chosen values live in
 ``st.session_state`` under ``flt_<name>`` (kept when a page without that filter is shown, since widget state
-is dropped then) and seed the widget when it is drawn again. Options come from the page's mart; a kept value
-that the mart does not have (e.g. from another page) stays selectable and simply matches no rows.
+is dropped then) and seed the widget when it is drawn again. Streamlit tells widgets of different pages apart
+even when their keys are equal (a page's script is part of a widget's identity), so a widget key names its
+page too: a widget met on a new page is then always seeded from the kept choice instead of starting empty.
+Options come from the page's mart; a kept value that the mart does not have (e.g. from another page) stays
+selectable and simply matches no rows.
 
 The URL carries the same choices (``?team=a&team=b&from=2026-05-01&to=2026-10-31&cost_month=2026-09-01``):
 a new session (a shared link, a reload) starts from them, and every run writes the page's current choices
@@ -25,6 +28,7 @@ from streamlit_app import data, formats, glossary
 
 PERSISTED = "flt_{}"
 WIDGET = "w_{}"
+PAGE = "_page"  # the url path of the page this run shows (set by the app before the page runs)
 
 # filter name -> (label, docs block names to explain it)
 LABELS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -57,6 +61,21 @@ KEPT = "keep_{}"  # page selectors (ui.choose), see url_text
 def url_text(value: Any) -> str:
     """A selector's value as it is written in the URL (dates as ISO days)."""
     return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def set_page(url_path: str) -> None:
+    """Record the page of this run; on a page switch, forget the filter widgets of other pages (the kept
+    choices stay), so that a page shown again is seeded from the latest choice, not from its old widgets."""
+    if st.session_state.get(PAGE) != url_path:
+        for key in [key for key in st.session_state if str(key).startswith("w_") and "@" in str(key)]:
+            if not str(key).endswith(f"@{url_path}"):
+                del st.session_state[key]
+    st.session_state[PAGE] = url_path
+
+
+def widget_key_of(name: str) -> str:
+    """The key of a filter widget on the page of this run (see the module's docstring)."""
+    return WIDGET.format(f"{name}@{st.session_state.get(PAGE, '')}")
 
 
 def load_url() -> None:
@@ -148,7 +167,7 @@ def multiselect(name: str, options: Sequence[str], container: Any = None, scope:
     container = container or st.sidebar
     kept = [str(value) for value in (persisted(name) or [])]
     choices = sorted(set(options) | set(kept))
-    widget_key = WIDGET.format(f"{name}__{scope}" if scope else name)
+    widget_key = widget_key_of(f"{name}__{scope}" if scope else name)
     if widget_key not in st.session_state:
         st.session_state[widget_key] = kept
     label, terms = LABELS.get(name, (name.replace("_", " ").capitalize(), (name,)))
@@ -175,7 +194,7 @@ def date_range(bounds: tuple[date | None, date | None], container: Any = None) -
     kept = persisted("dates")
     # one widget per data range: a page's default (its data's whole range) never leaks into another page;
     # only a range the user chose is kept across pages
-    widget_key = WIDGET.format(f"dates_{first:%Y%m%d}_{last:%Y%m%d}")
+    widget_key = widget_key_of(f"dates_{first:%Y%m%d}_{last:%Y%m%d}")
     if widget_key not in st.session_state:
         st.session_state[widget_key] = tuple(kept) if kept else (first, last)
     value = container.date_input(

@@ -13,8 +13,6 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-import streamlit as st
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DOCS_PATHS = ("docs", "models")
 _BLOCK = re.compile(r"{%-?\s*docs\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%}(.*?){%-?\s*enddocs\s*-?%}", re.DOTALL)
@@ -55,12 +53,29 @@ def docs_files(root: Path = PROJECT_ROOT) -> list[Path]:
     return sorted(path for folder in DOCS_PATHS for path in (root / folder).rglob("*.md"))
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+_LOADED: dict[tuple[str, int | None], dict[str, str]] = {}
+
+
 def load_blocks() -> dict[str, str]:
+    """Every docs block by name, read once per manifest (again when dbt writes a new one). Kept in the
+    process, not in Streamlit's cache, so that the server can load it before the first session
+    (``streamlit_app.serve``)."""
     path = manifest_path()
-    if path.exists():
+    try:
+        stamp: int | None = path.stat().st_mtime_ns
+    except OSError:
+        stamp = None
+    key = (str(path), stamp)
+    if key not in _LOADED:
+        _LOADED.clear()
+        _LOADED[key] = _read_blocks(path if stamp is not None else None)
+    return _LOADED[key]
+
+
+def _read_blocks(manifest: Path | None) -> dict[str, str]:
+    if manifest is not None:
         try:
-            blocks = blocks_from_manifest(path)
+            blocks = blocks_from_manifest(manifest)
             if blocks:
                 return blocks
         except (OSError, ValueError, KeyError):

@@ -421,3 +421,14 @@ def test_savings_opportunities_are_ranked_and_total_like_the_mart(dashboard_env:
     assert money(metrics(at)["Estimated monthly savings (list)"]) == pytest.approx(total[0][0], abs=0.005)
     ranks = list(at.dataframe[0].value["savings_rank"])
     assert ranks == sorted(ranks)
+
+
+def test_the_page_benchmark_times_a_cold_and_a_warm_render_with_data(warehouse: Warehouse) -> None:
+    """`cloudcost bench --pages` figures: the overview rendered after the caches are emptied (every query runs
+    on a newly opened copy) and again right after, both without errors and with data."""
+    from streamlit_app.bench import bench_pages
+
+    (timing,) = bench_pages(warehouse.source, repeats=1, only=("overview",))
+    assert timing.page == "Overview" and timing.errors == [] and timing.empty_sections == 0
+    assert timing.cold_cpu_seconds > 0 and timing.warm_cpu_seconds > 0
+    assert data._HELD, "the cold render opened the published copy again"

@@ -13,15 +13,15 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from dashboard_warehouse import APP, Warehouse, shared_warehouse
+from dashboard_warehouse import Warehouse, shared_warehouse
 
+from cloudcost.commands.dashboard import streamlit_command
 from cloudcost.settings import PROJECT_ROOT
 from streamlit_app.pages_index import PAGES, default_page
 from streamlit_app.ui import empty_states
@@ -90,23 +90,8 @@ def served(backend: tuple[str, dict[str, str]], tmp_path_factory: pytest.TempPat
     require_browser()
     port = free_port()
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    # what `cloudcost dashboard` runs (the app's launcher), without the file watcher
+    command = [*streamlit_command(port, True, "127.0.0.1"), "--server.fileWatcherType", "none"]
     with log.open("wb") as sink:
         process = subprocess.Popen(
             command, cwd=PROJECT_ROOT, env={**os.environ, **backend[1]}, stdout=sink, stderr=subprocess.STDOUT

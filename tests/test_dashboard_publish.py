@@ -88,6 +88,31 @@ def test_publishing_again_swaps_the_file_under_an_open_reader(warehouse: Warehou
     assert sorted(p.name for p in copy.published.parent.iterdir()) == ["cloudcost.duckdb"]
 
 
+def test_a_new_publication_reaches_the_dashboard_and_the_rest_of_the_process(
+    warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dashboard keeps the published copy open between queries: after a new publication it reads the new
+    copy, and holding the old one never hands it to other code of the process that opens the same path."""
+    from streamlit_app import data
+
+    copy = private_copy(warehouse, tmp_path)
+    publish_duckdb(copy.source, copy.published, DASHBOARD_MARTS)
+    for name, value in copy.env().items():
+        monkeypatch.setenv(name, value)
+    count = "select count(*) as n from marts.fct_cost_daily"
+    before = int(data.run(count).iloc[0]["n"])
+    assert before == query(copy.published, count)[0][0]
+    writer = duckdb.connect(str(copy.source))
+    writer.execute(
+        "delete from marts.fct_cost_daily where billing_period = (select min(billing_period) from marts.fct_cost_daily)"
+    )
+    writer.close()
+    publish_duckdb(copy.source, copy.published, DASHBOARD_MARTS)
+    after = query(copy.published, count)[0][0]
+    assert after < before
+    assert int(data.run(count).iloc[0]["n"]) == after
+
+
 def test_publish_names_the_missing_warehouse(tmp_path: Path) -> None:
     with pytest.raises(PublishError, match="no DuckDB warehouse at"):
         publish_duckdb(tmp_path / "missing.duckdb", tmp_path / "published" / "x.duckdb", DASHBOARD_MARTS)

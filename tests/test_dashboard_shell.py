@@ -4,8 +4,10 @@ page's figures equal its marts for the same filters."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from dashboard_warehouse import APP, shared_warehouse
@@ -136,6 +138,21 @@ def test_shared_filters_apply_on_every_page_that_has_the_dimension(env: dict[str
             assert sidebar_filter(at, "Account").value == [account]
 
 
+def test_a_filter_keeps_its_value_between_pages_on_the_same_mart(env: dict[str, str]) -> None:
+    """Breakdown and Cost layers draw the same widgets (both read fct_cost_daily): a choice made on one is on
+    the other, and a change made there is on the first when it is shown again."""
+    teams = [row[0] for row in query(env, "select distinct team from marts.fct_cost_daily order by 1")][:2]
+    at = open_page("breakdown")
+    sidebar_filter(at, "Team").set_value(teams[:1]).run()
+    at.switch_page(page_of("cost-layers").path).run()
+    assert sidebar_filter(at, "Team").value == teams[:1]
+    sidebar_filter(at, "Team").set_value(teams).run()
+    at.switch_page(page_of("breakdown").path).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert sidebar_filter(at, "Team").value == teams
+    assert at.query_params.get("team") == teams
+
+
 def test_titles_name_the_active_filters(env: dict[str, str]) -> None:
     account = query(env, "select min(account_id) from marts.fct_cost_daily")[0][0]
     at = open_page("cost-layers", {"account_id": account})
@@ -247,6 +264,13 @@ def test_unit_cost_is_monthly_by_default(env: dict[str, str]) -> None:
     grains = {row[0] for row in query(env, "select distinct period_grain from marts.fct_unit_cost")}
     at = open_page("unit-cost")
     assert at.selectbox(key="sel_unit_cost_grain").value == ("month" if "month" in grains else sorted(grains)[0])
+    # the axis shows cents ($10.00), not four decimals ($10.0000), when the costs per unit are a dollar or more
+    specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    axis = [spec["encoding"]["y"]["axis"]["format"] for spec in specs if "$ per" in str(spec["encoding"]["y"])]
+    assert axis and all(fmt in ("$,.2f", "$,.4f") for fmt in axis)
+    largest = query(env, "select max(abs(fully_loaded_amortized_unit_cost)) from marts.fct_unit_cost")[0][0]
+    if largest is not None and float(largest) >= 1:
+        assert "$,.4f" not in axis
 
 
 def test_tables_show_labels_not_codes_and_a_dash_for_missing(env: dict[str, str]) -> None:
@@ -267,6 +291,21 @@ def test_the_docs_sites_glossary_page_is_generated_from_the_docs_blocks() -> Non
     blocks = glossary.blocks_from_files(glossary.docs_files())
     assert {"ri_coverage", "amortized_cost", "wape"} <= listed
     assert listed == {name for name in blocks if not name.startswith("__") and name in listed}
+
+
+def test_docs_search_results_show_compiled_code_not_jinja() -> None:
+    """Under each search result dbt's docs site shows a snippet of the node's code: the compiled SQL, so the
+    results read ``select …``, not ``{{ config(…) }}`` or ``{#- … -#}``."""
+    import click
+    import dbt.task.docs
+
+    from cloudcost.commands.docs import RENDERED_CODE_SNIPPET, SEARCH_CODE_SNIPPET, rendered_search_snippets
+
+    site = (Path(dbt.task.docs.__file__).parent / "index.html").read_text(encoding="utf-8")
+    rendered = rendered_search_snippets(site)
+    assert RENDERED_CODE_SNIPPET in rendered and SEARCH_CODE_SNIPPET not in rendered
+    with pytest.raises(click.ClickException, match="search template has changed"):
+        rendered_search_snippets(site.replace(SEARCH_CODE_SNIPPET, "highlight(something_else)"))
 
 
 def test_the_glossary_page_opens_on_a_linked_term_and_hovers_link_to_it(env: dict[str, str]) -> None:

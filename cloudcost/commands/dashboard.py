@@ -30,11 +30,15 @@ APP = app_path()
 
 
 def streamlit_command(port: int, headless: bool, address: str) -> list[str]:
-    """`streamlit run` for the app: listening on ``address`` only, no developer toolbar (no Deploy button)."""
+    """`streamlit run` for the app: listening on ``address`` only, no developer toolbar (no Deploy button).
+
+    It is started through the app's launcher (``streamlit_app.serve``, run as a module: the package never
+    imports the app), which loads the app's libraries before the first session; "magic" (showing a page's bare
+    expressions) is off, so a page's script is compiled without it the first time it runs."""
     return [
         sys.executable,
         "-m",
-        "streamlit",
+        "streamlit_app.serve",
         "run",
         str(APP),
         "--server.port",
@@ -47,6 +51,8 @@ def streamlit_command(port: int, headless: bool, address: str) -> list[str]:
         "false",
         "--client.toolbarMode",
         "minimal",
+        "--runner.magicEnabled",
+        "false",
     ]
 
 

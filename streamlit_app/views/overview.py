@@ -16,7 +16,6 @@ INVOICES = "fct_invoice_reconciliation"
 ONE_OFF = "fct_cost_one_off_charges"
 BUDGETS = "fct_budget_status"
 ANOMALIES = "fct_cost_anomalies"
-RESOURCES = "fct_cost_resource_monthly"
 ONE_OFF_LAYERS = ("credit", "refund", "tax", "fee")
 BASES = (
     ("billed", "Billed cost (invoices)", "billed_cost"),
@@ -160,12 +159,13 @@ def movers(closed: date, selected: dict[str, tuple[str, ...]], dimension: str) -
     if frame.empty:
         return frame
     frame["recurring"] = frame["amortized_cost"].astype(float) - frame[list(ONE_OFF_LAYERS)].astype(float).sum(axis=1)
-    pivot = frame.pivot_table(index=dimension, columns="billing_period", values="recurring", aggfunc="sum").fillna(0)
+    by_month = frame.groupby([dimension, "billing_period"])["recurring"].sum().unstack(fill_value=0.0)
+    zero = pd.Series(0.0, index=by_month.index)
     result = pd.DataFrame(
         {
-            dimension: pivot.index.astype(str),
-            "previous_month_cost": pivot.get(previous, pd.Series(0.0, index=pivot.index)).to_numpy(),
-            "this_month_cost": pivot.get(closed, pd.Series(0.0, index=pivot.index)).to_numpy(),
+            dimension: by_month.index.astype(str),
+            "previous_month_cost": by_month.get(previous, zero).to_numpy(dtype=float),
+            "this_month_cost": by_month.get(closed, zero).to_numpy(dtype=float),
         }
     )
     result["change_cost"] = result["this_month_cost"] - result["previous_month_cost"]
@@ -249,12 +249,7 @@ def render() -> None:
     if not data.has_mart(MART):
         ui.missing("cost data", MART)
         return
-    # options from the resource mart (the same values): its own widgets, so a filter kept from the URL or
-    # another page is not reset when a page whose widgets read fct_cost_daily is shown next
-    scope = {name: RESOURCES for name in (*filters.DIMENSION_FILTERS, *filters.SHARED_FILTERS)}
-    selection = filters.sidebar(
-        MART, filters.DIMENSION_FILTERS, option_mart=scope if data.has_mart(RESOURCES) else None
-    )
+    selection = filters.sidebar(MART, filters.DIMENSION_FILTERS)
     every = monthly_cost(selection.values)
     if every.empty:
         ui.missing("cost data", MART)
