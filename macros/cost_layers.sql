@@ -43,8 +43,8 @@
 
 {#- What a line is billed: net unblended cost in net discount mode, else unblended cost. -#}
 {% macro billed_cost(r) -%}
-    case when {{ r }}.discount_mode = 'net' then coalesce({{ r }}.net_unblended_cost, {{ r }}.unblended_cost)
-    else {{ r }}.unblended_cost end
+    {#- one line: it is inlined in the cases of the upfront rules -#}
+    case when {{ r }}.discount_mode = 'net' then coalesce({{ r }}.net_unblended_cost, {{ r }}.unblended_cost) else {{ r }}.unblended_cost end
 {%- endmacro %}
 
 {#- The lines a rule matches: its line item types and its condition flags (all but skip_flag). -#}
