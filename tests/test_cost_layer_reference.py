@@ -21,6 +21,11 @@ SECTIONS = {
 }
 
 
+def _line_item_types() -> set[str]:
+    seed = (PROJECT_ROOT / "seeds" / "cur_line_item_types.csv").read_text().splitlines()[1:]
+    return {line.split(",")[0] for line in seed}
+
+
 def test_generated_files_are_current() -> None:
     stale = stale_files()
     assert not stale, f"stale cost layer files {[str(p) for p in stale]}: run `python -m cloudcost.layers`"
@@ -63,6 +68,13 @@ def test_every_rule_names_a_known_amount_and_line_item_type() -> None:
     rules = read_rules()
     assert not {rule.amount for rule in rules} - amounts
     assert not {rule.line_item_type for rule in rules} - types
+
+
+def test_every_line_item_type_is_classified_by_a_rule() -> None:
+    """A type no rule names gives no layer any money: only the negation of SP-covered usage may (its on-demand
+    charge never reaches a layer; the covered usage's sp_discount carries the saving)."""
+    unruled = _line_item_types() - {rule.line_item_type for rule in read_rules()}
+    assert unruled == {"SavingsPlanNegation"}
 
 
 def _reference(tmp_path: Path, rules: str) -> Path:
