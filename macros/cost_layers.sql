@@ -107,12 +107,13 @@
     {{ cost_rule_case('upfront', r) }} as ri_sp_upfront_fees
 {%- endmacro %}
 
-{#- A discount layer of a line: its line-item part plus, in net discount mode, its part of the line's net
-    discount (mapped by the discount map, or the unmapped rest for the default layer). -#}
-{% macro discount_layer_amount(r, layer) -%}
-    {{ r }}.gross_{{ layer }}
-    + {{ r }}.mapped_net_{{ layer }}
-    + {{ unmapped_net_discount(r, layer) }}
+{#- The discount layers of a line (int_cost_lines): each one's line-item part plus, in net discount mode, its
+    part of the line's net discount (mapped by the discount map, or the unmapped rest for the default layer). -#}
+{% macro discount_layer_columns(r) -%}
+    {%- for layer in discount_layer_names() %}
+    {{ r }}.gross_{{ layer }} + {{ r }}.mapped_net_{{ layer }} + {{ unmapped_net_discount(r, layer) }}
+        as {{ layer }}{{ "," if not loop.last }}
+    {%- endfor %}
 {%- endmacro %}
 
 {#- How a usage line is priced (DESIGN: normalized units): on_demand | reserved | savings_plan | spot |

@@ -96,9 +96,7 @@ gross_layers as (
 layered as (
     select
         gross_layers.*,
-        {%- for layer in discount_layer_names() %}
-        {{ discount_layer_amount('gross_layers', layer) }} as {{ layer }}{{ "," if not loop.last }}
-        {%- endfor %}
+        {{ discount_layer_columns('gross_layers') }}
     from gross_layers
 ),
 
