@@ -87,9 +87,8 @@ def _list_macro(name: str, literals: list[str], what: str) -> str:
     return f"{{#- {what} -#}}\n{{% macro {name}() -%}}\n    {{{{ return([\n{items}    ]) }}}}\n{{%- endmacro %}}\n"
 
 
-def macro_text(seeds: Path | None = None) -> str:
-    layers = read_layers(seeds) if seeds else read_layers()
-    rules = read_rules(seeds) if seeds else read_rules()
+def macro_text() -> str:
+    layers, rules = read_layers(), read_rules()
     return "\n".join(
         [
             HEADER,
