@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from cloudcost.layers import read_layers
 from streamlit_app import data, filters, formats, glossary
 
 BUILD_HINT = "run `cloudcost build` (or `cloudcost demo`)"
@@ -38,22 +39,13 @@ COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "instance_family": ("Instance family", TEXT, ("instance_family",)),
     "pricing_model": ("Pricing model", TEXT, ("pricing_model",)),
     "discount_mode": ("Discount mode", TEXT, ("discount_mode",)),
-    # cost layers
-    "on_demand_layer": ("On-demand (list)", MONEY, ("layer_on_demand",)),
-    "on_demand": ("On-demand (list)", MONEY, ("layer_on_demand",)),
-    "negotiated_rate": ("Negotiated rates", MONEY, ("layer_negotiated_rate",)),
-    "spot_discount": ("Spot discount", MONEY, ("layer_spot_discount",)),
-    "ri_discount": ("RI discount", MONEY, ("layer_ri_discount",)),
-    "ri_unused": ("Unused RIs", MONEY, ("layer_ri_unused",)),
-    "sp_discount": ("SP discount", MONEY, ("layer_sp_discount",)),
-    "sp_unused": ("Unused SPs", MONEY, ("layer_sp_unused",)),
-    "edp_discount": ("EDP discount", MONEY, ("layer_edp_discount",)),
-    "private_rate_discount": ("Private rate discount", MONEY, ("layer_private_rate_discount",)),
-    "other_discount": ("Other discounts", MONEY, ("layer_other_discount",)),
-    "credit": ("Credits", MONEY, ("layer_credit",)),
-    "refund": ("Refunds", MONEY, ("layer_refund",)),
-    "tax": ("Tax", MONEY, ("layer_tax",)),
-    "fee": ("Fees", MONEY, ("layer_fee",)),
+    # cost layers: labels and order from the reference (seeds/cost_layers.csv)
+    # (also as <layer>_layer, the name a table gives a layer column beside a cost basis of the same name)
+    **{
+        name: (layer.label, MONEY, (layer.docs_block,))
+        for layer in read_layers()
+        for name in (layer.name, f"{layer.name}_layer")
+    },
     "public_on_demand_cost": ("Public on-demand cost", MONEY, ("public_on_demand_cost_basis",)),
     "amortized_cost": ("Amortized cost", MONEY, ("amortized_cost",)),
     "unblended_cost": ("Unblended cost", MONEY, ("unblended_cost",)),

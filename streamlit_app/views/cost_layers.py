@@ -5,28 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from cloudcost.layers import read_layers
 from streamlit_app import charts, data, filters, formats, ui
 
 MART = "fct_cost_daily"
 BRIDGE = "fct_cash_bridge"
 
-# the layers in the order of the waterfall (DESIGN §3.1); label, docs block
-LAYERS: tuple[tuple[str, str], ...] = (
-    ("on_demand", "Public on-demand"),
-    ("negotiated_rate", "Negotiated rates"),
-    ("spot_discount", "Spot discount"),
-    ("ri_discount", "RI discount"),
-    ("ri_unused", "Unused RIs"),
-    ("sp_discount", "Savings Plans discount"),
-    ("sp_unused", "Unused Savings Plans"),
-    ("edp_discount", "EDP discount"),
-    ("private_rate_discount", "Private rate discount"),
-    ("other_discount", "Other discounts"),
-    ("credit", "Credits"),
-    ("refund", "Refunds"),
-    ("tax", "Tax"),
-    ("fee", "Fees"),
-)
+# the layers in the order of the waterfall (DESIGN §3.1) and their labels, from seeds/cost_layers.csv
+LAYERS: tuple[tuple[str, str], ...] = tuple((layer.name, layer.label) for layer in read_layers())
 TOTALS = ("public_on_demand_cost", "amortized_cost", "unblended_cost", "billed_cost")
 
 

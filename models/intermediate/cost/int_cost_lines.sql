@@ -84,178 +84,19 @@ flagged as (
             and typed_lines.payer_account_id = discount_modes.payer_account_id
 ),
 
--- gross layers: line mode, and the base of net mode
+-- every layer, the net-mode discount and the cash bridge amounts, written from the cost layer rules
+-- (seeds/cost_layer_rules.csv; macro cost_rule_columns); discount layers here are their line-item part
 gross_layers as (
     select
         flagged.*,
-        flagged.is_reservation_upfront_fee
-        or flagged.line_item_type = 'SavingsPlanUpfrontFee'
-        or flagged.is_savings_plan_cancellation_refund as is_cash_only,
-        case
-            when flagged.line_item_type = 'Usage' and flagged.uses_unblended_fallback then 'unblended_fallback'
-            when flagged.line_item_type in ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')
-                then 'public_on_demand'
-        end as list_cost_source,
-        case
-            when flagged.is_split_cost_child then 0
-            when flagged.line_item_type = 'Usage' and flagged.uses_unblended_fallback then flagged.unblended_cost
-            when flagged.line_item_type in ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')
-                then flagged.list_cost
-            else 0
-        end as on_demand,
-        case
-            when
-                flagged.line_item_type = 'Usage'
-                and not flagged.is_split_cost_child
-                and not flagged.is_spot_usage
-                and not flagged.uses_unblended_fallback
-                then flagged.unblended_cost - flagged.list_cost
-            else 0
-        end as negotiated_rate,
-        case
-            when
-                flagged.line_item_type = 'Usage'
-                and not flagged.is_split_cost_child
-                and flagged.is_spot_usage
-                and not flagged.uses_unblended_fallback
-                then flagged.unblended_cost - flagged.list_cost
-            else 0
-        end as spot_discount,
-        case
-            when flagged.line_item_type = 'DiscountedUsage' and not flagged.is_split_cost_child
-                then coalesce(flagged.reservation_effective_cost, 0) - flagged.list_cost
-            else 0
-        end as ri_discount,
-        case
-            when flagged.line_item_type = 'RIFee'
-                then
-                    coalesce(flagged.reservation_unused_amortized_upfront_fee, 0)
-                    + coalesce(flagged.reservation_unused_recurring_fee, 0)
-            else 0
-        end as ri_unused,
-        case
-            when flagged.line_item_type = 'SavingsPlanCoveredUsage' and not flagged.is_split_cost_child
-                then coalesce(flagged.savings_plan_effective_cost, 0) - flagged.list_cost
-            else 0
-        end as sp_discount,
-        case
-            when flagged.line_item_type = 'SavingsPlanRecurringFee'
-                then
-                    coalesce(flagged.savings_plan_total_commitment_to_date, 0)
-                    - coalesce(flagged.savings_plan_used_commitment, 0)
-            else 0
-        end as sp_unused,
-        case when flagged.line_item_type = 'EdpDiscount' then flagged.unblended_cost else 0 end
-            as gross_edp_discount,
-        case when flagged.line_item_type = 'PrivateRateDiscount' then flagged.unblended_cost else 0 end
-            as gross_private_rate_discount,
-        case
-            when
-                flagged.line_item_type in (
-                    'BundledDiscount', 'Discount', 'RiVolumeDiscount', 'SppDiscount', 'DistributorDiscount'
-                )
-                then flagged.unblended_cost
-            else 0
-        end as gross_other_discount,
-        case when flagged.line_item_type = 'Credit' then flagged.unblended_cost else 0 end as credit,
-        case
-            when flagged.line_item_type = 'Refund' and not flagged.is_savings_plan_cancellation_refund
-                then flagged.unblended_cost
-            else 0
-        end as refund,
-        case when flagged.line_item_type = 'Tax' then flagged.unblended_cost else 0 end as tax,
-        case
-            when
-                (flagged.line_item_type = 'Fee' and not flagged.is_reservation_upfront_fee)
-                or flagged.line_item_type = 'FlatRateSubscription'
-                then flagged.unblended_cost
-            else 0
-        end as fee,
-        -- net mode: the discount inside each line (net minus gross of the pair that line's layers use)
-        case
-            when flagged.discount_mode <> 'net' or flagged.is_split_cost_child then 0
-            when flagged.line_item_type = 'DiscountedUsage'
-                then
-                    coalesce(flagged.reservation_net_effective_cost, flagged.reservation_effective_cost, 0)
-                    - coalesce(flagged.reservation_effective_cost, 0)
-            when flagged.line_item_type = 'SavingsPlanCoveredUsage'
-                then
-                    coalesce(flagged.savings_plan_net_effective_cost, flagged.savings_plan_effective_cost, 0)
-                    - coalesce(flagged.savings_plan_effective_cost, 0)
-            when flagged.line_item_type = 'RIFee'
-                then
-                    coalesce(
-                        flagged.reservation_net_unused_amortized_upfront_fee,
-                        flagged.reservation_unused_amortized_upfront_fee,
-                        0
-                    )
-                    + coalesce(
-                        flagged.reservation_net_unused_recurring_fee, flagged.reservation_unused_recurring_fee, 0
-                    )
-                    - coalesce(flagged.reservation_unused_amortized_upfront_fee, 0)
-                    - coalesce(flagged.reservation_unused_recurring_fee, 0)
-            when
-                flagged.line_item_type in ('Usage', 'Credit', 'Tax', 'FlatRateSubscription')
-                or (flagged.line_item_type = 'Refund' and not flagged.is_savings_plan_cancellation_refund)
-                or (flagged.line_item_type = 'Fee' and not flagged.is_reservation_upfront_fee)
-                then coalesce(flagged.net_unblended_cost, flagged.unblended_cost) - flagged.unblended_cost
-            else 0
-        end as net_discount,
-        -- net mode: the part of it the discount map names, by layer
-        case
-            when flagged.discount_mode <> 'net' or flagged.is_split_cost_child then 0
-            else {{ discount_map_amount('flagged.discount', 'edp_discount') }}
-        end as mapped_net_edp_discount,
-        case
-            when flagged.discount_mode <> 'net' or flagged.is_split_cost_child then 0
-            else {{ discount_map_amount('flagged.discount', 'private_rate_discount') }}
-        end as mapped_net_private_rate_discount,
-        case
-            when flagged.discount_mode <> 'net' or flagged.is_split_cost_child then 0
-            else {{ discount_map_amount('flagged.discount', 'other_discount') }}
-        end as mapped_net_other_discount
+        {{ cost_rule_columns('flagged') }}
     from flagged
 ),
 
 layered as (
     select
         gross_layers.*,
-        gross_layers.gross_edp_discount
-        + gross_layers.mapped_net_edp_discount
-        + {{ unmapped_net_discount('gross_layers', 'edp_discount') }} as edp_discount,
-        gross_layers.gross_private_rate_discount
-        + gross_layers.mapped_net_private_rate_discount
-        + {{ unmapped_net_discount('gross_layers', 'private_rate_discount') }} as private_rate_discount,
-        gross_layers.gross_other_discount
-        + gross_layers.mapped_net_other_discount
-        + {{ unmapped_net_discount('gross_layers', 'other_discount') }} as other_discount,
-        -- cash bridge: amortized cost + true-up + upfront fees = billed cost
-        case
-            when gross_layers.line_item_type = 'RIFee' and gross_layers.discount_mode = 'net'
-                then
-                    -coalesce(
-                        gross_layers.reservation_net_amortized_upfront_fee,
-                        gross_layers.reservation_amortized_upfront_fee,
-                        0
-                    )
-            when gross_layers.line_item_type = 'RIFee'
-                then -coalesce(gross_layers.reservation_amortized_upfront_fee, 0)
-            when gross_layers.line_item_type = 'SavingsPlanRecurringFee' and gross_layers.discount_mode = 'net'
-                then
-                    -coalesce(
-                        gross_layers.savings_plan_net_amortized_upfront_commitment,
-                        gross_layers.savings_plan_amortized_upfront_commitment,
-                        0
-                    )
-            when gross_layers.line_item_type = 'SavingsPlanRecurringFee'
-                then -coalesce(gross_layers.savings_plan_amortized_upfront_commitment, 0)
-            else 0
-        end as ri_sp_trueup,
-        case
-            when gross_layers.discount_mode = 'net'
-                then coalesce(gross_layers.net_unblended_cost, gross_layers.unblended_cost)
-            else gross_layers.unblended_cost
-        end as billed_cost
+        {{ discount_layer_columns('gross_layers') }}
     from gross_layers
 ),
 
@@ -310,10 +151,7 @@ final as (
             layered.{{ layer }}{{ " + " if not loop.last }}
         {%- endfor %} as amortized_cost,
         layered.ri_sp_trueup,
-        case
-            when layered.is_cash_only then layered.billed_cost
-            else 0
-        end as ri_sp_upfront_fees
+        layered.ri_sp_upfront_fees
     from layered
 )
 
