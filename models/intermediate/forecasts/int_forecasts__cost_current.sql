@@ -4,7 +4,7 @@
     The cost forecast snapshot records every change of it; forecast_key (source + grain + month) is its
     unique key. -#}
 
-{%- set as_of = forecast_as_of_date() %}
+{%- set as_of = date_var('as_of_date') %}
 
 with
 

@@ -3,7 +3,7 @@
     the latest), and the baseline and naive forecasts computed as of that date. The usage forecast snapshot
     records every change of it; forecast_key (source + grain + target date) is its unique key. -#}
 
-{%- set as_of = forecast_as_of_date() %}
+{%- set as_of = date_var('as_of_date') %}
 
 with
 
