@@ -11,11 +11,35 @@ recommendations as (
 ),
 
 instance_opportunities as (
-    select * from {{ ref('int_savings_opportunities__instances') }}
+    select
+        opportunity_key,
+        opportunity_type,
+        payer_account_id,
+        currency,
+        service_code,
+        account_id,
+        region,
+        scope,
+        description,
+        basis_monthly_cost,
+        estimated_monthly_savings
+    from {{ ref('int_savings_opportunities__instances') }}
 ),
 
 resource_opportunities as (
-    select * from {{ ref('int_savings_opportunities__resources') }}
+    select
+        opportunity_key,
+        opportunity_type,
+        payer_account_id,
+        currency,
+        service_code,
+        account_id,
+        region,
+        scope,
+        description,
+        basis_monthly_cost,
+        estimated_monthly_savings
+    from {{ ref('int_savings_opportunities__resources') }}
 ),
 
 -- commitment purchases (the recommender)

@@ -8,23 +8,19 @@
     'forecast_source', 'generated_at', 'forecast_month', 'grain_key', 'currency', 'service_code',
     'instance_family', 'pricing_model', 'public_on_demand_cost', 'expected_discount_rate', 'net_cost'
 ] %}
-{%- set computed_models = [
-    ('projection', 'int_forecasts__month_end_projection'), ('naive_cost', 'int_forecasts__naive_cost')
-] %}
 
 with
 
 {{ current_submitted_vintages(ref('stg_forecasts__finance_forecasts'), columns) }},
 
 computed as (
-    {%- for alias, model in computed_models %}
     select
-        {%- for column in columns %}
-        {{ alias }}.{{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
-    from {{ ref(model) }} as {{ alias }}
-    {{ "union all" if not loop.last }}
-    {%- endfor %}
+        {{ 'projection.' ~ columns | join(',\n        projection.') }}
+    from {{ ref('int_forecasts__month_end_projection') }} as projection
+    union all
+    select
+        {{ 'naive_cost.' ~ columns | join(',\n        naive_cost.') }}
+    from {{ ref('int_forecasts__naive_cost') }} as naive_cost
 ),
 
 current_forecasts as (
