@@ -11,35 +11,11 @@ recommendations as (
 ),
 
 instance_opportunities as (
-    select
-        opportunity_key,
-        opportunity_type,
-        payer_account_id,
-        currency,
-        service_code,
-        account_id,
-        region,
-        scope,
-        description,
-        basis_monthly_cost,
-        estimated_monthly_savings
-    from {{ ref('int_savings_opportunities__instances') }}
+    select * from {{ ref('int_savings_opportunities__instances') }}
 ),
 
 resource_opportunities as (
-    select
-        opportunity_key,
-        opportunity_type,
-        payer_account_id,
-        currency,
-        service_code,
-        account_id,
-        region,
-        scope,
-        description,
-        basis_monthly_cost,
-        estimated_monthly_savings
-    from {{ ref('int_savings_opportunities__resources') }}
+    select * from {{ ref('int_savings_opportunities__resources') }}
 ),
 
 -- commitment purchases (the recommender)
@@ -78,6 +54,6 @@ purchases as (
 
 select * from purchases
 union all
-select * from instance_opportunities
+select * from instance_opportunities  -- noqa: AM04
 union all
-select * from resource_opportunities
+select * from resource_opportunities  -- noqa: AM04
