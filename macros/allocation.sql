@@ -54,3 +54,15 @@
             or ({{ inner_alias }}.valid_to is not null and {{ inner_alias }}.valid_to <= {{ outer_alias }}.valid_to)
         ))
 {%- endmacro %}
+
+{#- Each allocation key once per mapping scenario (int_allocation_scenarios), with the date its effective-dated
+    rules are taken at: the scenario's date, else (the 'effective' scenario) the key's own billing period. -#}
+{% macro allocation_as_of(keys, scenarios) -%}
+    select
+        {{ keys }}.allocation_key,
+        {{ keys }}.billing_period,
+        {{ scenarios }}.mapping_scenario,
+        coalesce({{ scenarios }}.as_of_date, {{ keys }}.billing_period) as as_of_date
+    from {{ keys }}
+    cross join {{ scenarios }}
+{%- endmacro %}

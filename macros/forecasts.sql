@@ -1,17 +1,5 @@
 {#- Forecast macros (DESIGN: forecasts). Engine differences go through adapter.dispatch. -#}
 
-{#- The generation date the computed forecasts are made as of: var('as_of_date') (YYYY-MM-DD), or '' when
-    not set (the models then take the day after the last day of actuals). -#}
-{% macro forecast_as_of_date() -%}
-    {%- set value = (var('as_of_date', '') or '') | string | trim -%}
-    {%- if value and not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value) -%}
-        {{ exceptions.raise_compiler_error(
-            "var('as_of_date') must be a date written YYYY-MM-DD (or empty), not '" ~ value ~ "'"
-        ) }}
-    {%- endif -%}
-    {{ return(value) }}
-{%- endmacro %}
-
 {#- The horizons the computed forecasts cover, as a query with one integer column `horizon_days`. -#}
 {% macro forecast_horizons() -%}
     {%- set max_horizon = var('forecast_max_horizon_days', 35) | int -%}

@@ -4,12 +4,16 @@
 
 with
 
-as_of as (
-    select * from {{ ref('int_allocation_as_of') }}
-),
-
 allocation_keys as (
     select * from {{ ref('int_allocation_keys') }}
+),
+
+scenarios as (
+    select * from {{ ref('int_allocation_scenarios') }}
+),
+
+as_of as (
+    {{ allocation_as_of('allocation_keys', 'scenarios') }}
 ),
 
 team_rules as (

@@ -4,7 +4,7 @@
     history is not diluted with hours before the data starts); window_hours counts its clock hours. -#}
 
 {%- set lookback_days = var('commitment_lookback_days') | int -%}
-{%- set configured_as_of = var('commitment_as_of_date') -%}
+{%- set configured_as_of = date_var('commitment_as_of_date') -%}
 
 with
 

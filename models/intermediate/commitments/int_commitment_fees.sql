@@ -3,7 +3,11 @@
     and unused xlarge-normalized units of the month (AWS's own factor units ÷ 8), the interval it was active in
     the period (cut at the end of the period's data while the month is open) and the fees; for Savings Plans:
     the commitment and the part of it used. Purchase attributes the fee lines leave
-    empty are filled from the covered-usage lines of the same commitment. -#}
+    empty are filled from the covered-usage lines of the same commitment.
+    Longer than ~200 lines on purpose: reservations and Savings Plans are one set of fees for int_commitments
+    and int_commitment_daily, and the model sits on the longest chain of the DAG (usage lines -> this ->
+    commitments -> ... -> savings opportunities): a model per commitment type plus their union would deepen
+    it. The two commitment types are the CTEs reservation_fees and savings_plan_fees. -#}
 
 with
 

@@ -2,7 +2,10 @@
     0 when nothing ran), the on-demand xlarge-normalized units and their public on-demand cost, and the units
     (and cost) that commitments expiring within `commitment_expiry_days` after the as-of date cover now — they
     will be on demand once those commitments end. Lines longer than an hour (a CUR with daily granularity)
-    are spread evenly over the hours they cover. -#}
+    are spread evenly over the hours they cover.
+    Longer than ~200 lines on purpose: it sits on the longest chain of the DAG (usage lines -> commitments ->
+    this -> what-ifs -> recommendations -> savings opportunities), so splitting its steps into models would
+    deepen that chain; its steps (spread lines over hours, fill empty hours, add expiring cover) are CTEs. -#}
 
 {%- set expiry_days = var('commitment_expiry_days') | int -%}
 

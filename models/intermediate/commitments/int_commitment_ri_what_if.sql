@@ -3,10 +3,8 @@
     0, 5, …, 100 % and the recommender's percentile (var `commitment_percentile`), each rounded down to whole
     instances of the group's purchase unit. For a quantity q (units per hour): used = Σ min(profile, q) over the
     window's hours; utilization = used ÷ (q × hours); monthly savings (730 h) = (used × on-demand rate per unit −
-    q × hours × effective rate per unit) ÷ hours × 730. -#}
-
-{%- set percentile = var('commitment_percentile') | float -%}
-{%- set levels = range(0, 21) | list -%}
+    q × hours × effective rate per unit) ÷ hours × 730.
+    The steps shared with the other what-if are the what_if_* macros (macros/commitment_what_if.sql). -#}
 
 with
 
@@ -21,19 +19,13 @@ group_usage as (
 observed_rates as (
     select * from {{ ref('int_commitment_rates') }}
     where
-        commitment_type = 'reserved_instance'
-        and offering = '{{ var("commitment_ri_offering_class") }}'
-        and term_years = {{ var('commitment_ri_term_years') | int }}
-        and payment_option = '{{ var("commitment_ri_payment_option") }}'
+        {{ what_if_offering('reserved_instance') }}
 ),
 
 fallback_rates as (
     select * from {{ ref('commitment_rate_fallbacks') }}
     where
-        commitment_type = 'reserved_instance'
-        and offering = '{{ var("commitment_ri_offering_class") }}'
-        and term_years = {{ var('commitment_ri_term_years') | int }}
-        and payment_option = '{{ var("commitment_ri_payment_option") }}'
+        {{ what_if_offering('reserved_instance') }}
 ),
 
 percentiles as (
@@ -42,11 +34,7 @@ percentiles as (
         currency,
         commitment_group,
         max(time_granularity) as time_granularity,
-        {%- for level in levels %}
-            percentile_disc({{ '%.2f' | format(level * 0.05) }}) within group (order by profile_units)
-                as level_{{ level }}_units,
-        {%- endfor %}
-        percentile_disc({{ percentile }}) within group (order by profile_units) as recommended_level_units,
+        {{ what_if_percentiles('profile_units', 'units') }},
         avg(profile_units) as average_profile_units,
         sum(on_demand_list_cost + expiring_ri_list_cost) / nullif(sum(profile_units), 0) as profile_rate_per_unit,
         sum(expiring_ri_units) as expiring_ri_units
@@ -55,15 +43,7 @@ percentiles as (
 ),
 
 levels as (
-    {%- for level in levels %}
-        select
-            {{ level * 5 }} as candidate_level,
-            'p{{ "%03d" | format(level * 5) }}' as candidate_label
-        union all
-    {%- endfor %}
-    select
-        -1 as candidate_level,
-        'recommended' as candidate_label
+    {{ what_if_level_rows() }}
 ),
 
 rated_groups as (
@@ -74,7 +54,7 @@ rated_groups as (
         coalesce(percentiles.profile_rate_per_unit, group_usage.on_demand_rate_per_unit) as profile_rate_per_unit,
         percentiles.expiring_ri_units,
         percentiles.recommended_level_units,
-        {%- for level in levels %}
+        {%- for level in what_if_levels() %}
             percentiles.level_{{ level }}_units,
         {%- endfor %}
         coalesce(
@@ -113,12 +93,7 @@ candidates as (
         rated_groups.commitment_group,
         levels.candidate_level,
         levels.candidate_label,
-        case levels.candidate_level
-            {%- for level in levels %}
-                when {{ level * 5 }} then rated_groups.level_{{ level }}_units
-            {%- endfor %}
-            else rated_groups.recommended_level_units
-        end as profile_level_units,
+        {{ what_if_level_value('levels.candidate_level', 'rated_groups', 'units') }} as profile_level_units,
         rated_groups.purchase_unit
     from rated_groups
     cross join levels
@@ -133,9 +108,7 @@ quantities as (
             floor(profile_level_units / nullif(purchase_unit, 0) + 0.000001) * purchase_unit, 0
         ) as quantity_units,
         coalesce(floor(profile_level_units / nullif(purchase_unit, 0) + 0.000001), 0) as quantity_instances,
-        min(candidate_level) as candidate_level,
-        max(case when candidate_level = -1 then 1 else 0 end) = 1 as is_recommended,
-        min(case when candidate_level >= 0 then candidate_label end) as candidate_label
+        {{ what_if_candidate_flags() }}
     from candidates
     group by
         payer_account_id,

@@ -3,10 +3,8 @@
     window (public on-demand) once the recommended reservations are bought and expiring commitments have
     ended. Candidates are that profile's percentiles 0, 5, …, 100 % and the recommender's percentile. For a
     covered amount c (public on-demand dollars per hour) the commitment is c × the Savings Plans rate ratio;
-    used = Σ min(profile, c); monthly savings (730 h) = (used ÷ hours − commitment) × 730. -#}
-
-{%- set percentile = var('commitment_percentile') | float -%}
-{%- set levels = range(0, 21) | list -%}
+    used = Σ min(profile, c); monthly savings (730 h) = (used ÷ hours − commitment) × 730.
+    The steps shared with the other what-if are the what_if_* macros (macros/commitment_what_if.sql). -#}
 
 with
 
@@ -28,10 +26,7 @@ group_usage as (
 observed_rates as (
     select * from {{ ref('int_commitment_rates') }}
     where
-        commitment_type = 'savings_plan'
-        and offering = '{{ var("commitment_sp_offering_type") }}'
-        and term_years = {{ var('commitment_sp_term_years') | int }}
-        and payment_option = '{{ var("commitment_sp_payment_option") }}'
+        {{ what_if_offering('savings_plan') }}
         and instance_family = '*'
         and platform = '*'
 ),
@@ -39,10 +34,7 @@ observed_rates as (
 fallback_rates as (
     select * from {{ ref('commitment_rate_fallbacks') }}
     where
-        commitment_type = 'savings_plan'
-        and offering = '{{ var("commitment_sp_offering_type") }}'
-        and term_years = {{ var('commitment_sp_term_years') | int }}
-        and payment_option = '{{ var("commitment_sp_payment_option") }}'
+        {{ what_if_offering('savings_plan') }}
 ),
 
 -- what each hour would cost on demand after the recommended reservations
@@ -96,26 +88,14 @@ percentiles as (
         payer_account_id,
         currency,
         max(time_granularity) as time_granularity,
-        {%- for level in levels %}
-            percentile_disc({{ '%.2f' | format(level * 0.05) }}) within group (order by residual_list_cost)
-                as level_{{ level }}_cost,
-        {%- endfor %}
-        percentile_disc({{ percentile }}) within group (order by residual_list_cost) as recommended_level_cost,
+        {{ what_if_percentiles('residual_list_cost', 'cost') }},
         avg(residual_list_cost) as average_residual_list_cost
     from residual_by_group
     group by payer_account_id, currency
 ),
 
 levels as (
-    {%- for level in levels %}
-        select
-            {{ level * 5 }} as candidate_level,
-            'p{{ "%03d" | format(level * 5) }}' as candidate_label
-        union all
-    {%- endfor %}
-    select
-        -1 as candidate_level,
-        'recommended' as candidate_label
+    {{ what_if_level_rows() }}
 ),
 
 rated_payers as (
@@ -148,12 +128,7 @@ candidates as (
         levels.candidate_label,
         -- hourly commitment in Savings Plans dollars, in steps of 0.001 (AWS's smallest step)
         floor(
-            case levels.candidate_level
-                {%- for level in levels %}
-                    when {{ level * 5 }} then rated_payers.level_{{ level }}_cost
-                {%- endfor %}
-                else rated_payers.recommended_level_cost
-            end
+            {{ what_if_level_value('levels.candidate_level', 'rated_payers', 'cost') }}
             * rated_payers.effective_rate_ratio * 1000 + 0.000001
         ) / 1000 as hourly_commitment
     from rated_payers
@@ -165,9 +140,7 @@ quantities as (
         payer_account_id,
         currency,
         hourly_commitment,
-        min(candidate_level) as candidate_level,
-        max(case when candidate_level = -1 then 1 else 0 end) = 1 as is_recommended,
-        min(case when candidate_level >= 0 then candidate_label end) as candidate_label
+        {{ what_if_candidate_flags() }}
     from candidates
     group by payer_account_id, currency, hourly_commitment
 ),

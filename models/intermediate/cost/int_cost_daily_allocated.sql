@@ -3,6 +3,12 @@
     currency × service × region × instance family × pricing model × team × host type × functional group.
     Rebuilt from the incremental daily facts on every run, so mapping changes reach every month. -#}
 
+{%- set grain = [
+    'usage_date', 'billing_period', 'payer_account_id', 'account_id', 'billing_entity', 'invoice_id',
+    'currency', 'service_code', 'region', 'instance_family', 'pricing_model', 'team',
+    'team_source', 'host_type', 'functional_group'
+] %}
+
 with
 
 cost_daily as (
@@ -28,21 +34,9 @@ mapped as (
 
 summed as (
     select
-        usage_date,
-        billing_period,
-        payer_account_id,
-        account_id,
-        billing_entity,
-        invoice_id,
-        currency,
-        service_code,
-        region,
-        instance_family,
-        pricing_model,
-        team,
-        team_source,
-        host_type,
-        functional_group,
+        {%- for column in grain %}
+            {{ column }},
+        {%- endfor %}
         {%- for layer in cost_layer_names() %}
             sum({{ layer }}) as {{ layer }},
         {%- endfor %}
@@ -53,45 +47,14 @@ summed as (
         sum(on_demand_from_unblended_fallback) as on_demand_from_unblended_fallback,
         cast(sum(line_count) as bigint) as line_count
     from mapped
-    group by
-        usage_date,
-        billing_period,
-        payer_account_id,
-        account_id,
-        billing_entity,
-        invoice_id,
-        currency,
-        service_code,
-        region,
-        instance_family,
-        pricing_model,
-        team,
-        team_source,
-        host_type,
-        functional_group
+    group by {{ grain | join(', ') }}
 )
 
 select
-    {{ row_key([
-        'usage_date', 'billing_period', 'payer_account_id', 'account_id', 'billing_entity', 'invoice_id',
-        'currency', 'service_code', 'region', 'instance_family', 'pricing_model', 'team', 'team_source',
-        'host_type', 'functional_group',
-    ]) }} as cost_daily_key,
-    usage_date,
-    billing_period,
-    payer_account_id,
-    account_id,
-    billing_entity,
-    invoice_id,
-    currency,
-    service_code,
-    region,
-    instance_family,
-    pricing_model,
-    team,
-    team_source,
-    host_type,
-    functional_group,
+    {{ row_key(grain) }} as cost_daily_key,
+    {%- for column in grain %}
+        {{ column }},
+    {%- endfor %}
     {%- for layer in cost_layer_names() %}
         {{ layer }},
     {%- endfor %}

@@ -6,7 +6,7 @@
     (earlier than the day before when the CUR lags). `cloudcost backtest --lag-days N` simulates a delivery
     lag: with var('forecast_data_lag_days') = N the forecasts see only days before the generation date less N. -#}
 
-{%- set as_of = forecast_as_of_date() %}
+{%- set as_of = date_var('as_of_date') %}
 {%- set lag_days = var('forecast_data_lag_days', 0) | int %}
 
 with

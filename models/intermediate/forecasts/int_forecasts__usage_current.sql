@@ -3,46 +3,16 @@
     the latest), and the baseline and naive forecasts computed as of that date. The usage forecast snapshot
     records every change of it; forecast_key (source + grain + target date) is its unique key. -#}
 
-{%- set as_of = forecast_as_of_date() %}
-
 with
 
-submitted as (
-    select * from {{ ref('stg_forecasts__usage_forecasts') }}
-    {%- if as_of %}
-    where generated_at < cast({{ add_days("cast('" ~ as_of ~ "' as date)", 1) }} as timestamp)
-    {%- endif %}
-),
-
-latest_vintages as (
-    select
-        forecast_source,
-        max(generated_at) as generated_at
-    from submitted
-    group by forecast_source
-),
-
-current_submitted as (
-    select
-        submitted.forecast_source,
-        submitted.generated_at,
-        submitted.forecast_grain,
-        submitted.grain_key,
-        submitted.host_type,
-        submitted.team,
-        submitted.instance_family,
-        submitted.region,
-        submitted.target_date,
-        submitted.normalized_units,
-        submitted.lower_bound,
-        submitted.upper_bound,
-        cast(null as double precision) as interval_scale
-    from submitted
-    inner join latest_vintages
-        on
-            submitted.forecast_source = latest_vintages.forecast_source
-            and submitted.generated_at = latest_vintages.generated_at
-),
+{{ current_submitted_vintages(
+    ref('stg_forecasts__usage_forecasts'),
+    [
+        'forecast_source', 'generated_at', 'forecast_grain', 'grain_key', 'host_type', 'team', 'instance_family',
+        'region', 'target_date', 'normalized_units', 'lower_bound', 'upper_bound'
+    ],
+    extra=['cast(null as double precision) as interval_scale']
+) }},
 
 computed as (
     select

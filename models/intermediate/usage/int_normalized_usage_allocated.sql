@@ -2,6 +2,12 @@
     account × currency × service × region × instance type × pricing model × source of the factor × team ×
     host type × functional group, with the public on-demand and amortized cost of the same usage. -#}
 
+{%- set grain = [
+    'usage_date', 'billing_period', 'payer_account_id', 'account_id', 'currency', 'service_code',
+    'region', 'instance_type', 'instance_family', 'pricing_model', 'nu_source', 'team',
+    'host_type', 'functional_group'
+] %}
+
 with
 
 normalized_usage as (
@@ -26,62 +32,24 @@ mapped as (
 
 summed as (
     select
-        usage_date,
-        billing_period,
-        payer_account_id,
-        account_id,
-        currency,
-        service_code,
-        region,
-        instance_type,
-        instance_family,
-        pricing_model,
-        nu_source,
-        team,
-        host_type,
-        functional_group,
+        {%- for column in grain %}
+            {{ column }},
+        {%- endfor %}
         sum(usage_hours) as usage_hours,
         sum(normalized_units) as normalized_units,
         sum(public_on_demand_cost) as public_on_demand_cost,
         sum(amortized_cost) as amortized_cost,
         cast(count(*) as bigint) as line_count
     from mapped
-    group by
-        usage_date,
-        billing_period,
-        payer_account_id,
-        account_id,
-        currency,
-        service_code,
-        region,
-        instance_type,
-        instance_family,
-        pricing_model,
-        nu_source,
-        team,
-        host_type,
-        functional_group
+    group by {{ grain | join(', ') }}
 )
 
 select
-    {{ row_key([
-        'usage_date', 'billing_period', 'payer_account_id', 'account_id', 'currency', 'service_code', 'region',
-        'instance_type', 'pricing_model', 'nu_source', 'team', 'host_type', 'functional_group',
-    ]) }} as normalized_usage_key,
-    usage_date,
-    billing_period,
-    payer_account_id,
-    account_id,
-    currency,
-    service_code,
-    region,
-    instance_type,
-    instance_family,
-    pricing_model,
-    nu_source,
-    team,
-    host_type,
-    functional_group,
+    -- instance_family follows from instance_type: the key leaves it out
+    {{ row_key(grain | reject('equalto', 'instance_family') | list) }} as normalized_usage_key,
+    {%- for column in grain %}
+        {{ column }},
+    {%- endfor %}
     usage_hours,
     normalized_units,
     public_on_demand_cost,

@@ -5,10 +5,8 @@
     e.g. `dbt build -s fct_mapping_changes --vars '{mapping_change_from_date: 2024-01-01}'`.
     Only moved cost is listed (from_value <> to_value). -#}
 
-{%- set from_date = var('mapping_change_from_date') | string | trim -%}
-{%- set to_date = var('mapping_change_to_date') | string | trim -%}
-{%- set from_scenario = 'compare_from' if from_date and from_date != 'None' else 'effective' -%}
-{%- set to_scenario = 'compare_to' if to_date and to_date != 'None' else 'latest' %}
+{%- set from_scenario = 'compare_from' if date_var('mapping_change_from_date') else 'effective' -%}
+{%- set to_scenario = 'compare_to' if date_var('mapping_change_to_date') else 'latest' %}
 
 with
 

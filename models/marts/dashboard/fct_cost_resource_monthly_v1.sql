@@ -3,6 +3,11 @@
     public on-demand, amortized and billed cost. Lines without a resource id keep an empty resource id, so the
     mart holds every dollar of fct_cost_daily. -#}
 
+{%- set grain = [
+    'billing_period', 'payer_account_id', 'account_id', 'currency', 'service_code', 'usage_type',
+    'resource_id', 'region', 'pricing_model', 'team', 'host_type', 'functional_group'
+] %}
+
 with
 
 cost_lines as (
@@ -38,55 +43,22 @@ mapped as (
 
 summed as (
     select
-        billing_period,
-        payer_account_id,
-        account_id,
-        currency,
-        service_code,
-        usage_type,
-        resource_id,
-        region,
-        pricing_model,
-        team,
-        host_type,
-        functional_group,
+        {%- for column in grain %}
+            {{ column }},
+        {%- endfor %}
         cast(sum(public_on_demand_cost) as decimal(38, 10)) as public_on_demand_cost,
         cast(sum(amortized_cost) as decimal(38, 10)) as amortized_cost,
         cast(sum(billed_cost) as decimal(38, 10)) as billed_cost,
         cast(count(*) as bigint) as line_count
     from mapped
-    group by
-        billing_period,
-        payer_account_id,
-        account_id,
-        currency,
-        service_code,
-        usage_type,
-        resource_id,
-        region,
-        pricing_model,
-        team,
-        host_type,
-        functional_group
+    group by {{ grain | join(', ') }}
 )
 
 select
-    {{ row_key([
-        'billing_period', 'payer_account_id', 'account_id', 'currency', 'service_code', 'usage_type',
-        'resource_id', 'region', 'pricing_model', 'team', 'host_type', 'functional_group',
-    ]) }} as cost_resource_monthly_key,
-    billing_period,
-    payer_account_id,
-    account_id,
-    currency,
-    service_code,
-    usage_type,
-    resource_id,
-    region,
-    pricing_model,
-    team,
-    host_type,
-    functional_group,
+    {{ row_key(grain) }} as cost_resource_monthly_key,
+    {%- for column in grain %}
+        {{ column }},
+    {%- endfor %}
     public_on_demand_cost,
     amortized_cost,
     billed_cost,
