@@ -213,7 +213,7 @@ def test_forecast_unit_tests_pass(replayed: Replayed, tmp_path: Path) -> None:
         quiet=True,
     )
     assert outcome.success, [getattr(r, "message", r) for r in outcome.failures()]
-    assert len(outcome.results) == 4
+    assert len(outcome.results) == 5
 
 
 def test_the_same_seed_gives_the_same_accuracy_table(replayed: Replayed) -> None:

@@ -67,12 +67,12 @@ def read_daily_history(settings: Settings) -> DailyHistory:
         ) from error
     series: dict[str, dict[date, float]] = {}
     for host_type, usage_date, units in rows:
-        series.setdefault(str(host_type), {})[_as_date(usage_date)] = float(units or 0.0)
+        series.setdefault(str(host_type), {})[as_date(usage_date)] = float(units or 0.0)
     days = [day for by_day in series.values() for day in by_day]
     return DailyHistory(series, min(days) if days else None, max(days) if days else None)
 
 
-def _as_date(value: date | datetime | str) -> date:
+def as_date(value: date | datetime | str) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):

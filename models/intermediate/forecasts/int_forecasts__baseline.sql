@@ -1,11 +1,11 @@
 {#- The baseline usage forecaster (forecast source `baseline`): per host type, daily xlarge-normalized units
     for horizons 1–35 days from the generation date, from trailing actuals only.
 
-    1. Day-of-week seasonality: each weekday's mean over the training window (whole weeks) divided by the
-       window's mean, a multiplicative factor.
-    2. Trend: a least-squares line (regr_slope / regr_intercept) through the deseasonalized units of the last
-       var('forecast_trend_days') days; day_index 0 is the last day of data, so the intercept is the fitted
-       level on that day.
+    1. Day-of-week seasonality: robust multiplicative weekday factors (int_forecasts__weekday_factors).
+    2. Level and trend, on the deseasonalized units since the last level shift (int_forecasts__level_shifts)
+       within the last var('forecast_trend_days') days: a least-squares line (regr_slope / regr_intercept)
+       when its slope is significant (see trend_tests), its value on the last day of data (day_index 0) being
+       the level; otherwise the segment's median and no trend.
     3. Persistence: usage that ran above (below) the line lately tends to stay there for a few days. The
        last day's residual is carried forward, fading as ρ^k, where ρ is the lag-1 autocorrelation of the
        residuals (regr_slope of each residual on the one before, kept within 0–0.95).
@@ -14,12 +14,18 @@
        the trend fades instead of running on for five weeks. Never below 0.
     5. 80 % interval: the 10th and 90th percentiles of the fit's past residuals (deseasonalized), scaled
        by the weekday factor and widened with the distance from the data, √(1 + k / w) with
-       w = var('forecast_interval_widening_days') (28): in-sample residuals understate errors days ahead. -#}
+       w = var('forecast_interval_widening_days') (28), is the interval's scale; calibrated on past
+       out-of-sample errors (int_forecasts__interval_calibration), or, before any are stored, widened by
+       var('forecast_interval_fallback_factor') (1.5): in-sample residuals understate errors days ahead. -#}
 
 {%- set trend_days = var('forecast_trend_days', 56) | int %}
 {%- set damping = var('forecast_trend_damping', 0.7) | float %}
 {%- set widening_days = var('forecast_interval_widening_days', 28) | int %}
+{#- in-sample residuals understate out-of-sample errors: until the calibration has scores, the residual-based
+    interval is widened by this factor (the calibrated widths measured 1.2–2.6 times the residual-based ones) #}
+{%- set fallback_factor = var('forecast_interval_fallback_factor', 1.5) | float %}
 {%- set trend_min_days = var('forecast_trend_min_days', 21) | int %}
+{%- set trend_t = var('forecast_trend_t', 3) | float %}
 
 with
 
@@ -58,36 +64,58 @@ deseasonalized as (
 ),
 
 segment_slopes as (
+    -- the least-squares line through the segment and the sums its significance test needs: the squared
+    -- slope times the spread of the day indexes against the residual variance (a t-statistic squared)
     select
         host_type,
-        case
-            when count(*) >= {{ trend_min_days }} then coalesce(regr_slope(level_units, day_index), 0)
-            else 0
-        end as trend_slope,
+        regr_slope(level_units, day_index) as raw_slope,
         regr_intercept(level_units, day_index) as fitted_level,
+        regr_sxx(level_units, day_index) as sxx,
+        regr_sxy(level_units, day_index) as sxy,
+        regr_syy(level_units, day_index) as syy,
         count(*) as fitted_days
     from deseasonalized
     group by host_type
 ),
 
-trend_fits as (
-    -- the level on the last day of data: with var('forecast_trend_min_days') days since the last shift, the
-    -- fitted line's value on that day; on a shorter segment the median of its deseasonalized units, so one
-    -- unusual day does not move it
+trend_tests as (
+    -- a slope is used only when the segment has var('forecast_trend_min_days') days and the slope is
+    -- significant: |slope| > var('forecast_trend_t') (3) standard errors, i.e. the explained sum of squares
+    -- sxy² / sxx exceeds t² × the residual variance (syy − sxy² / sxx) / (n − 2). Noise alone then rarely
+    -- makes a slope that runs on for five weeks; both sides are rounded (stable_round) before the comparison.
     select
-        segment_slopes.host_type,
-        segment_slopes.trend_slope,
-        segment_slopes.fitted_days,
+        host_type,
+        fitted_level,
+        fitted_days,
+        coalesce(
+            fitted_days >= {{ trend_min_days }}
+            and sxx > 0
+            and {{ stable_round('sxy * sxy / sxx * (fitted_days - 2)', 6) }}
+            > {{ stable_round((trend_t * trend_t) ~ ' * (syy - sxy * sxy / sxx)', 6) }},
+            false
+        ) as has_trend,
+        raw_slope
+    from segment_slopes
+),
+
+trend_fits as (
+    -- the level on the last day of data: with a significant trend, the fitted line's value on that day;
+    -- otherwise the median of the segment's deseasonalized units (one unusual day does not move it) and
+    -- no trend
+    select
+        trend_tests.host_type,
+        case when trend_tests.has_trend then trend_tests.raw_slope else 0 end as trend_slope,
+        trend_tests.fitted_days,
         case
-            when segment_slopes.fitted_days >= {{ trend_min_days }} and segment_slopes.fitted_level is not null
-                then segment_slopes.fitted_level
+            when trend_tests.has_trend then trend_tests.fitted_level
             else {{ percentile_of('deseasonalized.level_units', 0.5) }}
         end as level_at_last_day
     from deseasonalized
-    inner join segment_slopes
-        on deseasonalized.host_type = segment_slopes.host_type
+    inner join trend_tests
+        on deseasonalized.host_type = trend_tests.host_type
     group by
-        segment_slopes.host_type, segment_slopes.trend_slope, segment_slopes.fitted_days, segment_slopes.fitted_level
+        trend_tests.host_type, trend_tests.has_trend, trend_tests.raw_slope, trend_tests.fitted_days,
+        trend_tests.fitted_level
 ),
 
 residuals as (
@@ -225,7 +253,11 @@ point_forecasts as (
         on target_steps.host_type = persistence.host_type
 ),
 
-calibration as (
+calibration_buckets as (
+    select * from {{ ref('int_forecasts__interval_calibration') }}
+),
+
+calibration_pooled as (
     select * from {{ ref('int_forecasts__interval_calibration') }}
 ),
 
@@ -247,22 +279,26 @@ bounds as (
         spreads.trend_units,
         (spreads.residual_p90 - spreads.residual_p10) * spreads.spread_factor as interval_scale,
         case
-            when calibration.n_scores is not null
+            when coalesce(calibration_buckets.n_scores, calibration_pooled.n_scores) is not null
                 then
                     spreads.trend_units
-                    + calibration.score_p10 * (spreads.residual_p90 - spreads.residual_p10) * spreads.spread_factor
-            else spreads.trend_units + spreads.residual_p10 * spreads.spread_factor
+                    + coalesce(calibration_buckets.score_p10, calibration_pooled.score_p10)
+                    * (spreads.residual_p90 - spreads.residual_p10) * spreads.spread_factor
+            else spreads.trend_units + {{ fallback_factor }} * spreads.residual_p10 * spreads.spread_factor
         end as lower_units,
         case
-            when calibration.n_scores is not null
+            when coalesce(calibration_buckets.n_scores, calibration_pooled.n_scores) is not null
                 then
                     spreads.trend_units
-                    + calibration.score_p90 * (spreads.residual_p90 - spreads.residual_p10) * spreads.spread_factor
-            else spreads.trend_units + spreads.residual_p90 * spreads.spread_factor
+                    + coalesce(calibration_buckets.score_p90, calibration_pooled.score_p90)
+                    * (spreads.residual_p90 - spreads.residual_p10) * spreads.spread_factor
+            else spreads.trend_units + {{ fallback_factor }} * spreads.residual_p90 * spreads.spread_factor
         end as upper_units
     from spreads
-    left join calibration
-        on spreads.horizon_bucket = calibration.horizon_bucket
+    left join calibration_buckets
+        on spreads.horizon_bucket = calibration_buckets.horizon_bucket
+    left join calibration_pooled
+        on calibration_pooled.horizon_bucket = 'all'
 )
 
 select

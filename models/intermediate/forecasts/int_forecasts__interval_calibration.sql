@@ -6,7 +6,8 @@
     residual-based interval that vintage had. The 10th and 90th percentiles of the scores of a bucket, times
     today's residual-based width, make today's interval. Points of series that had no spread (scale 0) carry
     no information about widths and are left out. A bucket is calibrated once it holds
-    var('forecast_calibration_min_points') (40) scores; until then the baseline keeps the residual-based
+    var('forecast_calibration_min_points') (40) scores; until then it takes the quantiles of the scores of all
+    buckets pooled (row `all`), once they are that many, and before that the baseline keeps the residual-based
     widths. -#}
 
 {%- set history = existing_relation(source('forecast_history', 'snp_usage_forecasts')) %}
@@ -53,13 +54,32 @@ past_points as (
         cross join as_of
         where 1 = 0
     {%- endif %}
+),
+
+per_bucket as (
+    select
+        horizon_bucket,
+        cast(count(*) as bigint) as n_scores,
+        {{ percentile_of('score', 0.1) }} as score_p10,
+        {{ percentile_of('score', 0.9) }} as score_p90
+    from past_points
+    group by horizon_bucket
+    having count(*) >= {{ min_points }}
+),
+
+pooled as (
+    -- every bucket's scores together, for the buckets that have too few of their own yet (the longer
+    -- horizons, whose targets take weeks to be known): the scores are relative to each vintage's own
+    -- width, which already grows with the distance from the data
+    select
+        'all' as horizon_bucket,
+        cast(count(*) as bigint) as n_scores,
+        {{ percentile_of('score', 0.1) }} as score_p10,
+        {{ percentile_of('score', 0.9) }} as score_p90
+    from past_points
+    having count(*) >= {{ min_points }}
 )
 
-select
-    horizon_bucket,
-    cast(count(*) as bigint) as n_scores,
-    {{ percentile_of('score', 0.1) }} as score_p10,
-    {{ percentile_of('score', 0.9) }} as score_p90
-from past_points
-group by horizon_bucket
-having count(*) >= {{ min_points }}
+select * from per_bucket
+union all
+select * from pooled

@@ -3,14 +3,14 @@
 {#- The last level shift of each host type inside the training window, on the deseasonalized units
     (units / weekday factor): for every day with a full week of data before it, the mean of the 7 days
     before it is compared with the mean of the days from it on (up to 7). The difference is a shift when it
-    exceeds both var('forecast_shift_sigmas') (4) standard errors of the day-to-day noise and
+    exceeds both var('forecast_shift_sigmas') (6) standard errors of the day-to-day noise and
     var('forecast_shift_min_relative') (3 %) of the level before it, with at least
     var('forecast_shift_min_days') (2) days after it. The noise is estimated robustly from the median
     absolute day-to-day change (a step is one large change among many small ones). Of the days whose
     difference counts, the last run is taken and its largest difference marks the first day of the new
     level. One row per host type; shift_day_index is the window's first day_index when there is no shift. -#}
 
-{%- set sigmas = var('forecast_shift_sigmas', 4) | float %}
+{%- set sigmas = var('forecast_shift_sigmas', 6) | float %}
 {%- set min_relative = var('forecast_shift_min_relative', 0.03) | float %}
 {%- set min_days = var('forecast_shift_min_days', 2) | int %}
 
