@@ -33,7 +33,10 @@ def profiles_dir() -> Path:
     target = folder / "profiles.yml"
     example = PROFILES_EXAMPLE.read_text()
     if not target.exists() or target.read_text() != example:
-        target.write_text(example)
+        # written aside and renamed: a dbt run in another process never reads a half-written file
+        written = target.with_name(f".profiles.{os.getpid()}.yml")
+        written.write_text(example)
+        written.replace(target)
     return folder
 
 
@@ -133,6 +136,8 @@ def run_dbt(
     if settings.target == "spark" and args and args[0] not in OFFLINE_COMMANDS and "cloudcost_register_raw" not in args:
         from cloudcost.spark_session import prepare_spark
 
+        # one parse for the registration and the command (each would parse again otherwise)
+        manifest = manifest or run_dbt(["parse"], settings, target_path, quiet=True).result
         prepare_spark(settings, lambda op_args: run_dbt(op_args, settings, target_path, quiet=True, manifest=manifest))
     if args and args[0] in WRITING_COMMANDS:
         from cloudcost.build_state import forget_build

@@ -17,11 +17,13 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from cloudcost.company.folder import company_seeds_folder
 from cloudcost.export.marts import public_marts
 from cloudcost.settings import PROJECT_ROOT, Settings, load_settings
 from cloudcost.warehouse import connect
@@ -50,13 +52,22 @@ def cli(env: dict[str, str], *args: str) -> None:
     assert done.returncode == 0, f"cloudcost {' '.join(args)} failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
 
 
+def company_copy(root: Path, engine: str) -> Path:
+    """The samples' company folder, copied per engine: the two builds run side by side, and each company folder
+    gets its own seeds folder in the project (two processes must not rewrite the same one)."""
+    copy = root / f"company-{engine}"
+    if not copy.is_dir():
+        shutil.copytree(PROJECT_ROOT / "tests" / "fixtures" / "companies" / "samples", copy)
+    return copy
+
+
 def engine_env(settings: Settings, root: Path) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("CLOUDCOST_")}
     env.update(
         CLOUDCOST_TARGET=settings.target,
         CLOUDCOST_DUCKDB_PATH=str(settings.duckdb_path),
         CLOUDCOST_SPARK_WAREHOUSE=str(settings.spark_warehouse),
-        CLOUDCOST_COMPANY_DIR=str(PROJECT_ROOT / "tests" / "fixtures" / "companies" / "samples"),
+        CLOUDCOST_COMPANY_DIR=str(company_copy(root, settings.target)),
         DBT_TARGET_PATH=str(root / f"dbt-target-{settings.target}"),
         CLOUDCOST_DASHBOARD_DB=str(root / f"published-{settings.target}.duckdb"),
     )
@@ -71,12 +82,20 @@ def built(tmp_path_factory: pytest.TempPathFactory, cur_samples_dir: Path) -> It
         "duckdb": replace(load_settings("duckdb"), duckdb_path=root / "warehouse.duckdb"),
         "spark": replace(load_settings("spark"), spark_warehouse=root / "spark"),
     }
-    for settings in engines.values():
+
+    def load_build_export(settings: Settings) -> None:
         env = engine_env(settings, root)
         cli(env, "load", str(cur_samples_dir))
         cli(env, "build")
         cli(env, "export", "fct_cost_daily", "--out", str(root / f"cost-daily-{settings.target}.csv"))
+
+    # side by side: the Spark build spends most of its time planning on one core, DuckDB's fits beside it
+    with ThreadPoolExecutor(max_workers=len(engines)) as pool:
+        for done in [pool.submit(load_build_export, settings) for settings in engines.values()]:
+            done.result()
     yield engines
+    for engine in engines:  # the seeds folders the copies got in the project
+        shutil.rmtree(company_seeds_folder(PROJECT_ROOT, company_copy(root, engine)), ignore_errors=True)
 
 
 def mart_figures(settings: Settings, mart: str) -> dict[str, dict[str, float]]:
