@@ -10,7 +10,8 @@ import click
 from cloudcost.commands.options import settings_for, target_option
 from cloudcost.forecasts.backtest import plan_days, run_backtest
 from cloudcost.forecasts.models import MODEL_NAMES, check_model_names
-from cloudcost.forecasts.monthly import BASELINES, backtest_monthly, read_monthly_history
+from cloudcost.forecasts.monthly import BASELINES, backtest_monthly, origins, read_monthly_history
+from cloudcost.forecasts.monthly_sql import SQL_SOURCES, sql_forecasts
 from cloudcost.forecasts.replay import parse_day, parse_every
 from cloudcost.forecasts.statistical import read_daily_history
 from cloudcost.settings import Settings
@@ -88,17 +89,20 @@ def monthly_report(settings: Settings, measure: str, models: list[str], every: i
     """The monthly backtest's WAPE table, one line per source."""
     history = read_monthly_history(settings, measure)
     sources = [*BASELINES, *models]
-    score = backtest_monthly(history, sources, every)
+    computed = sql_forecasts(settings, measure, origins(history, every))
+    score = backtest_monthly(history, sources, every, computed, SQL_SOURCES)
     buckets = ("m1", "m2-3", "m4-6", "m7-12")
     lines = [
         f"monthly backtest of {measure} ({len(history.series)} series, {len(history.months)} whole months "
-        f"{history.months[0]:%Y-%m} to {history.months[-1]:%Y-%m}): WAPE per bucket (points)",
-        f"{'source':16}" + "".join(f"{name:>16}" for name in buckets),
+        f"{history.months[0]:%Y-%m} to {history.months[-1]:%Y-%m}): WAPE per bucket (points); "
+        f"{', '.join(SQL_SOURCES)} are the SQL models (fct_forecast_monthly), the others computed here",
+        f"{'source':18}" + "".join(f"{name:>16}" for name in buckets),
     ]
-    for source in sources:
+    for source in [*SQL_SOURCES, *sources]:
         cells = []
         for name in buckets:
             wape = score.wape(source, name)
             cells.append(f"{'-' if wape is None else f'{wape:.4f}'} ({score.points.get((source, name), 0)})")
-        lines.append(f"{source:16}" + "".join(f"{cell:>16}" for cell in cells))
+        lines.append(f"{source:18}" + "".join(f"{cell:>16}" for cell in cells))
+    lines += [f"note: {source} has no forecast at {count} scored point(s)" for source, count in score.missing.items()]
     return "\n".join(lines)
