@@ -3,9 +3,19 @@
     currency × service × account (the price-list basis: commitment purchases and expiries do not bend it),
     `usage` = on-demand-equivalent xlarge-normalized units per instance family (every pricing model). A month
     is whole when the actuals reach its last day; months without a row inside a series' life count as 0.
-    month_offset 0 is the measure's last whole month, 1 the month before, and so on (24 months kept). -#}
+    month_offset 0 is the measure's last whole month, 1 the month before, and so on (24 months kept).
+
+    As of a past date (var('as_of_date'): replays and backtests), cost is taken as first delivered where the
+    warehouse recorded the earlier deliveries: a billing period whose delivery current on that date (loaded
+    before it) was replaced later counts that delivery's public on-demand cost per account and service (from
+    its recorded totals, as a difference to the current delivery), and is not whole when that delivery was
+    loaded before the period ended (a month-to-date delivery). A period with no delivery loaded before the
+    date (a history loaded at once) keeps its final figures. -#}
 
 {%- set kept_months = 24 %}
+{%- set as_of = forecast_as_of_date() %}
+{#- without an as-of date every delivery counts as it is now -#}
+{%- set delivered_before_as_of = "deliveries.loaded_at < cast('" ~ as_of ~ "' as timestamp)" if as_of else '1 = 0' %}
 
 with
 
@@ -13,28 +23,117 @@ as_of as (
     select * from {{ ref('int_forecasts__as_of') }}
 ),
 
-cost_months as (
+deliveries as (
+    select * from {{ ref('stg_cur__deliveries') }}
+),
+
+delivered_before_as_of as (
     select
-        'cost' as measure,
+        deliveries.delivery_id,
+        deliveries.billing_period,
+        deliveries.payer_account_id,
+        deliveries.loaded_at,
+        row_number() over (
+            partition by deliveries.payer_account_id, deliveries.billing_period order by deliveries.loaded_at desc
+        ) as recency
+    from deliveries
+    where {{ delivered_before_as_of }}
+),
+
+replaced_deliveries as (
+    -- the delivery current on the as-of date, where a later one replaced it
+    select
+        delivered_before_as_of.delivery_id,
+        delivered_before_as_of.billing_period,
+        delivered_before_as_of.payer_account_id,
+        delivered_before_as_of.loaded_at,
+        current_deliveries.delivery_id as current_delivery_id
+    from delivered_before_as_of
+    inner join deliveries as current_deliveries
+        on
+            delivered_before_as_of.payer_account_id = current_deliveries.payer_account_id
+            and delivered_before_as_of.billing_period = current_deliveries.billing_period
+            and current_deliveries.is_current
+    where delivered_before_as_of.recency = 1 and delivered_before_as_of.delivery_id <> current_deliveries.delivery_id
+),
+
+restatements as (
+    -- what the delivery current on the as-of date held less what the current delivery holds
+    select
+        totals.payer_account_id,
+        totals.currency,
+        totals.service_code,
+        totals.account_id,
+        totals.billing_period as history_month,
+        sum(
+            case
+                when totals.delivery_id = replaced_deliveries.delivery_id then totals.public_on_demand_cost
+                else -totals.public_on_demand_cost
+            end
+        ) as month_total
+    from {{ ref('stg_cur__delivery_totals') }} as totals
+    inner join replaced_deliveries
+        on
+            totals.payer_account_id = replaced_deliveries.payer_account_id
+            and totals.billing_period = replaced_deliveries.billing_period
+            and totals.delivery_id in (replaced_deliveries.delivery_id, replaced_deliveries.current_delivery_id)
+    group by
+        totals.payer_account_id,
+        totals.currency,
+        totals.service_code,
+        totals.account_id,
+        totals.billing_period
+),
+
+partial_months as (
+    -- a period whose delivery current on the as-of date was loaded before the period ended
+    select
+        min(
+            cast(
+                extract(year from replaced_deliveries.billing_period) * 12
+                + extract(month from replaced_deliveries.billing_period) as integer
+            )
+        ) as first_partial_month_index
+    from replaced_deliveries
+    where
+        replaced_deliveries.loaded_at
+        < cast({{ finance_add_months('replaced_deliveries.billing_period', 1) }} as timestamp)
+),
+
+cost_lines as (
+    select
         cost_daily.payer_account_id,
         cost_daily.currency,
         cost_daily.service_code,
         cost_daily.account_id,
-        cast(null as {{ dbt.type_string() }}) as instance_family,
         {{ month_start('cost_daily.usage_date') }} as history_month,
-        {{ month_end(month_start('as_of.cost_data_through')) }} = as_of.cost_data_through as data_reaches_month_end,
-        {{ month_start('as_of.cost_data_through') }} as data_month,
-        sum(cost_daily.public_on_demand_cost) as month_total
+        cost_daily.public_on_demand_cost as month_total
     from {{ ref('int_cost_daily_allocated') }} as cost_daily
     cross join as_of
     where cost_daily.usage_date <= as_of.cost_data_through
-    group by
-        cost_daily.payer_account_id,
-        cost_daily.currency,
-        cost_daily.service_code,
-        cost_daily.account_id,
-        {{ month_start('cost_daily.usage_date') }},
-        as_of.cost_data_through
+    union all
+    select
+        payer_account_id,
+        currency,
+        service_code,
+        account_id,
+        history_month,
+        month_total
+    from restatements
+),
+
+cost_months as (
+    select
+        'cost' as measure,
+        payer_account_id,
+        currency,
+        service_code,
+        account_id,
+        cast(null as {{ dbt.type_string() }}) as instance_family,
+        history_month,
+        sum(month_total) as month_total
+    from cost_lines
+    group by payer_account_id, currency, service_code, account_id, history_month
 ),
 
 usage_months as (
@@ -46,16 +145,11 @@ usage_months as (
         cast(null as {{ dbt.type_string() }}) as account_id,
         normalized_usage.instance_family,
         {{ month_start('normalized_usage.usage_date') }} as history_month,
-        {{ month_end(month_start('as_of.usage_data_through')) }} = as_of.usage_data_through as data_reaches_month_end,
-        {{ month_start('as_of.usage_data_through') }} as data_month,
         sum(normalized_usage.normalized_units) as month_total
     from {{ ref('int_normalized_usage_allocated') }} as normalized_usage
     cross join as_of
     where normalized_usage.usage_date <= as_of.usage_data_through and normalized_usage.instance_family is not null
-    group by
-        normalized_usage.instance_family,
-        {{ month_start('normalized_usage.usage_date') }},
-        as_of.usage_data_through
+    group by normalized_usage.instance_family, {{ month_start('normalized_usage.usage_date') }}
 ),
 
 all_months as (
@@ -64,22 +158,59 @@ all_months as (
     select * from usage_months
 ),
 
+data_through as (
+    select
+        'cost' as measure,
+        as_of.cost_data_through as last_data_day
+    from as_of
+    union all
+    select
+        'usage' as measure,
+        as_of.usage_data_through as last_data_day
+    from as_of
+),
+
+whole_months as (
+    select
+        data_through.measure,
+        cast(
+            extract(year from data_through.last_data_day) * 12 + extract(month from data_through.last_data_day)
+            as integer
+        )
+        - case
+            when {{ month_end('data_through.last_data_day') }} = data_through.last_data_day then 0 else 1
+        end as data_whole_month_index,
+        case
+            when data_through.measure = 'cost' then partial_months.first_partial_month_index - 1
+        end as delivered_whole_month_index
+    from data_through
+    cross join partial_months
+),
+
 indexed as (
     select
-        measure,
-        payer_account_id,
-        currency,
-        service_code,
-        account_id,
-        instance_family,
-        {{ row_key(['measure', 'payer_account_id', 'currency', 'service_code', 'account_id', 'instance_family']) }}
-            as series_key,
-        history_month,
-        month_total,
-        cast(extract(year from history_month) * 12 + extract(month from history_month) as integer) as month_index,
-        cast(extract(year from data_month) * 12 + extract(month from data_month) as integer)
-        - case when data_reaches_month_end then 0 else 1 end as last_whole_month_index
+        all_months.measure,
+        all_months.payer_account_id,
+        all_months.currency,
+        all_months.service_code,
+        all_months.account_id,
+        all_months.instance_family,
+        {{ row_key([
+            'all_months.measure', 'all_months.payer_account_id', 'all_months.currency', 'all_months.service_code',
+            'all_months.account_id', 'all_months.instance_family',
+        ]) }} as series_key,
+        all_months.history_month,
+        all_months.month_total,
+        cast(
+            extract(year from all_months.history_month) * 12 + extract(month from all_months.history_month) as integer
+        ) as month_index,
+        least(
+            whole_months.data_whole_month_index,
+            coalesce(whole_months.delivered_whole_month_index, whole_months.data_whole_month_index)
+        ) as last_whole_month_index
     from all_months
+    inner join whole_months
+        on all_months.measure = whole_months.measure
 ),
 
 series as (
