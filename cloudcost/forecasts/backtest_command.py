@@ -42,7 +42,8 @@ from cloudcost.settings import Settings
     default="daily",
     show_default=True,
     help="monthly: 1-12 months ahead per whole month (cost by service x account at public on-demand, or "
-    "usage by family), printed as WAPE per bucket m1, m2-3, m4-6, m7-12 (not stored).",
+    "usage by family): the SQL monthly forecasts rebuilt as of each month start, the naive baselines and "
+    "each --model, printed as WAPE per bucket m1, m2-3, m4-6, m7-12 (not stored).",
 )
 @click.option("--measure", type=click.Choice(["cost", "usage"]), default="cost", show_default=True)
 def backtest(
@@ -61,11 +62,13 @@ def backtest(
     For each as-of date the history is cut at that date (less --lag-days): the baseline and the naive
     forecasts are computed as of it, and each --model is fitted on it. The rows are stored as the sources
     `backtest:<forecaster>` (marked is_backtest in fct_forecast_vintages) and fct_forecast_accuracy is
-    rebuilt. The history is the CUR as finally delivered. Daily backtests need four weeks of training
+    rebuilt. Daily backtests read the CUR as finally delivered. Daily backtests need four weeks of training
     history before the first as-of date (eight recommended) and a week of actuals after it.
 
     --grain monthly forecasts 1-12 months ahead from every month start with 12 whole months before it
-    (--every N: every N months) and prints the WAPE per bucket against seasonal-naive and last-value.
+    (--every N: every N months): the SQL monthly forecasts (fct_forecast_monthly) are rebuilt as of each
+    one from the cost as first delivered where earlier deliveries are recorded, and the WAPE per bucket is
+    printed beside seasonal-naive and last-value.
     """
     settings = settings_for(target)
     models = check_model_names(model_names)

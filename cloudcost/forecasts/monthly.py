@@ -6,7 +6,8 @@ equivalent normalized units per instance family (every pricing model). Each seri
 rate (the month's total / its days) and turned back into a month's total with the target month's days, so
 February is not a dip. Horizon h = 1 is the month starting on the generation date; buckets m1, m2-3, m4-6,
 m7-12. Baselines: ``seasonal_naive`` (same month last year) and ``last_value`` (the last whole month), both
-as daily rates. Net cost (applying the commitments active in each month) is not derived here.
+as daily rates. The product's monthly forecasts are the SQL models of ``fct_forecast_monthly`` (net cost
+included); ``monthly_sql`` rebuilds them as of each origin so that this backtest scores them on the same points.
 """
 
 from __future__ import annotations
