@@ -8,9 +8,9 @@
     As of a past date (var('as_of_date'): replays and backtests), cost is taken as first delivered where the
     warehouse recorded the earlier deliveries: a billing period whose delivery current on that date (loaded
     before it) was replaced later counts that delivery's public on-demand cost per account and service (from
-    its recorded totals, as a difference to the current delivery), and is not whole when that delivery was
-    loaded before the period ended (a month-to-date delivery). A period with no delivery loaded before the
-    date (a history loaded at once) keeps its final figures. -#}
+    its recorded totals, as a difference to the current delivery), and is not whole, for cost and usage, when
+    that delivery was loaded before the period ended (a month-to-date delivery). A period with no delivery
+    loaded before the date (a history loaded at once) keeps its final figures. -#}
 
 {%- set kept_months = 24 %}
 {%- set as_of = forecast_as_of_date() %}
@@ -180,9 +180,7 @@ whole_months as (
         - case
             when {{ month_end('data_through.last_data_day') }} = data_through.last_data_day then 0 else 1
         end as data_whole_month_index,
-        case
-            when data_through.measure = 'cost' then partial_months.first_partial_month_index - 1
-        end as delivered_whole_month_index
+        partial_months.first_partial_month_index - 1 as delivered_whole_month_index
     from data_through
     cross join partial_months
 ),
