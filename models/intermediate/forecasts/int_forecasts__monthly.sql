@@ -58,6 +58,7 @@ trained as (
         case
             when
                 series.oldest_offset >= 14
+                and series.recent_rate > 0
                 and series.year_ago_rate > 0
                 and series.previous_rate > 0
                 and (series.recent_rate - series.previous_rate) * (series.recent_rate - series.year_ago_rate) > 0
