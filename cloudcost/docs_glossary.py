@@ -23,6 +23,7 @@ SECTIONS = {  # file stem -> heading; other files get their stem, capitalized
     "finance": "Finance: invoices, ledger, close",
     "commitments": "Commitments",
     "forecasts": "Forecasts",
+    "forecasts_monthly": "Monthly forecasts",
     "anomalies": "Anomalies",
     "budgets": "Budgets",
     "marts": "Marts",

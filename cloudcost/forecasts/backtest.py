@@ -5,8 +5,10 @@ forecasters (baseline and the naive ones) are rebuilt with ``--vars as_of_date``
 models are fitted in Python and checked like a `cloudcost load-forecasts` file. Every row lands in
 ``raw.raw_forecast_backtests`` under the source ``backtest:<forecaster>`` (``/lagNd`` added under a lag);
 ``fct_forecast_vintages`` adds them with ``is_backtest`` and ``fct_forecast_accuracy`` scores them. The history
-is the warehouse as finally delivered (late credits included); earlier deliveries are not replayed here (that
-is `cloudcost replay`, for generated histories).
+is the warehouse as finally delivered (late credits included): a replaced delivery's lines are not kept, only
+its totals per account, service and line item type, which give no usage per host type (the monthly backtest,
+``monthly_sql``, uses them for cost as first delivered; replaying earlier deliveries is `cloudcost replay`, for
+generated histories).
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ import click
 from cloudcost.commands.options import settings_for, target_option
 from cloudcost.forecasts.backtest import plan_days, run_backtest
 from cloudcost.forecasts.models import MODEL_NAMES, check_model_names
-from cloudcost.forecasts.monthly import BASELINES, backtest_monthly, read_monthly_history
+from cloudcost.forecasts.monthly import BASELINES, backtest_monthly, origins, read_monthly_history
+from cloudcost.forecasts.monthly_sql import SQL_SOURCES, sql_forecasts
 from cloudcost.forecasts.replay import parse_day, parse_every
 from cloudcost.forecasts.statistical import read_daily_history
 from cloudcost.settings import Settings
@@ -41,7 +42,8 @@ from cloudcost.settings import Settings
     default="daily",
     show_default=True,
     help="monthly: 1-12 months ahead per whole month (cost by service x account at public on-demand, or "
-    "usage by family), printed as WAPE per bucket m1, m2-3, m4-6, m7-12 (not stored).",
+    "usage by family): the SQL monthly forecasts rebuilt as of each month start, the naive baselines and "
+    "each --model, printed as WAPE per bucket m1, m2-3, m4-6, m7-12 (not stored).",
 )
 @click.option("--measure", type=click.Choice(["cost", "usage"]), default="cost", show_default=True)
 def backtest(
@@ -60,11 +62,13 @@ def backtest(
     For each as-of date the history is cut at that date (less --lag-days): the baseline and the naive
     forecasts are computed as of it, and each --model is fitted on it. The rows are stored as the sources
     `backtest:<forecaster>` (marked is_backtest in fct_forecast_vintages) and fct_forecast_accuracy is
-    rebuilt. The history is the CUR as finally delivered. Daily backtests need four weeks of training
+    rebuilt. Daily backtests read the CUR as finally delivered. Daily backtests need four weeks of training
     history before the first as-of date (eight recommended) and a week of actuals after it.
 
     --grain monthly forecasts 1-12 months ahead from every month start with 12 whole months before it
-    (--every N: every N months) and prints the WAPE per bucket against seasonal-naive and last-value.
+    (--every N: every N months): the SQL monthly forecasts (fct_forecast_monthly) are rebuilt as of each
+    one from the cost as first delivered where earlier deliveries are recorded, and the WAPE per bucket is
+    printed beside seasonal-naive and last-value.
     """
     settings = settings_for(target)
     models = check_model_names(model_names)
@@ -88,17 +92,20 @@ def monthly_report(settings: Settings, measure: str, models: list[str], every: i
     """The monthly backtest's WAPE table, one line per source."""
     history = read_monthly_history(settings, measure)
     sources = [*BASELINES, *models]
-    score = backtest_monthly(history, sources, every)
+    computed = sql_forecasts(settings, measure, origins(history, every))
+    score = backtest_monthly(history, sources, every, computed, SQL_SOURCES)
     buckets = ("m1", "m2-3", "m4-6", "m7-12")
     lines = [
         f"monthly backtest of {measure} ({len(history.series)} series, {len(history.months)} whole months "
-        f"{history.months[0]:%Y-%m} to {history.months[-1]:%Y-%m}): WAPE per bucket (points)",
-        f"{'source':16}" + "".join(f"{name:>16}" for name in buckets),
+        f"{history.months[0]:%Y-%m} to {history.months[-1]:%Y-%m}): WAPE per bucket (points); "
+        f"{', '.join(SQL_SOURCES)} are the SQL models (fct_forecast_monthly), the others computed here",
+        f"{'source':18}" + "".join(f"{name:>16}" for name in buckets),
     ]
-    for source in sources:
+    for source in [*SQL_SOURCES, *sources]:
         cells = []
         for name in buckets:
             wape = score.wape(source, name)
             cells.append(f"{'-' if wape is None else f'{wape:.4f}'} ({score.points.get((source, name), 0)})")
-        lines.append(f"{source:16}" + "".join(f"{cell:>16}" for cell in cells))
+        lines.append(f"{source:18}" + "".join(f"{cell:>16}" for cell in cells))
+    lines += [f"note: {source} has no forecast at {count} scored point(s)" for source, count in score.missing.items()]
     return "\n".join(lines)

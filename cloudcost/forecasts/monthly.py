@@ -6,13 +6,14 @@ equivalent normalized units per instance family (every pricing model). Each seri
 rate (the month's total / its days) and turned back into a month's total with the target month's days, so
 February is not a dip. Horizon h = 1 is the month starting on the generation date; buckets m1, m2-3, m4-6,
 m7-12. Baselines: ``seasonal_naive`` (same month last year) and ``last_value`` (the last whole month), both
-as daily rates. Net cost (applying the commitments active in each month) is not derived here.
+as daily rates. The product's monthly forecasts are the SQL models of ``fct_forecast_monthly`` (net cost
+included); ``monthly_sql`` rebuilds them as of each origin so that this backtest scores them on the same points.
 """
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -102,6 +103,7 @@ class MonthlyScore:
     error: dict[tuple[str, str], float] = field(default_factory=dict)
     actual: dict[tuple[str, str], float] = field(default_factory=dict)
     points: dict[tuple[str, str], int] = field(default_factory=dict)
+    missing: dict[str, int] = field(default_factory=dict)
 
     def add(self, source: str, horizon: int, actual: float, forecast: float) -> None:
         key = (source, bucket(horizon))
@@ -125,14 +127,23 @@ def origins(history: MonthlyHistory, every: int = 1) -> list[date]:
     return history.months[MIN_TRAINING_MONTHS::every]
 
 
-def backtest_monthly(history: MonthlyHistory, sources: Sequence[str], every: int = 1) -> MonthlyScore:
-    """Every origin, every series with a whole year before it, every source: 1–12 months ahead, scored."""
+def backtest_monthly(
+    history: MonthlyHistory,
+    sources: Sequence[str],
+    every: int = 1,
+    computed: Mapping[tuple[date, str, str], Mapping[int, float]] | None = None,
+    computed_sources: Sequence[str] = (),
+) -> MonthlyScore:
+    """Every origin, every series with a whole year before it, every source: 1–12 months ahead, scored.
+    ``computed`` holds forecasts made elsewhere (the SQL models), per (origin, source, member) and horizon:
+    ``computed_sources`` are scored from it on the same points; a missing forecast counts in ``missing``."""
     score = MonthlyScore()
+    computed = computed or {}
     for origin in origins(history, every):
         position = history.months.index(origin)
         trained = history.months[position - MIN_TRAINING_MONTHS : position]
         targets = history.months[position : position + HORIZON_MONTHS]
-        for by_month in history.series.values():
+        for member, by_month in history.series.items():
             if trained[0] not in by_month:
                 continue  # younger than a year at the origin
             start = min(by_month)
@@ -143,4 +154,11 @@ def backtest_monthly(history: MonthlyHistory, sources: Sequence[str], every: int
                 predicted = forecast_rates(rates, source, len(targets))
                 for step, month in enumerate(targets):
                     score.add(source, step + 1, by_month.get(month, 0.0), float(predicted[step]) * days_in(month))
+            for source in computed_sources:
+                forecasts = computed.get((origin, source, member), {})
+                for step, month in enumerate(targets):
+                    if step + 1 in forecasts:
+                        score.add(source, step + 1, by_month.get(month, 0.0), forecasts[step + 1])
+                    else:
+                        score.missing[source] = score.missing.get(source, 0) + 1
     return score
