@@ -20,7 +20,8 @@ from cloudcost.settings import PROJECT_ROOT, Settings
 
 APP = PROJECT_ROOT / "streamlit_app" / "app.py"
 # roles belong to the whole server: prefixed like the test databases (parallel checkouts, pytest-xdist workers)
-DEMO_READER = re.sub(r"[^a-z0-9_]", "_", os.environ.get("CLOUDCOST_TEST_DB_PREFIX", "").lower()) + "cloudcost_reader_test"
+_ROLE_PREFIX = re.sub(r"[^a-z0-9_]", "_", os.environ.get("CLOUDCOST_TEST_DB_PREFIX", "").lower())
+DEMO_READER = _ROLE_PREFIX + "cloudcost_reader_test"
 
 # the dashboard's modules are imported as `streamlit_app.*` (the app itself adds the project root too)
 if str(PROJECT_ROOT) not in sys.path:
