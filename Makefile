@@ -37,7 +37,7 @@ lint: setup ## ruff for Python, sqlfluff (dbt templater) for SQL
 # the demo warehouses, stay on one worker (tests/conftest.py)
 PYTEST_WORKERS ?= 2
 pytest: setup
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope
 
 pytest-spark: setup ## the real samples on Spark equal to DuckDB (Java 17; installs the spark extra; skipped without Java)
 	$(BIN)/python -m pip install --quiet -e ".[spark]"

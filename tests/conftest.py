@@ -241,10 +241,15 @@ DEMO_MODULES = frozenset(
 )
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With `pytest -n N --dist loadgroup`, a module's tests stay on one worker (its module fixtures are built
-    once) and the demo modules share one worker (the demo warehouses are built once)."""
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            module = item.module.__name__.rsplit(".", 1)[-1] if item.module is not None else item.nodeid
-            item.add_marker(pytest.mark.xdist_group("demo" if module in DEMO_MODULES else module))
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: unused when pytest runs without it
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With `pytest -n N`, a module's tests stay on one worker (its module fixtures are built once) and the
+    demo modules share one worker (the demo warehouses are built once)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleAndDemoScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return "demo" if Path(path).stem in DEMO_MODULES else path
+
+    return ModuleAndDemoScheduling(config, log)
