@@ -1,5 +1,3 @@
-{{ config(materialized='view') }}
-
 {#- Conformal calibration of the baseline's 80 % interval, per horizon bucket, from its own stored vintages:
     every past baseline point whose actual is now known (vintages generated before the generation date,
     targets up to the last day of data) gives a score = (actual − forecast) / interval_scale, the width of the

@@ -1,5 +1,3 @@
-{{ config(materialized='view') }}
-
 {#- The last level shift of each host type inside the training window, on the deseasonalized units
     (units / weekday factor): for every day with a full week of data before it, the mean of the 7 days
     before it is compared with the mean of the days from it on (up to 7). The difference is a shift when it

@@ -1,5 +1,3 @@
-{{ config(materialized='view') }}
-
 {#- The trailing actuals the forecasters learn from, as of the generation date: the last
     var('forecast_training_days') days of data before it, per host type that had usage in its last week.
     day_index is 0 on the last day of data and negative before it. -#}

@@ -1,5 +1,3 @@
-{{ config(materialized='view') }}
-
 {#- Robust day-of-week factors per host type, from the training window: each day's units divided by the
     centred 7-day moving average around it (days with the full week on both sides only), and per weekday
     the median of those ratios, rescaled so the seven factors average 1. A level shift moves the moving
