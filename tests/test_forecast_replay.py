@@ -9,6 +9,7 @@ again (--reset) over a warehouse that already holds a replay.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -234,3 +235,36 @@ def test_replay_refuses_snapshots_that_already_hold_vintages(replayed: Replayed,
     with pytest.raises(ReplayError, match="--reset"):
         replay_history(data, settings, start=FIRST_DAY, end=LAST_DAY, echo=lambda _line: None)
     assert query(settings, "select count(*) from snapshots.snp_usage_forecasts")[0][0] > 0
+
+
+@pytest.mark.postgres
+def test_reset_drops_the_snapshots_and_what_reads_them_on_postgres(
+    postgres_database: Callable[[str], Settings],
+) -> None:
+    """--reset over a warehouse an earlier build left: a view reading a snapshot goes with it (Postgres refuses to
+    drop a table a view depends on), and a model that changed from view to table is left to the next build."""
+    from cloudcost.forecasts.history import _execute, reset_warehouse
+    from cloudcost.warehouse import connect
+
+    settings = postgres_database("cloudcost_replay_reset_test")
+    _execute(
+        settings,
+        [
+            "drop schema if exists snapshots cascade",
+            "drop schema if exists intermediate cascade",
+            "create schema snapshots",
+            "create schema intermediate",
+            "create table snapshots.snp_usage_forecasts (forecast_key text)",
+            "create table snapshots.snp_cost_forecasts (forecast_key text)",
+            "create view intermediate.reads_the_usage_snapshot as select * from snapshots.snp_usage_forecasts",
+            "create table intermediate.int_forecasts__interval_calibration (forecast_key text)",
+        ],
+    )
+    reset_warehouse(settings, [])
+    with connect(settings) as con, con.cursor() as cur:
+        cur.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_schema in ('snapshots', 'intermediate') order by 1"
+        )
+        left = cur.fetchall()
+    assert left == [("intermediate.int_forecasts__interval_calibration",)]

@@ -151,12 +151,10 @@ def check_can_replay(settings: Settings) -> None:
 
 def reset_warehouse(settings: Settings, forecast_sources: Sequence[str]) -> None:
     """Drop the forecast snapshots, empty the raw CUR tables and remove the replayed sources' forecasts."""
-    statements = []
-    if settings.target == "postgres":
-        # the baseline's interval calibration is a view over the usage snapshot (Postgres refuses to drop a table a
-        # view depends on); the next build creates it again
-        statements.append("drop view if exists intermediate.int_forecasts__interval_calibration")
-    statements += [f"drop table if exists {SNAPSHOT_SCHEMA}.{name}" for name in SNAPSHOTS]
+    # Postgres refuses to drop a table a view depends on; whichever views read the snapshots (none today, but a
+    # model's materialization can change) go with them, and the next build creates them again
+    cascade = " cascade" if settings.target == "postgres" else ""
+    statements = [f"drop table if exists {SNAPSHOT_SCHEMA}.{name}{cascade}" for name in SNAPSHOTS]
     statements += [f"delete from {RAW_SCHEMA}.{t}" for t in _existing_tables(settings, RAW_SCHEMA, RAW_CUR_TABLES)]
     if forecast_sources:
         sources = ", ".join("'" + source.replace("'", "''") + "'" for source in sorted(set(forecast_sources)))
