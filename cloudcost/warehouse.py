@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -34,14 +34,48 @@ def connect(settings: Settings | None = None, read_only: bool = False) -> Iterat
         con.close()
 
 
-def fetch_all(settings: Settings, sql: str) -> list[tuple[Any, ...]]:
-    """Every row of one query on the warehouse (DuckDB executes on the connection, Postgres through a cursor)."""
+def fetch_on(con: Any, settings: Settings, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """Every row of one query on an open connection. ``%s`` marks a bound parameter on every engine (DuckDB's
+    ``?``); DuckDB (and a Spark build's marts, read through DuckDB) executes on the connection, Postgres through a
+    cursor."""
+    if settings.target != "postgres":
+        return con.execute(sql.replace("%s", "?") if params else sql, list(params)).fetchall()
+    with con.cursor() as cur:
+        cur.execute(sql, tuple(params) if params else None)
+        return cur.fetchall()
+
+
+def fetch_all(
+    settings: Settings, sql: str, params: Sequence[Any] = (), read_only: bool = False
+) -> list[tuple[Any, ...]]:
+    """Every row of one query on the warehouse, on a connection of its own (see `fetch_on`)."""
+    with connect(settings, read_only=read_only) as con:
+        return fetch_on(con, settings, sql, params)
+
+
+Statement = str | tuple[str, Sequence[Any]]
+
+
+def execute_all(settings: Settings, statements: Sequence[Statement]) -> None:
+    """Run the statements in order in one transaction: all of them take effect, or none. A statement is SQL, or
+    SQL with ``%s`` marks and the parameters bound to them."""
     with connect(settings) as con:
-        if settings.target == "duckdb":
-            return con.execute(sql).fetchall()
-        with con.cursor() as cur:
-            cur.execute(sql)
-            return cur.fetchall()
+        if settings.target == "postgres":
+            with con.cursor() as cur:
+                for statement in statements:
+                    sql, params = (statement, None) if isinstance(statement, str) else statement
+                    cur.execute(sql, tuple(params) if params else None)
+            con.commit()
+            return
+        con.execute("begin transaction")
+        try:
+            for statement in statements:
+                sql, params = (statement, ()) if isinstance(statement, str) else statement
+                con.execute(sql.replace("%s", "?") if params else sql, list(params))
+        except Exception:
+            con.execute("rollback")
+            raise
+        con.execute("commit")
 
 
 def spark_marts_folder(settings: Settings) -> Path:

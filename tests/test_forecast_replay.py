@@ -243,11 +243,11 @@ def test_reset_drops_the_snapshots_and_what_reads_them_on_postgres(
 ) -> None:
     """--reset over a warehouse an earlier build left: a view reading a snapshot goes with it (Postgres refuses to
     drop a table a view depends on), and a model that changed from view to table is left to the next build."""
-    from cloudcost.forecasts.history import _execute, reset_warehouse
-    from cloudcost.warehouse import connect
+    from cloudcost.forecasts.history import reset_warehouse
+    from cloudcost.warehouse import execute_all, fetch_all
 
     settings = postgres_database("cloudcost_replay_reset_test")
-    _execute(
+    execute_all(
         settings,
         [
             "drop schema if exists snapshots cascade",
@@ -261,10 +261,9 @@ def test_reset_drops_the_snapshots_and_what_reads_them_on_postgres(
         ],
     )
     reset_warehouse(settings, [])
-    with connect(settings) as con, con.cursor() as cur:
-        cur.execute(
-            "select table_schema || '.' || table_name from information_schema.tables "
-            "where table_schema in ('snapshots', 'intermediate') order by 1"
-        )
-        left = cur.fetchall()
+    left = fetch_all(
+        settings,
+        "select table_schema || '.' || table_name from information_schema.tables "
+        "where table_schema in ('snapshots', 'intermediate') order by 1",
+    )
     assert left == [("intermediate.int_forecasts__interval_calibration",)]

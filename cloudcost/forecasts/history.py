@@ -23,7 +23,7 @@ from typing import Any
 from cloudcost.dbt_runner import DbtOutcome, run_dbt
 from cloudcost.forecasts.loading import forecast_files, load_forecast_files
 from cloudcost.settings import RAW_SCHEMA, Settings
-from cloudcost.warehouse import connect, ensure_postgres_database
+from cloudcost.warehouse import Statement, ensure_postgres_database, execute_all, fetch_all
 
 SNAPSHOTS = ("snp_usage_forecasts", "snp_cost_forecasts")
 SNAPSHOT_SCHEMA = "snapshots"
@@ -95,40 +95,14 @@ def default_range(data_dir: Path) -> tuple[date, date]:
     return max(first, end - timedelta(weeks=DEFAULT_WEEKS)), end
 
 
-def _execute(settings: Settings, statements: Sequence[str]) -> None:
-    with connect(settings) as con:
-        if settings.target == "duckdb":
-            for statement in statements:
-                con.execute(statement)
-        else:
-            with con.cursor() as cur:
-                for statement in statements:
-                    cur.execute(statement)
-            con.commit()
-
-
 def _existing_tables(settings: Settings, schema: str, tables: Sequence[str]) -> list[str]:
-    names = ", ".join(f"'{table}'" for table in tables)
-    sql = (
-        f"select table_name from information_schema.tables where table_schema = '{schema}' and table_name in ({names})"
-    )
-    with connect(settings) as con:
-        if settings.target == "duckdb":
-            rows = con.execute(sql).fetchall()
-        else:
-            with con.cursor() as cur:
-                cur.execute(sql)
-                rows = cur.fetchall()
-    return sorted(row[0] for row in rows)
+    marks = ", ".join(["%s"] * len(tables))
+    sql = f"select table_name from information_schema.tables where table_schema = %s and table_name in ({marks})"
+    return sorted(row[0] for row in fetch_all(settings, sql, [schema, *tables]))
 
 
 def _row_count(settings: Settings, relation: str) -> int:
-    with connect(settings) as con:
-        if settings.target == "duckdb":
-            return int(con.execute(f"select count(*) from {relation}").fetchone()[0])
-        with con.cursor() as cur:
-            cur.execute(f"select count(*) from {relation}")
-            return int(cur.fetchone()[0])
+    return int(fetch_all(settings, f"select count(*) from {relation}")[0][0])
 
 
 def check_can_replay(settings: Settings) -> None:
@@ -154,15 +128,16 @@ def reset_warehouse(settings: Settings, forecast_sources: Sequence[str]) -> None
     # Postgres refuses to drop a table a view depends on; whichever views read the snapshots (none today, but a
     # model's materialization can change) go with them, and the next build creates them again
     cascade = " cascade" if settings.target == "postgres" else ""
-    statements = [f"drop table if exists {SNAPSHOT_SCHEMA}.{name}{cascade}" for name in SNAPSHOTS]
+    statements: list[Statement] = [f"drop table if exists {SNAPSHOT_SCHEMA}.{name}{cascade}" for name in SNAPSHOTS]
     statements += [f"delete from {RAW_SCHEMA}.{t}" for t in _existing_tables(settings, RAW_SCHEMA, RAW_CUR_TABLES)]
     if forecast_sources:
-        sources = ", ".join("'" + source.replace("'", "''") + "'" for source in sorted(set(forecast_sources)))
+        sources = sorted(set(forecast_sources))
+        marks = ", ".join(["%s"] * len(sources))
         statements += [
-            f"delete from {RAW_SCHEMA}.{table} where forecast_source in ({sources})"
+            (f"delete from {RAW_SCHEMA}.{table} where forecast_source in ({marks})", sources)
             for table in _existing_tables(settings, RAW_SCHEMA, RAW_FORECAST_TABLES)
         ]
-    _execute(settings, statements)
+    execute_all(settings, statements)
 
 
 def _forecast_sources(paths: Sequence[Path]) -> list[str]:
@@ -198,13 +173,7 @@ def vintages_per_source(settings: Settings) -> dict[str, int]:
             f"select forecast_source, count(distinct generated_at) from {SNAPSHOT_SCHEMA}.{table} "
             "group by forecast_source"
         )
-        with connect(settings) as con:
-            if settings.target == "duckdb":
-                rows = con.execute(sql).fetchall()
-            else:
-                with con.cursor() as cur:
-                    cur.execute(sql)
-                    rows = cur.fetchall()
+        rows = fetch_all(settings, sql)
         for source, count in rows:
             counts[f"{source} ({kinds[table]})"] = int(count)
     return counts

@@ -22,7 +22,7 @@ import numpy as np
 from cloudcost.forecasts.models import forecast_series
 from cloudcost.input_errors import InputError
 from cloudcost.settings import Settings
-from cloudcost.warehouse import connect
+from cloudcost.warehouse import fetch_all
 
 MIN_TRAINING_MONTHS = 12
 HORIZON_MONTHS = 12
@@ -62,13 +62,7 @@ class MonthlyHistory:
 
 
 def read_monthly_history(settings: Settings, measure: str) -> MonthlyHistory:
-    with connect(settings, read_only=settings.target == "duckdb") as con:
-        if settings.target == "duckdb":
-            rows = con.execute(MEASURES[measure]).fetchall()
-        else:
-            with con.cursor() as cur:
-                cur.execute(MEASURES[measure])
-                rows = cur.fetchall()
+    rows = fetch_all(settings, MEASURES[measure], read_only=settings.target == "duckdb")
     if not rows:
         raise InputError("the warehouse holds no cost or usage yet", fix="Load the CUR and run `cloudcost build`.")
     last_day = max(row[3] for row in rows)

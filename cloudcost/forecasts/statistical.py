@@ -19,7 +19,7 @@ import numpy as np
 from cloudcost.forecasts.models import forecast_series
 from cloudcost.input_errors import InputError
 from cloudcost.settings import Settings
-from cloudcost.warehouse import connect
+from cloudcost.warehouse import fetch_all
 
 DAILY_HISTORY = "intermediate.int_forecasts__host_type_daily_units"
 USAGE_HEADER = ("source", "generated_at", "host_type", "target_date", "normalized_units", "lower_bound", "upper_bound")
@@ -43,12 +43,8 @@ class DailyHistory:
 
 
 def _query(settings: Settings, sql: str) -> list[tuple]:
-    with connect(settings) as con:  # read-write: an in-process dbt run keeps its own (read-write) handle open
-        if settings.target == "duckdb":
-            return con.execute(sql).fetchall()
-        with con.cursor() as cur:
-            cur.execute(sql)
-            return cur.fetchall()
+    # read-write: an in-process dbt run keeps its own (read-write) handle open
+    return fetch_all(settings, sql)
 
 
 def read_daily_history(settings: Settings) -> DailyHistory:

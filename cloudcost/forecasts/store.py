@@ -15,7 +15,7 @@ import duckdb
 
 from cloudcost.forecasts.tables import KINDS, ForecastKind, create_table_sql
 from cloudcost.settings import Settings
-from cloudcost.warehouse import connect
+from cloudcost.warehouse import connect, fetch_on
 
 HOST_TYPE_RELATION = "marts.dim_host_type"
 
@@ -33,21 +33,13 @@ def _table_exists(con: Any, settings: Settings, schema: str, table: str) -> bool
     return row is not None and row[0] is not None
 
 
-def _fetch(con: Any, settings: Settings, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-    if settings.target == "duckdb":
-        return con.execute(sql.replace("%s", "?"), list(params)).fetchall()
-    with con.cursor() as cur:
-        cur.execute(sql, tuple(params))
-        return cur.fetchall()
-
-
 def known_host_types(settings: Settings) -> set[str] | None:
     """Host types of the built dimension, or None when the warehouse has not been built yet."""
     schema, table = HOST_TYPE_RELATION.split(".")
     with connect(settings, read_only=False) as con:
         if not _table_exists(con, settings, schema, table):
             return None
-        return {row[0] for row in _fetch(con, settings, f"select host_type from {HOST_TYPE_RELATION}") if row[0]}
+        return {row[0] for row in fetch_on(con, settings, f"select host_type from {HOST_TYPE_RELATION}") if row[0]}
 
 
 def loaded_vintages(settings: Settings, kind: ForecastKind) -> dict[tuple[str, datetime], int]:
@@ -55,7 +47,7 @@ def loaded_vintages(settings: Settings, kind: ForecastKind) -> dict[tuple[str, d
     with connect(settings) as con:
         if not _table_exists(con, settings, "raw", kind.table):
             return {}
-        rows = _fetch(
+        rows = fetch_on(
             con,
             settings,
             f"select forecast_source, generated_at, count(*) from {kind.qualified_table} "
@@ -83,7 +75,7 @@ def _value_columns(kind: ForecastKind) -> list[str]:
 def loaded_rows(settings: Settings, kind: ForecastKind, source: str, generated_at: datetime) -> list[tuple]:
     columns = ", ".join(_value_columns(kind))
     with connect(settings) as con:
-        rows = _fetch(
+        rows = fetch_on(
             con,
             settings,
             f"select {columns} from {kind.qualified_table} where forecast_source = %s and generated_at = %s",

@@ -2,7 +2,11 @@
     (direct_amount) and as allocated: shared layers (cost_layers.is_shared: unused commitments, discounts,
     credits, refunds, tax) and support fees are pooled and spread to teams in proportion to each team's usage
     cost (the sum of its other amounts) in the same period, payer and currency. When no team has usage cost
-    the shared amounts stay where they are. Σ allocated = Σ direct for every period and layer. -#}
+    the shared amounts stay where they are. Σ allocated = Σ direct for every period and layer.
+
+    Longer than ~200 lines on purpose: the pools, the shares and the spread are one allocation whose conservation
+    (Σ allocated = Σ direct per period and layer) the money test `fct_cost_showback_allocates_every_dollar`
+    checks on its rows; the budgets read it, so splitting its steps into models would deepen their chain. -#}
 
 {%- set support_service_codes = var('support_service_codes') %}
 

@@ -10,7 +10,12 @@
     before it) was replaced later counts that delivery's public on-demand cost per account and service (from
     its recorded totals, as a difference to the current delivery), and is not whole, for cost and usage, when
     that delivery was loaded before the period ended (a month-to-date delivery). A period with no delivery
-    loaded before the date (a history loaded at once) keeps its final figures. -#}
+    loaded before the date (a history loaded at once) keeps its final figures.
+
+    Longer than ~200 lines on purpose: the as-of cut (which delivery was current on the date, what it said,
+    whether its month was whole) decides both the totals and which months count, and the unit test
+    `monthly_history_takes_cost_as_first_delivered` checks the two together from raw deliveries; as a model of its
+    own the cut would be one more table rebuilt on every replay step. -#}
 
 {%- set kept_months = 24 %}
 {%- set as_of = date_var('as_of_date') %}

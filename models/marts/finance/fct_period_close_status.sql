@@ -1,7 +1,11 @@
 {#- Close status per billing period and payer (DESIGN: a closed period that does not reconcile fails the
     build). A closed period fails when an invoice is not matched and no sign-off of the current delivery
     accepts it, or when its current delivery is a restatement that arrived after the close and no sign-off
-    names that delivery. `failure_message` says which period, which invoices and which amounts. -#}
+    names that delivery. `failure_message` says which period, which invoices and which amounts.
+
+    Longer than ~200 lines on purpose: it is the decision the build fails on, and its unit test follows one period
+    from reconciliation rows, deliveries, calendar and sign-offs to the failure message; its inputs are already
+    intermediate models, so a split would only move its CTEs one level down the DAG. -#}
 
 with
 
