@@ -26,6 +26,7 @@ from typing import Any
 
 from cloudcost import __version__
 from cloudcost.settings import PROJECT_ROOT, Settings
+from cloudcost.sql_text import quote_identifier
 from cloudcost.warehouse import connect
 
 STATE_SCHEMA = "cloudcost_build"
@@ -84,13 +85,9 @@ def _rows(con: Any, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, .
     return list(cursor.fetchall())
 
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def table_digest(con: Any, target: str, table: str, columns: list[tuple[str, str]]) -> list[Any]:
     """Row count, then a hash of every row (small tables) or exact sums of the measure columns (large ones)."""
-    relation = f"{RAW_SCHEMA}.{_quoted(table)}"
+    relation = f"{RAW_SCHEMA}.{quote_identifier(table)}"
     count = int(_rows(con, f"select count(*) from {relation}")[0][0])
     if count <= FULL_HASH_MAX_ROWS:
         row_hash = "hash(t)" if target == "duckdb" else "hashtext(t::text)::bigint"
@@ -98,7 +95,7 @@ def table_digest(con: Any, target: str, table: str, columns: list[tuple[str, str
     measures = [name for name, data_type in columns if MEASURE_COLUMN.search(name) and NUMERIC_TYPES.search(data_type)]
     if not measures:
         return [count]
-    sums = ", ".join(f"sum(cast({_quoted(name)} as decimal(38, 10)))" for name in measures)
+    sums = ", ".join(f"sum(cast({quote_identifier(name)} as decimal(38, 10)))" for name in measures)
     return [count, *(str(value) for value in _rows(con, f"select {sums} from {relation}")[0])]
 
 

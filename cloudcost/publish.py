@@ -26,6 +26,7 @@ from pathlib import Path
 
 from cloudcost.build_status import BuildStatus, gate, now, write_status_file
 from cloudcost.settings import Settings, load_settings
+from cloudcost.sql_text import sql_string
 
 MARTS_SCHEMA = "marts"
 META_SCHEMA = "cloudcost_meta"
@@ -112,10 +113,6 @@ def publish(settings: Settings | None = None, marts: Sequence[str] = DASHBOARD_M
     return publish_duckdb(settings.duckdb_path, published_path(settings), names)
 
 
-def _sql_path(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
 def publish_duckdb(source: Path, destination: Path, marts: Sequence[str]) -> PublishResult:
     """Copy ``marts`` (those that exist) from ``source`` into a new file swapped in at ``destination``."""
     import duckdb
@@ -130,7 +127,7 @@ def publish_duckdb(source: Path, destination: Path, marts: Sequence[str]) -> Pub
     try:
         con = duckdb.connect(str(temporary))
         try:
-            con.execute(f"attach '{_sql_path(source)}' as src (read_only)")
+            con.execute(f"attach {sql_string(str(source))} as src (read_only)")
         except duckdb.Error:
             con.close()
             temporary.unlink(missing_ok=True)
@@ -164,7 +161,7 @@ def publish_spark(settings: Settings, destination: Path, marts: Sequence[str]) -
     published_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     con = spark_marts_connection(settings)
     try:
-        con.execute(f"attach '{_sql_path(temporary)}' as dashboard_publish")
+        con.execute(f"attach {sql_string(str(temporary))} as dashboard_publish")
         copied, missing = _copy_marts(con, _dest_catalog(con), "dashboard_publish", marts, published_at)
         con.execute("detach dashboard_publish")
     except duckdb.Error:
@@ -187,7 +184,7 @@ def _publish_duckdb_shared(
     con = duckdb.connect(str(source))
     try:
         catalog = con.execute("select current_database()").fetchone()[0]
-        con.execute(f"attach '{_sql_path(temporary)}' as dashboard_publish")
+        con.execute(f"attach {sql_string(str(temporary))} as dashboard_publish")
         try:
             copied, missing = _copy_marts(con, catalog, "dashboard_publish", marts, published_at)
         finally:

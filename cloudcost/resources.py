@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cloudcost.input_errors import InputError
+from cloudcost.sql_text import sql_string
 
 MEMORY_ENV = "CLOUDCOST_DUCKDB_MEMORY_LIMIT"
 THREADS_ENV = "CLOUDCOST_DUCKDB_THREADS"
@@ -65,7 +66,7 @@ class DuckDBResources:
 def _literal(value: str) -> str:
     if value in {"true", "false"} or value.isdigit():
         return value
-    return "'" + value.replace("'", "''") + "'"
+    return sql_string(value)
 
 
 def physical_memory_mib() -> int | None:

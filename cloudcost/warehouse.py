@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from cloudcost.settings import Settings, load_settings
+from cloudcost.sql_text import quote_identifier, sql_string
 
 
 @contextmanager
@@ -99,9 +100,10 @@ def spark_marts_connection(settings: Settings) -> Any:
         pattern = "*.parquet" if any(table.glob("*.parquet")) else "*=*/*.parquet"
         if not any(table.glob(pattern)):
             continue
-        files = str(table / pattern).replace("'", "''")
+        files = sql_string(str(table / pattern))
         con.execute(
-            f"create view marts.\"{table.name}\" as select * from read_parquet('{files}', hive_partitioning = true)"
+            f"create view marts.{quote_identifier(table.name)} as select * from read_parquet({files}, "
+            "hive_partitioning = true)"
         )
     return con
 

@@ -24,10 +24,7 @@ from cloudcost.diff.metrics import (
     MoveSpec,
 )
 from cloudcost.settings import Settings
-
-
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
+from cloudcost.sql_text import quote_identifier, sql_string
 
 
 class SideReader(ABC):
@@ -67,11 +64,11 @@ class DuckDBReader(SideReader):
 
         self._con = duckdb.connect()
         for alias, path in (("base_side", base_path), ("head_side", head_path)):
-            quoted = "'" + str(path).replace("'", "''") + "'"
+            quoted = sql_string(str(path))
             self._con.execute(f"attach {quoted} as {alias} (read_only)")
 
     def relation(self, side: str, node: Node) -> str:
-        return ".".join(_quote(part) for part in (f"{side}_side", node["schema"], node["alias"]))
+        return ".".join(quote_identifier(part) for part in (f"{side}_side", node["schema"], node["alias"]))
 
     def fetch(self, sql: str) -> list[tuple[Any, ...]]:
         return self._con.execute(sql).fetchall()
@@ -95,7 +92,7 @@ class PostgresReader(SideReader):
         self._con.set_session(readonly=True, autocommit=True)
 
     def relation(self, side: str, node: Node) -> str:
-        return ".".join(_quote(part) for part in (node["schema"], node["alias"]))
+        return ".".join(quote_identifier(part) for part in (node["schema"], node["alias"]))
 
     def fetch(self, sql: str) -> list[tuple[Any, ...]]:
         with self._con.cursor() as cur:

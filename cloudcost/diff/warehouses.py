@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cloudcost.settings import RAW_SCHEMA, Settings
+from cloudcost.sql_text import sql_string
 from cloudcost.warehouse import connect
 
 SCRATCH_DATABASE = "cloudcost_diff"
@@ -25,10 +26,6 @@ class WarehouseError(RuntimeError):
 
 def scratch_duckdb_path(side_dir: Path) -> Path:
     return side_dir / f"{SCRATCH_DATABASE}.duckdb"
-
-
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _duckdb_raw_tables(con: Any, catalog: str) -> list[str]:
@@ -53,7 +50,7 @@ def copy_raw_duckdb(source: Path, destination: Path) -> None:
     con = duckdb.connect(str(destination))
     try:
         try:
-            con.execute(f"attach {_sql_text(str(source))} as source_warehouse (read_only)")
+            con.execute(f"attach {sql_string(str(source))} as source_warehouse (read_only)")
         except duckdb.Error as error:
             raise WarehouseError(f"cannot read the DuckDB warehouse {source}: {error}") from error
         tables = _duckdb_raw_tables(con, "source_warehouse")

@@ -12,6 +12,7 @@ from cloudcost.commands.options import settings_for, target_option
 from cloudcost.export.marts import PublicMart, public_marts
 from cloudcost.export.writer import FORMATS, write_query
 from cloudcost.settings import Settings
+from cloudcost.sql_text import quote_identifier
 
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -75,12 +76,12 @@ def export_sql(settings: Settings, mart: PublicMart, conditions: list[tuple[str,
         with connect(settings) as con:
             return query.as_string(con)
 
-    def quoted(name: str) -> str:
-        return '"' + name.replace('"', '""') + '"'
-
-    text = f"select {', '.join(quoted(column) for column in mart.columns)} from marts.{quoted(mart.name)}"
+    columns = ", ".join(quote_identifier(column) for column in mart.columns)
+    text = f"select {columns} from marts.{quote_identifier(mart.name)}"
     parts = [
-        f"cast({quoted(column)} as varchar) {operator}" if operator == "= %s" else f"{quoted(column)} {operator}"
+        f"cast({quote_identifier(column)} as varchar) {operator}"
+        if operator == "= %s"
+        else f"{quote_identifier(column)} {operator}"
         for column, operator in conditions
     ]
     return text + (" where " + " and ".join(parts) if parts else "")

@@ -17,6 +17,7 @@ from cloudcost.csv_text import check_csv_file
 from cloudcost.finance.errors import FinanceLoadError
 from cloudcost.finance.schema import FILE_KINDS, FinanceColumn, FinanceFileKind
 from cloudcost.input_numbers import NUMBER_RULE, finite_number_sql
+from cloudcost.sql_text import quote_identifier, sql_string
 
 # What each kind of value must look like, as a DuckDB condition on the trimmed text `v` that is true when
 # the value is acceptable, and the words used in the error message.
@@ -48,14 +49,6 @@ _CASTS: dict[str, str] = {
 
 # An invoice total may differ from amount before tax + tax by rounding to the cent, no more.
 INVOICE_TOTAL_ROUNDING = 0.005 + 1e-9
-
-
-def sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def quote_identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from datetime import datetime
 import duckdb
 import pyarrow.csv as pacsv
 
-from cloudcost.finance.reader import sql_string
 from cloudcost.finance.schema import FILE_KINDS, FinanceFileKind, create_table_sql, raw_columns
 from cloudcost.settings import RAW_SCHEMA, Settings
+from cloudcost.sql_text import sql_string
 
 
 def _select_for_raw(kind: FinanceFileKind, staged_table: str, loaded_at: datetime) -> str:

@@ -26,6 +26,7 @@ from cloudcost.forecasts.tables import (
 )
 from cloudcost.input_errors import InputError
 from cloudcost.input_numbers import NUMBER_RULE, finite_number_sql
+from cloudcost.sql_text import sql_string
 
 # net cost may differ from public on-demand × (1 − rate) by rounding: the larger of a cent and 0.1 %
 NET_COST_TOLERANCE_ABSOLUTE = 0.01
@@ -54,13 +55,9 @@ class ForecastFile:
     vintages: list[Vintage] = field(default_factory=list)
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _reader(path: Path) -> str:
     return (
-        f"read_csv({_quote(str(path))}, all_varchar = true, header = true, auto_detect = true, "
+        f"read_csv({sql_string(str(path))}, all_varchar = true, header = true, auto_detect = true, "
         "delim = ',', quote = '\"', escape = '\"')"
     )
 
@@ -207,7 +204,7 @@ def read_forecast_file(
     typed = ", ".join(f"{_typed_value(column)} as {column.raw_name}" for column in kind.columns)
     con.execute(
         f"create or replace temp table {typed_table} as "
-        f"select line_number, {typed}, {_quote(str(path))} as source_file from {text_table}"
+        f"select line_number, {typed}, {sql_string(str(path))} as source_file from {text_table}"
     )
     checker = _Checker(con, path, typed_table)
     _check_rules(checker, kind, known_host_types)
@@ -235,7 +232,7 @@ def _typed_value(column: FileColumn) -> str:
 
 
 def _check_rules(checker: _Checker, kind: ForecastKind, known_host_types: Collection[str] | None) -> None:
-    computed = ", ".join(_quote(name) for name in COMPUTED_SOURCES)
+    computed = ", ".join(sql_string(name) for name in COMPUTED_SOURCES)
     checker.first(
         f"forecast_source in ({computed})",
         "forecast_source",
@@ -272,7 +269,7 @@ def _check_usage_rules(checker: _Checker, known_host_types: Collection[str] | No
         "the forecast is outside its interval: lower_bound {} ≤ normalized_units {} ≤ upper_bound {} does not hold",
     )
     if known_host_types is not None:
-        known = ", ".join(_quote(name) for name in sorted(known_host_types)) or "null"
+        known = ", ".join(sql_string(name) for name in sorted(known_host_types)) or "null"
         checker.first(
             f"host_type not in ({known})",
             "host_type",
@@ -290,7 +287,7 @@ def _check_finance_rules(checker: _Checker) -> None:
         column="month",
         fix="A forecast is of months that have not ended when it is made.",
     )
-    pricing = ", ".join(_quote(name) for name in PRICING_MODELS)
+    pricing = ", ".join(sql_string(name) for name in PRICING_MODELS)
     checker.first(
         f"pricing_model not in ({pricing})",
         "pricing_model",

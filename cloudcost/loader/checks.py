@@ -15,9 +15,10 @@ import duckdb
 
 from cloudcost.loader.errors import CurLoadError
 from cloudcost.loader.manifests import Grouping
-from cloudcost.loader.naming import period_label, sql_string
+from cloudcost.loader.naming import period_label
 from cloudcost.loader.staging import STAGED_LINES, StagedFile
 from cloudcost.schema import KNOWN_LINE_ITEM_TYPES
+from cloudcost.sql_text import sql_string
 
 if TYPE_CHECKING:
     from cloudcost.loader.deliveries import ExistingDelivery

@@ -12,7 +12,7 @@ import duckdb
 from cloudcost.loader.discovery import DataFile
 from cloudcost.loader.errors import CurLoadError
 from cloudcost.loader.header import CsvHeader, parquet_names, read_csv_header
-from cloudcost.loader.naming import quote_identifier, sql_string
+from cloudcost.sql_text import quote_identifier, sql_string
 
 # Column names only FOCUS exports have (FOCUS 1.x, as written by AWS Data Exports).
 _FOCUS_MARKERS = frozenset({"billedcost", "chargecategory", "chargetype", "effectivecost", "billingaccountid"})

@@ -31,7 +31,8 @@ import duckdb
 from cloudcost.loader.discovery import STATUS_FOLDER, DataFile, Discovered
 from cloudcost.loader.errors import CurLoadError
 from cloudcost.loader.manifests import Manifest, read_manifest
-from cloudcost.loader.naming import period_label, sql_string
+from cloudcost.loader.naming import period_label
+from cloudcost.sql_text import sql_string
 
 LEGACY_VERSIONED = "legacy CUR, new version per delivery"
 LEGACY_OVERWRITE = "legacy CUR, overwrite"

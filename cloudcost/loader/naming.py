@@ -28,16 +28,6 @@ def sql_athena_name(expression: str) -> str:
     return f"trim(regexp_replace({spaced}, '[^a-z0-9]+', '_', 'g'), '_')"
 
 
-def quote_identifier(name: str) -> str:
-    """A DuckDB identifier, double-quoted (column names like ``lineItem/UnblendedCost`` need it)."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def sql_string(value: str) -> str:
-    """A SQL string literal."""
-    return "'" + value.replace("'", "''") + "'"
-
-
 def period_label(billing_period: date) -> str:
     """A billing period the way people say it: ``2018-10``."""
     return billing_period.strftime("%Y-%m")

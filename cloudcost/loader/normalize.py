@@ -24,8 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cloudcost.loader.flavour import InspectedFile, SourceColumn
-from cloudcost.loader.naming import athena_name, quote_identifier, sql_athena_name, sql_string
+from cloudcost.loader.naming import athena_name, sql_athena_name
 from cloudcost.schema import CUR_COLUMNS, SQL_TYPES, RawColumn
+from cloudcost.sql_text import quote_identifier, sql_string
 
 RAW_COLUMN_NAMES = frozenset(column.name for column in CUR_COLUMNS)
 # Product attributes with a raw column of their own, by their key in a product map ("instance_type").

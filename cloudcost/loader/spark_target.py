@@ -44,6 +44,7 @@ from cloudcost.loader.target import (
 )
 from cloudcost.schema import DELIVERY_COLUMNS, DELIVERY_TOTAL_COLUMNS, RAW_LINE_ITEM_COLUMNS, RawColumn
 from cloudcost.settings import RAW_SCHEMA, Settings
+from cloudcost.sql_text import sql_string
 
 PARTITIONED = (LINE_ITEMS, DELIVERY_TOTALS)
 PART_FILE = "part-0.parquet"
@@ -67,8 +68,7 @@ def _select_with_utc(columns: Sequence[RawColumn], relation: str, where: str = "
 
 def _copy(con: duckdb.DuckDBPyConnection, query: str, path: Path, params: Sequence[object] = ()) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    quoted = str(path).replace("'", "''")
-    con.execute(f"copy ({query}) to '{quoted}' (format parquet, compression zstd)", list(params))
+    con.execute(f"copy ({query}) to {sql_string(str(path))} (format parquet, compression zstd)", list(params))
 
 
 def finish_pending(raw: Path) -> None:
@@ -92,8 +92,7 @@ def _committed_delivery_ids(raw: Path) -> set[str]:
         return set()
     con = duckdb.connect()
     try:
-        quoted = str(deliveries).replace("'", "''")
-        rows = con.execute(f"select delivery_id from read_parquet('{quoted}')").fetchall()
+        rows = con.execute(f"select delivery_id from read_parquet({sql_string(str(deliveries))})").fetchall()
     finally:
         con.close()
     return {str(row[0]) for row in rows}
@@ -133,10 +132,9 @@ class SparkTarget:
             self._con.execute(statement)
         deliveries = self.raw / DELIVERIES / PART_FILE
         if deliveries.exists():
-            quoted = str(deliveries).replace("'", "''")
             self._con.execute(
                 f"insert into {RAW_SCHEMA}.{DELIVERIES} select {column_list(DELIVERY_COLUMNS)} "
-                f"from read_parquet('{quoted}')"
+                f"from read_parquet({sql_string(str(deliveries))})"
             )
 
     @property

@@ -10,7 +10,6 @@ from typing import Protocol
 import duckdb
 
 from cloudcost.loader.deliveries import STAGED_DELIVERIES, ExistingDelivery, PlannedDelivery
-from cloudcost.loader.naming import sql_string
 from cloudcost.loader.staging import STAGED_LINES
 from cloudcost.schema import (
     DELIVERY_COLUMNS,
@@ -20,6 +19,7 @@ from cloudcost.schema import (
     create_table_sql,
 )
 from cloudcost.settings import RAW_SCHEMA
+from cloudcost.sql_text import sql_string
 
 LINE_ITEMS = "raw_cur_line_items"
 DELIVERIES = "raw_cur_deliveries"
