@@ -24,8 +24,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import yaml
+
 from cloudcost.build_status import BuildStatus, gate, now, write_status_file
-from cloudcost.settings import Settings, load_settings
+from cloudcost.settings import PROJECT_ROOT, Settings, load_settings
 from cloudcost.sql_text import sql_string
 
 MARTS_SCHEMA = "marts"
@@ -34,29 +36,28 @@ PUBLICATION_TABLE = "publication"
 PUBLISHED_DB_ENV = "CLOUDCOST_DASHBOARD_DB"
 COMMENT_PREFIX = "cloudcost published at "
 
-# Every public mart the dashboard reads (its exposure in models/marts/_dashboard__exposures.yml lists the
-# ones that exist). Line-grain marts (fct_cost_layers) are not read: the dashboard uses the daily aggregates.
-DASHBOARD_MARTS: tuple[str, ...] = (
-    "fct_cost_daily",
-    "fct_cash_bridge",
-    "fct_commitment_coverage",
-    "fct_commitment_utilization",
-    "dim_commitment",
-    "fct_savings_opportunities",
-    "fct_forecast_accuracy",
-    "fct_forecast_vintages",
-    "fct_itemized_actuals",
-    "fct_invoice_reconciliation",
-    "fct_reconciliation_exceptions",
-    "fct_cur_restatements",
-    "fct_unit_cost",
-    "fct_cost_showback",
-    "fct_budget_status",
-    "fct_cost_anomalies",
-    "fct_cost_one_off_charges",
-    "fct_cost_resource_monthly",
-    "fct_allocation_key_monthly",
-)
+# The dbt exposure of the dashboard: its refs are every public mart the dashboard reads, written from the page
+# index (streamlit_app/pages_index.py) by `python -m streamlit_app.page_lists`. Line-grain marts
+# (fct_cost_layers) are not read: the dashboard uses the daily aggregates.
+DASHBOARD_EXPOSURE_FILE = PROJECT_ROOT / "models" / "marts" / "_dashboard__exposures.yml"
+DASHBOARD_EXPOSURE = "finance_dashboard"
+_REF = re.compile(r"^ref\('([a-z0-9_]+)'\)$")
+
+
+def exposure_marts(path: Path = DASHBOARD_EXPOSURE_FILE, name: str = DASHBOARD_EXPOSURE) -> tuple[str, ...]:
+    """The marts an exposure of the project depends on, in its order."""
+    exposures = yaml.safe_load(path.read_text())["exposures"]
+    (exposure,) = [item for item in exposures if item["name"] == name]
+    marts = []
+    for item in exposure["depends_on"]:
+        match = _REF.match(item)
+        if match is None:
+            raise ValueError(f"{path.name}: {name} depends on {item!r}, not ref('<mart>')")
+        marts.append(match.group(1))
+    return tuple(marts)
+
+
+DASHBOARD_MARTS: tuple[str, ...] = exposure_marts()
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 

@@ -25,8 +25,12 @@
         percentile_disc({{ '%.2f' | format(level * 0.05) }}) within group (order by {{ measure }})
             as level_{{ level }}_{{ suffix }},
     {%- endfor %}
-        percentile_disc({{ var('commitment_percentile') | float }}) within group (order by {{ measure }})
-            as recommended_level_{{ suffix }}
+        {{ what_if_recommended_level(measure) }} as recommended_level_{{ suffix }}
+{%- endmacro %}
+
+{#- The recommender's percentile (var `commitment_percentile`) of `measure` in a grouped query. -#}
+{% macro what_if_recommended_level(measure) -%}
+    percentile_disc({{ var('commitment_percentile') | float }}) within group (order by {{ measure }})
 {%- endmacro %}
 
 {#- The candidate levels as rows (candidate_level 0, 5, …, 100 with labels p000…p100, and -1 'recommended'). -#}
@@ -58,4 +62,19 @@
     min(candidate_level) as candidate_level,
         max(case when candidate_level = -1 then 1 else 0 end) = 1 as is_recommended,
         min(case when candidate_level >= 0 then candidate_label end) as candidate_label
+{%- endmacro %}
+
+{#- Reserved-instance purchases: a level of xlarge-normalized units per hour rounded down to whole instances of
+    the group's purchase unit (0 when the group has none), as instances and as units. -#}
+{% macro ri_purchase_instances(level_units, purchase_unit) -%}
+    coalesce(floor({{ level_units }} / nullif({{ purchase_unit }}, 0) + 0.000001), 0)
+{%- endmacro %}
+
+{% macro ri_purchase_units(level_units, purchase_unit) -%}
+    coalesce(floor({{ level_units }} / nullif({{ purchase_unit }}, 0) + 0.000001) * {{ purchase_unit }}, 0)
+{%- endmacro %}
+
+{#- The public on-demand rate per unit of a group's hourly profile (aggregate over its hours). -#}
+{% macro ri_profile_rate_per_unit() -%}
+    sum(on_demand_list_cost + expiring_ri_list_cost) / nullif(sum(profile_units), 0)
 {%- endmacro %}

@@ -45,6 +45,12 @@
     from range({{ upper_bound }}) as numbers
 {%- endmacro %}
 
+{#- 1 for a fee row of a commitment's latest billing period, whose attributes (term, payment option, end) are the
+    commitment's (int_commitments); fees_alias is a relation of int_commitment_fees rows. -#}
+{% macro commitment_period_rank(fees_alias) -%}
+    row_number() over (partition by {{ fees_alias }}.commitment_id order by {{ fees_alias }}.billing_period desc)
+{%- endmacro %}
+
 {#- A commitment term written as `1yr`, `3yr`, `1 year`, `3 Years` … as whole years (NULL when unreadable). -#}
 {% macro term_in_years(term_expr) -%}
     cast({{ regexp_capture('lower(' ~ term_expr ~ ')', '^ *([0-9]+) *(?:yr|year|years)? *$') }} as integer)

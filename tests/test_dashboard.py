@@ -292,20 +292,31 @@ def project_models() -> set[str]:
     return {re.sub(r"_v\d+$", "", path.stem) for path in root.rglob("*.sql")}
 
 
-def test_exposure_lists_every_dashboard_mart_that_exists() -> None:
-    import yaml
-
+def test_exposure_and_docs_table_are_written_from_the_page_index() -> None:
     from cloudcost.publish import DASHBOARD_MARTS
+    from streamlit_app.page_lists import current_texts, dashboard_marts
 
-    path = Path(__file__).resolve().parent.parent / "models" / "marts" / "_dashboard__exposures.yml"
-    (exposure,) = yaml.safe_load(path.read_text())["exposures"]
-    refs = [re.fullmatch(r"ref\('([a-z0-9_]+)'\)", item).group(1) for item in exposure["depends_on"]]
-    models = project_models()
-    assert len(refs) == len(set(refs))
-    assert set(refs) <= set(DASHBOARD_MARTS), "the exposure names a mart the dashboard does not read"
-    assert set(refs) <= models, f"the exposure refs marts that do not exist: {sorted(set(refs) - models)}"
-    missing = sorted(set(DASHBOARD_MARTS) & models - set(refs))
-    assert not missing, f"add these marts to {path.name}: {missing}"
+    for path, text in current_texts().items():
+        assert path.read_text() == text, f"{path.name} is stale: run `python -m streamlit_app.page_lists`"
+    assert dashboard_marts(PAGES) == DASHBOARD_MARTS
+    missing = sorted(set(DASHBOARD_MARTS) - project_models())
+    assert not missing, f"pages read marts that do not exist: {missing}"
+
+
+def test_page_lists_follow_a_new_page_and_need_their_markers() -> None:
+    from dataclasses import replace
+
+    from streamlit_app.page_lists import EXPOSURE_BEGIN, EXPOSURE_END, docs_table, exposure_refs, replace_between
+
+    new_page = replace(PAGES[-2], title="New", url_path="new", marts=("fct_new_mart", PAGES[-2].marts[0]))
+    pages = (*PAGES, new_page)
+    assert exposure_refs(pages).splitlines()[-1] == "      - ref('fct_new_mart')"
+    assert exposure_refs(pages).count(f"ref('{PAGES[-2].marts[0]}')") == 1
+    assert docs_table(pages).splitlines()[-1].endswith(f"| `fct_new_mart`, `{PAGES[-2].marts[0]}` |")
+    with pytest.raises(ValueError, match="markers"):
+        replace_between("no markers", EXPOSURE_BEGIN, EXPOSURE_END, "x")
+    document = f"a\n{EXPOSURE_BEGIN}\nold\n{EXPOSURE_END}\nb"
+    assert replace_between(document, EXPOSURE_BEGIN, EXPOSURE_END, "new") == document.replace("old", "new")
 
 
 # -- the other pages: figures equal their marts --------------------------------------------------------

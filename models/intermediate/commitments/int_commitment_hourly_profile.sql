@@ -3,9 +3,11 @@
     (and cost) that commitments expiring within `commitment_expiry_days` after the as-of date cover now — they
     will be on demand once those commitments end. Lines longer than an hour (a CUR with daily granularity)
     are spread evenly over the hours they cover.
-    Longer than ~200 lines on purpose: it sits on the longest chain of the DAG (usage lines -> commitments ->
-    this -> what-ifs -> recommendations -> savings opportunities), so splitting its steps into models would
-    deepen that chain; its steps (spread lines over hours, fill empty hours, add expiring cover) are CTEs. -#}
+    Which commitments expire comes from the fees (each commitment's latest billing period, as in int_commitments)
+    rather than from int_commitments, one step earlier in the DAG.
+    Longer than ~200 lines on purpose: it sits on the longest chain of the DAG (usage lines -> fees -> this ->
+    what-ifs -> recommendations -> savings opportunities), so splitting its steps into models would deepen
+    that chain; its steps (spread lines over hours, fill empty hours, add expiring cover) are CTEs. -#}
 
 {%- set expiry_days = var('commitment_expiry_days') | int -%}
 
@@ -16,7 +18,11 @@ as_of as (
 ),
 
 commitments as (
-    select * from {{ ref('int_commitments') }}
+    select
+        fees.commitment_id,
+        fees.commitment_end_at,
+        {{ commitment_period_rank('fees') }} as period_rank
+    from {{ ref('int_commitment_fees') }} as fees
 ),
 
 expiring_commitments as (
@@ -24,7 +30,8 @@ expiring_commitments as (
     from commitments
     cross join as_of
     where
-        commitments.commitment_end_at >= as_of.window_end_at
+        commitments.period_rank = 1
+        and commitments.commitment_end_at >= as_of.window_end_at
         and commitments.commitment_end_at < cast(as_of.as_of_date + 1 + {{ expiry_days }} as timestamp)
 ),
 

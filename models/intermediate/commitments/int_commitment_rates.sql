@@ -11,8 +11,23 @@ as_of as (
     select * from {{ ref('int_commitment_as_of') }}
 ),
 
+-- each commitment's terms from its latest billing period's fees, as in int_commitments (read from the fees,
+-- one step earlier in the DAG)
+commitment_periods as (
+    select
+        fees.commitment_id,
+        fees.commitment_type,
+        {{ term_in_years('fees.term') }} as term_years,
+        fees.payment_option,
+        fees.offering_class,
+        fees.savings_plan_offering_type,
+        {{ commitment_period_rank('fees') }} as period_rank
+    from {{ ref('int_commitment_fees') }} as fees
+),
+
 commitments as (
-    select * from {{ ref('int_commitments') }}
+    select * from commitment_periods
+    where period_rank = 1
 ),
 
 covered_lines as (

@@ -36,7 +36,7 @@ percentiles as (
         max(time_granularity) as time_granularity,
         {{ what_if_percentiles('profile_units', 'units') }},
         avg(profile_units) as average_profile_units,
-        sum(on_demand_list_cost + expiring_ri_list_cost) / nullif(sum(profile_units), 0) as profile_rate_per_unit,
+        {{ ri_profile_rate_per_unit() }} as profile_rate_per_unit,
         sum(expiring_ri_units) as expiring_ri_units
     from profile
     group by payer_account_id, currency, commitment_group
@@ -104,18 +104,16 @@ quantities as (
         payer_account_id,
         currency,
         commitment_group,
-        coalesce(
-            floor(profile_level_units / nullif(purchase_unit, 0) + 0.000001) * purchase_unit, 0
-        ) as quantity_units,
-        coalesce(floor(profile_level_units / nullif(purchase_unit, 0) + 0.000001), 0) as quantity_instances,
+        {{ ri_purchase_units('profile_level_units', 'purchase_unit') }} as quantity_units,
+        {{ ri_purchase_instances('profile_level_units', 'purchase_unit') }} as quantity_instances,
         {{ what_if_candidate_flags() }}
     from candidates
     group by
         payer_account_id,
         currency,
         commitment_group,
-        coalesce(floor(profile_level_units / nullif(purchase_unit, 0) + 0.000001) * purchase_unit, 0),
-        coalesce(floor(profile_level_units / nullif(purchase_unit, 0) + 0.000001), 0)
+        {{ ri_purchase_units('profile_level_units', 'purchase_unit') }},
+        {{ ri_purchase_instances('profile_level_units', 'purchase_unit') }}
 ),
 
 replayed as (

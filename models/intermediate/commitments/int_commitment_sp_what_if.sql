@@ -4,6 +4,9 @@
     ended. Candidates are that profile's percentiles 0, 5, …, 100 % and the recommender's percentile. For a
     covered amount c (public on-demand dollars per hour) the commitment is c × the Savings Plans rate ratio;
     used = Σ min(profile, c); monthly savings (730 h) = (used ÷ hours − commitment) × 730.
+    The recommended reservations are found here from the same profile and purchase units as in
+    int_commitment_ri_what_if (its recommended rows; macros ri_purchase_units, ri_profile_rate_per_unit), so the
+    two what-ifs run side by side rather than one after the other in the DAG.
     The steps shared with the other what-if are the what_if_* macros (macros/commitment_what_if.sql). -#}
 
 with
@@ -13,14 +16,41 @@ profile as (
     where is_sp_eligible_service
 ),
 
-ri_recommendations as (
-    select * from {{ ref('int_commitment_ri_what_if') }}
-    where is_recommended
+all_group_usage as (
+    select * from {{ ref('int_commitment_group_usage') }}
 ),
 
 group_usage as (
-    select * from {{ ref('int_commitment_group_usage') }}
+    select * from all_group_usage
     where is_sp_eligible_service
+),
+
+-- the reservations int_commitment_ri_what_if recommends: its recommended level, in whole purchase units
+ri_levels as (
+    select
+        payer_account_id,
+        currency,
+        commitment_group,
+        {{ what_if_recommended_level('profile_units') }} as recommended_level_units,
+        {{ ri_profile_rate_per_unit() }} as profile_rate_per_unit
+    from profile
+    group by payer_account_id, currency, commitment_group
+),
+
+ri_recommendations as (
+    select
+        ri_levels.payer_account_id,
+        ri_levels.currency,
+        ri_levels.commitment_group,
+        {{ ri_purchase_units('ri_levels.recommended_level_units', 'all_group_usage.purchase_unit') }}
+            as quantity_units,
+        coalesce(ri_levels.profile_rate_per_unit, all_group_usage.on_demand_rate_per_unit) as profile_rate_per_unit
+    from ri_levels
+    inner join all_group_usage
+        on
+            ri_levels.payer_account_id = all_group_usage.payer_account_id
+            and ri_levels.currency = all_group_usage.currency
+            and ri_levels.commitment_group = all_group_usage.commitment_group
 ),
 
 observed_rates as (

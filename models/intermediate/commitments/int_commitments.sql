@@ -28,7 +28,7 @@ latest as (
     select
         fees.*,
         {{ hours_between('fees.active_start_at', 'fees.active_end_at') }} as period_active_hours,
-        row_number() over (partition by fees.commitment_id order by fees.billing_period desc) as period_rank
+        {{ commitment_period_rank('fees') }} as period_rank
     from fees
 ),
 

@@ -1,7 +1,7 @@
 {{ config(materialized='view') }}
 
 {#- Savings opportunities on instances and the commitments that cover them, in the recommender's window (one row
-    each, as in int_savings_opportunities_detected, which lists them with the others): commitments used below
+    each, as in fct_savings_opportunities, which lists them with the others): commitments used below
     var('unused_commitment_max_utilization'), and previous-generation instance families. -#}
 
 {%- set hours = hours_per_month() -%}

@@ -1,7 +1,7 @@
 {{ config(materialized='view') }}
 
 {#- Savings opportunities on resources, found in the cost lines of the recommender's window (one row each, as
-    in int_savings_opportunities_detected, which lists them with the others): EBS gp2 volumes that gp3 would
+    in fct_savings_opportunities, which lists them with the others): EBS gp2 volumes that gp3 would
     make cheaper, and NAT gateways that process (almost) nothing. -#}
 
 {%- set hours = hours_per_month() -%}

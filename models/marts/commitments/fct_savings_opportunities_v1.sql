@@ -1,7 +1,13 @@
 {#- The stack-ranked list of savings opportunities (docs: savings opportunity): every opportunity detected in
     the window and every opportunity the register names, with estimated monthly savings at public on-demand and
     net rates, the owner, status and decision date, and — for done items — the realized savings measured from
-    actuals (docs: realized savings). Ranked by estimated savings at public rates, largest first. -#}
+    actuals (docs: realized savings). Ranked by estimated savings at public rates, largest first.
+    The recommender's purchases are found here (the CTE purchases); the other kinds in
+    int_savings_opportunities__instances (unused commitments, previous generations) and
+    int_savings_opportunities__resources (gp2 volumes, idle NAT gateways).
+    Longer than ~200 lines on purpose: it sits at the end of the longest chain of the DAG (usage lines -> fees
+    -> hourly profile -> what-ifs -> recommendations -> this); a model for the detected opportunities between
+    the recommendations and this mart would deepen that chain. -#}
 
 {%- set hours = hours_per_month() -%}
 
@@ -11,8 +17,59 @@ as_of as (
     select * from {{ ref('int_commitment_as_of') }}
 ),
 
+recommendations as (
+    select * from {{ ref('int_commitment_recommendations') }}
+),
+
+instance_opportunities as (
+    select * from {{ ref('int_savings_opportunities__instances') }}
+),
+
+resource_opportunities as (
+    select * from {{ ref('int_savings_opportunities__resources') }}
+),
+
+-- commitment purchases (the recommender)
+purchases as (
+    select
+        case when commitment_type = 'reserved_instance' then 'ri_purchase' else 'sp_purchase' end
+        || '|' || payer_account_id || '|' || coalesce(service_code, '*') || '|*|' || coalesce(region, '*')
+        || '|' || commitment_group as opportunity_key,
+        case when commitment_type = 'reserved_instance' then 'ri_purchase' else 'sp_purchase' end
+            as opportunity_type,
+        payer_account_id,
+        currency,
+        service_code,
+        cast(null as {{ dbt.type_string() }}) as account_id,
+        region,
+        commitment_group as scope,
+        case
+            when commitment_type = 'reserved_instance'
+                then
+                    'buy ' || {{ number_to_text('recommended_instances', 0) }} || ' x '
+                    || recommended_instance_type || ' ' || coalesce(platform, '') || ' reserved instances ('
+                    || {{ number_to_text('term_years', 0) }} || ' yr, ' || payment_option || ', '
+                    || offering || ')'
+            else
+                'commit ' || {{ number_to_text('hourly_commitment', 3) }}
+                || ' per hour to a ' || offering || ' (' || {{ number_to_text('term_years', 0) }}
+                || ' yr, ' || payment_option || ')'
+        end as description,
+        expected_monthly_commitment_cost as basis_monthly_cost,
+        expected_monthly_savings as estimated_monthly_savings
+    from recommendations
+    where
+        expected_monthly_savings > 0
+        and (recommended_units > 0 or hourly_commitment > 0)
+),
+
+-- every opportunity detected in the window, one row each (keys as in int_savings_scope_daily)
 detected as (
-    select * from {{ ref('int_savings_opportunities_detected') }}
+    select * from purchases
+    union all
+    select * from instance_opportunities  -- noqa: AM04
+    union all
+    select * from resource_opportunities  -- noqa: AM04
 ),
 
 opportunity_register as (
