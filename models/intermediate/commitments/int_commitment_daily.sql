@@ -5,7 +5,11 @@
     the purchase hour whole — and the used units are the DiscountedUsage units it covered that day. The cost
     of a reserved unit is the month's fee (amortized upfront + recurring) ÷ its reserved units.
     Savings Plans: the commitment of each fee line is spread over the clock hours the line covers, and the used
-    commitment of a day is the Savings Plan effective cost of the usage it covered that day (any service). -#}
+    commitment of a day is the Savings Plan effective cost of the usage it covered that day (any service).
+
+    Longer than ~200 lines on purpose: reservations and Savings Plans are the two halves of one grain that its
+    unit test checks together (spread fees, active hours, used units or dollars); as two models and a union it
+    would add a level to the commitment chain that utilization and the savings scope read. -#}
 
 with
 

@@ -7,7 +7,11 @@
     The recommended reservations are found here from the same profile and purchase units as in
     int_commitment_ri_what_if (its recommended rows; macros ri_purchase_units, ri_profile_rate_per_unit), so the
     two what-ifs run side by side rather than one after the other in the DAG.
-    The steps shared with the other what-if are the what_if_* macros (macros/commitment_what_if.sql). -#}
+    The steps shared with the other what-if are the what_if_* macros (macros/commitment_what_if.sql).
+
+    Longer than ~200 lines on purpose: finding the recommended reservations here (instead of reading the RI
+    what-if) keeps the two what-ifs side by side, one level shallower in the commitment chain; both unit tests
+    follow a profile from the hourly usage to the plan's candidates, the second with reservations bought first. -#}
 
 with
 
