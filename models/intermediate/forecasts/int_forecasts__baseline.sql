@@ -301,14 +301,18 @@ bounds as (
         on calibration_pooled.horizon_bucket = 'all'
 )
 
+{#- the forecast and its bounds are rounded to 1e-6 units (stable_round): deseasonalizing with factors rounded
+    to 9 decimals and multiplying back leaves an error of about 1e-7 units, and a zero-width interval of a
+    series with an exact weekly pattern (e.g. 155 on weekdays, 136 at weekends) must contain the actual,
+    not miss it by that error -#}
 select
     'baseline' as forecast_source,
     generated_at,
     host_type,
     target_date,
     horizon_days,
-    greatest(trend_units, 0) as normalized_units,
-    greatest(lower_units, 0) as lower_bound,
-    greatest(upper_units, 0) as upper_bound,
+    {{ stable_round('greatest(trend_units, 0)', 6) }} as normalized_units,
+    {{ stable_round('greatest(lower_units, 0)', 6) }} as lower_bound,
+    {{ stable_round('greatest(upper_units, 0)', 6) }} as upper_bound,
     interval_scale
 from bounds
