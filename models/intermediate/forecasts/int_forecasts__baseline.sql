@@ -24,7 +24,8 @@
 {#- in-sample residuals understate out-of-sample errors: until the calibration has scores, the residual-based
     interval is widened by this factor (the calibrated widths measured 1.2–2.6 times the residual-based ones) #}
 {%- set fallback_factor = var('forecast_interval_fallback_factor', 1.5) | float %}
-{%- set trend_min_days = var('forecast_trend_min_days', 21) | int %}
+{#- a slope is extrapolated up to 35 days ahead: it needs a segment at least as long as the horizons (five weeks) #}
+{%- set trend_min_days = var('forecast_trend_min_days', 35) | int %}
 {%- set trend_t = var('forecast_trend_t', 2) | float %}
 
 with
@@ -79,7 +80,7 @@ segment_slopes as (
 ),
 
 trend_tests as (
-    -- a slope is used only when the segment has var('forecast_trend_min_days') days and the slope is
+    -- a slope is used only when the segment has var('forecast_trend_min_days') (35) days and the slope is
     -- significant: |slope| > var('forecast_trend_t') (2) standard errors, i.e. the explained sum of squares
     -- sxy² / sxx exceeds t² × the residual variance (syy − sxy² / sxx) / (n − 2). Noise alone then rarely
     -- makes a slope that runs on for five weeks; both sides are rounded (stable_round) before the comparison.
