@@ -1,11 +1,19 @@
 """The forecast evaluation's figures on hand-made points: identical points only, coverage on varying series,
 interval score. (Pure Python, no warehouse.)"""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from cloudcost.forecasts.evaluation import Evaluation, Point, bucket_figures, report, varying_host_types
+from cloudcost.forecasts.evaluation import (
+    Evaluation,
+    Point,
+    bucket_figures,
+    report,
+    sql_data_days,
+    varying_host_types,
+)
+from cloudcost.forecasts.statistical import DailyHistory
 
 GEN = date(2026, 5, 4)
 
@@ -48,3 +56,16 @@ def test_figures_use_identical_points_and_varying_series() -> None:
     assert figures.interval_score == pytest.approx(18 / 2 / 12)
     line = next(line for line in report(evaluation).splitlines() if line.startswith("1-7"))
     assert line.split()[1:4] == ["4", f"{4 / 34:.4f}", f"{8 / 34:.4f}"]
+
+
+def test_models_see_the_last_day_of_data_the_sql_forecasters_had() -> None:
+    """The replayed CUR lagged: as of 2026-05-04 the SQL forecasters' last day was 2026-05-01 (its units are
+    the naive last value), not 2026-05-03. A constant host type matches every day and decides nothing."""
+    web = {date(2026, 4, 28) + timedelta(days=i): float(10 + i) for i in range(6)}  # 10 on 04-28 … 15 on 05-03
+    history = DailyHistory({"web": web, "db": dict.fromkeys(web, 4.0)}, date(2026, 4, 28), date(2026, 5, 3))
+    last_values = {
+        (GEN, "web", date(2026, 5, 5)): Point("1-7", 16.0, 13.0),  # 13: the units of 2026-05-01
+        (GEN, "db", date(2026, 5, 5)): Point("1-7", 4.0, 4.0),
+        (date(2026, 5, 11), "web", date(2026, 5, 12)): Point("1-7", 16.0, 99.0),  # matches no day
+    }
+    assert sql_data_days(last_values, history) == {GEN: date(2026, 5, 1)}

@@ -3,7 +3,10 @@
 Every source is scored on identical points: the (generation date, host type, target date) triples that the
 baseline, the naive forecasts and the statistical models all have and whose actual is known. Horizons count
 from the generation date (as in ``fct_forecast_accuracy``). The statistical models are fitted here on the
-warehouse's daily history cut at the day before each baseline vintage's generation date.
+warehouse's daily history cut at the last day of data the SQL forecasters had at each generation date (a
+replayed CUR lags its generation date by one to seven days): the day before the generation date whose units
+equal every host type's ``naive_last_value`` forecast. ``--models-on day-before`` cuts at the day before the
+generation date instead (fresher data than the SQL forecasters had, as the evaluation did first).
 
 Printed per horizon bucket: the points, the WAPE of every source, the baseline's WAPE over the other sources',
 and the coverage and interval score (width + 10 × the miss, per point, over the mean actual) of the baseline's
@@ -23,7 +26,7 @@ import argparse
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from cloudcost.forecasts.statistical import DailyHistory, as_date, read_daily_history
@@ -78,14 +81,43 @@ def read_sql_points(settings: Settings, sources: Sequence[str] = SQL_SOURCES) ->
     return points
 
 
-def model_points(history: DailyHistory, model: str, keys: Iterable[Key], actuals: dict[Key, Point]) -> dict[Key, Point]:
-    """The model fitted at every generation date of ``keys`` (data up to the day before), on those keys."""
+def sql_data_days(last_values: dict[Key, Point], history: DailyHistory, search_days: int = 31) -> dict[date, date]:
+    """Per generation date, the last day of data the SQL forecasters had: the latest day before it on which
+    every host type's units (in the final history) equal its ``naive_last_value`` forecast, the units of that
+    day. A generation date without such a day is left out (the caller cuts at the day before it)."""
+    by_generation: dict[date, dict[str, float]] = {}
+    for (generation, host_type, _), point in last_values.items():
+        by_generation.setdefault(generation, {})[host_type] = point.forecast
+    days = {}
+    for generation, values in by_generation.items():
+        for back in range(1, search_days + 1):
+            day = generation - timedelta(days=back)
+            if all(_same(history.series.get(host, {}).get(day, 0.0), value) for host, value in values.items()):
+                days[generation] = day
+                break
+    return days
+
+
+def _same(left: float, right: float) -> bool:
+    return abs(left - right) <= 1e-6 * max(1.0, abs(right))
+
+
+def model_points(
+    history: DailyHistory,
+    model: str,
+    keys: Iterable[Key],
+    actuals: dict[Key, Point],
+    data_days: dict[date, date] | None = None,
+) -> dict[Key, Point]:
+    """The model fitted at every generation date of ``keys``, on those keys: on the data up to that date's
+    entry of ``data_days``, or up to the day before it."""
     from cloudcost.forecasts.statistical import model_rows
 
     wanted = set(keys)
     points: dict[Key, Point] = {}
     for generation in sorted({key[0] for key in wanted}):
-        for row in model_rows(history, model, generation):
+        data_day = (data_days or {}).get(generation, generation - timedelta(days=1))
+        for row in model_rows(history, model, generation, lag_days=(generation - data_day).days - 1):
             key = (generation, row[2], date.fromisoformat(row[3]))
             if key in wanted:
                 base = actuals[key]
@@ -101,14 +133,22 @@ def varying_host_types(points: dict[Key, Point]) -> set[str]:
     return {host_type for host_type, values in seen.items() if len(values) > 1}
 
 
-def evaluate_warehouse(evaluation: Evaluation, settings: Settings, label: str, models: Sequence[str]) -> None:
-    """Add one warehouse's points (baseline, naive, and each model fitted on its history) under ``label``."""
+def evaluate_warehouse(
+    evaluation: Evaluation, settings: Settings, label: str, models: Sequence[str], same_data: bool = True
+) -> None:
+    """Add one warehouse's points (baseline, naive, and each model fitted on its history) under ``label``;
+    the models see the data the SQL forecasters saw (``same_data``) or the data up to the day before."""
     sql_points = read_sql_points(settings)
     baseline = sql_points["baseline"]
     history = read_daily_history(settings)
+    data_days = sql_data_days(sql_points["naive_last_value"], history) if same_data else {}
+    if same_data:
+        lags = sorted({(generation - day).days for generation, day in data_days.items()})
+        missing = len({key[0] for key in baseline} - set(data_days))
+        print(f"{label}: models fitted {lags} day(s) before the generation dates ({missing} date(s) without a match)")
     by_source: dict[str, dict[Key, Point]] = dict(sql_points)
     for model in models:
-        by_source[model] = model_points(history, model, baseline, baseline)
+        by_source[model] = model_points(history, model, baseline, baseline, data_days)
     for source, points in by_source.items():
         evaluation.points.setdefault(source, {}).update({(label, key): point for key, point in points.items()})
     evaluation.varying |= {(label, host_type) for host_type in varying_host_types(baseline)}
@@ -216,6 +256,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--rows", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--model", action="append", default=None, help="Statistical models (default: autoarima).")
+    parser.add_argument(
+        "--models-on",
+        choices=("sql-data", "day-before"),
+        default="sql-data",
+        help="Fit the models on the data the SQL forecasters had (default) or on the data up to the day before.",
+    )
     args = parser.parse_args(argv)
     models = args.model if args.model is not None else ["autoarima"]
     evaluation = Evaluation()
@@ -226,7 +272,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         os.environ["CLOUDCOST_DUCKDB_PATH"] = path
         settings_list.append((path, load_settings("duckdb")))
     for label, settings in settings_list:
-        evaluate_warehouse(evaluation, settings, label, models)
+        evaluate_warehouse(evaluation, settings, label, models, same_data=args.models_on == "sql-data")
     print(report(evaluation))
 
 

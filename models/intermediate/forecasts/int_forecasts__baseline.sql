@@ -24,7 +24,8 @@
 {#- in-sample residuals understate out-of-sample errors: until the calibration has scores, the residual-based
     interval is widened by this factor (the calibrated widths measured 1.2–2.6 times the residual-based ones) #}
 {%- set fallback_factor = var('forecast_interval_fallback_factor', 1.5) | float %}
-{%- set trend_min_days = var('forecast_trend_min_days', 21) | int %}
+{#- a slope is extrapolated up to 35 days ahead: it needs a segment at least as long as the horizons (five weeks) #}
+{%- set trend_min_days = var('forecast_trend_min_days', 35) | int %}
 {%- set trend_t = var('forecast_trend_t', 2) | float %}
 
 with
@@ -79,7 +80,7 @@ segment_slopes as (
 ),
 
 trend_tests as (
-    -- a slope is used only when the segment has var('forecast_trend_min_days') days and the slope is
+    -- a slope is used only when the segment has var('forecast_trend_min_days') (35) days and the slope is
     -- significant: |slope| > var('forecast_trend_t') (2) standard errors, i.e. the explained sum of squares
     -- sxy² / sxx exceeds t² × the residual variance (syy − sxy² / sxx) / (n − 2). Noise alone then rarely
     -- makes a slope that runs on for five weeks; both sides are rounded (stable_round) before the comparison.
@@ -301,14 +302,18 @@ bounds as (
         on calibration_pooled.horizon_bucket = 'all'
 )
 
+{#- the forecast and its bounds are rounded to 1e-6 units (stable_round): deseasonalizing with factors rounded
+    to 9 decimals and multiplying back leaves an error of about 1e-7 units, and a zero-width interval of a
+    series with an exact weekly pattern (e.g. 155 on weekdays, 136 at weekends) must contain the actual,
+    not miss it by that error -#}
 select
     'baseline' as forecast_source,
     generated_at,
     host_type,
     target_date,
     horizon_days,
-    greatest(trend_units, 0) as normalized_units,
-    greatest(lower_units, 0) as lower_bound,
-    greatest(upper_units, 0) as upper_bound,
+    {{ stable_round('greatest(trend_units, 0)', 6) }} as normalized_units,
+    {{ stable_round('greatest(lower_units, 0)', 6) }} as lower_bound,
+    {{ stable_round('greatest(upper_units, 0)', 6) }} as upper_bound,
     interval_scale
 from bounds
