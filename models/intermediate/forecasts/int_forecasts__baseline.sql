@@ -16,7 +16,13 @@
        by the weekday factor and widened with the distance from the data, √(1 + k / w) with
        w = var('forecast_interval_widening_days') (28), is the interval's scale; calibrated on past
        out-of-sample errors (int_forecasts__interval_calibration), or, before any are stored, widened by
-       var('forecast_interval_fallback_factor') (1.5): in-sample residuals understate errors days ahead. -#}
+       var('forecast_interval_fallback_factor') (1.5): in-sample residuals understate errors days ahead.
+
+    Longer than ~200 lines on purpose: steps 2–5 share the segment since the last shift and its residuals, and the
+    three unit tests follow a history from the inputs to the point forecast and its interval; its inputs (training
+    window, weekday factors, level shifts, calibration) are models of their own already. Moving the fit (steps 2–3)
+    into a table model would shorten Spark's analysis of this model (docs/spark.md), at one more level of depth on
+    the forecast chains. -#}
 
 {%- set trend_days = var('forecast_trend_days', 56) | int %}
 {%- set damping = var('forecast_trend_damping', 0.7) | float %}
