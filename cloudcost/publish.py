@@ -202,6 +202,26 @@ def _dest_catalog(con) -> str:  # type: ignore[no-untyped-def]
     return str(con.execute("select current_database()").fetchone()[0])
 
 
+# the published copy of a mart is stored in this order (the columns it has): the dashboard reads a month at a time,
+# and DuckDB skips the row groups whose min/max exclude it, so a month's query on the resource × month mart
+# (millions of rows at 10M line items) reads that month only. The rows are the same, in another order.
+PUBLISHED_ORDER = ("billing_period",)
+
+
+def _published_order(con, catalog: str, mart: str) -> str:  # type: ignore[no-untyped-def]
+    columns = {
+        row[0]
+        for row in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_catalog = ? and table_schema = ? and table_name = ?",
+            [catalog, MARTS_SCHEMA, mart],
+        ).fetchall()
+    }
+    order = [name for name in PUBLISHED_ORDER if name in columns]
+    quoted = ", ".join(f'"{name}"' for name in order)
+    return f" order by {quoted}" if order else ""
+
+
 def _copy_marts(  # type: ignore[no-untyped-def]
     con, source_catalog: str, dest_catalog: str, marts: Sequence[str], published_at: datetime
 ) -> tuple[list[str], list[str]]:
@@ -218,7 +238,7 @@ def _copy_marts(  # type: ignore[no-untyped-def]
     for name in copied:
         con.execute(
             f'create or replace table "{dest_catalog}"."{MARTS_SCHEMA}"."{name}" as '
-            f'select * from "{source_catalog}"."{MARTS_SCHEMA}"."{name}"'
+            f'select * from "{source_catalog}"."{MARTS_SCHEMA}"."{name}"{_published_order(con, source_catalog, name)}'
         )
     con.execute(f'create schema if not exists "{dest_catalog}"."{META_SCHEMA}"')
     con.execute(

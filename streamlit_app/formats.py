@@ -135,14 +135,40 @@ def day(value: Any) -> str:
     return parsed.isoformat() if parsed else str(value)
 
 
-def short_id(value: Any, keep: int = 12) -> str:
-    """A long id (ARN, resource id) shortened for a table cell: its tail, after an ellipsis."""
+ID_WIDTH = 24  # characters of a shortened id in a table cell (ARNs, resource ids, usage types)
+
+
+def short_id(value: Any, width: int = ID_WIDTH) -> str:
+    """A long id shortened for a table cell, ``…`` marking the cut; ``—`` when missing.
+
+    An ARN (``arn:partition:service:region:account:resource``) is shortened to its resource part, since the
+    rest repeats from row to row; what is still longer than ``width`` keeps its start (the kind: ``instance/``,
+    ``USE1-BoxUsage``) and its end (where ids differ)."""
     if is_missing(value):
         return MISSING
     text = str(value)
-    if len(text) <= keep + 1:
+    if len(text) <= width + 3:  # a cut that saves fewer characters than it costs in reading is not made
         return text
-    return "…" + text[-keep:]
+    if text.startswith("arn:") and text.count(":") >= 5:
+        resource = text.split(":", 5)[5]
+        if len(resource) <= width + 3:
+            return "…" + resource
+        text = resource
+    head = (width - 1) * 2 // 5
+    return text[:head] + "…" + text[len(text) - (width - 1 - head) :]
+
+
+def short_ids(values: Any, width: int = ID_WIDTH) -> dict[str, str]:
+    """``{id: shortened id}`` for the distinct ``values`` of a column, each shortened as much as
+    :func:`short_id` does while the shortened forms stay distinct (two ids never read the same)."""
+    distinct = sorted({str(value) for value in values if not is_missing(value)})
+    longest = max((len(text) for text in distinct), default=0)
+    while width + 3 < longest:
+        shortened = {text: short_id(text, width) for text in distinct}
+        if len(set(shortened.values())) == len(distinct):
+            return shortened
+        width += 4
+    return {text: text for text in distinct}
 
 
 @cache

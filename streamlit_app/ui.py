@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
 
 from cloudcost.layers import read_layers
 from streamlit_app import data, filters, formats, glossary
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
 
 BUILD_HINT = "run `cloudcost build` (or `cloudcost demo`)"
 # every empty state the pages show starts so ("No … yet — …", "No … for these filters — …")
@@ -206,8 +210,20 @@ CODE_COLUMNS = (
     "forecast_kind",
     "measure",
 )
-# long ids: narrow columns, the whole id in the cell (and in the CSV)
-ID_COLUMNS = ("commitment_id", "invoice_id", "resource_id", "reservation_arn", "savings_plan_arn", "delivery_id")
+# long ids: shown shortened (formats.short_id) in a narrow column; the whole id stays the cell's value (opened by a
+# double-click, copied by Ctrl+C), is listed in the column's hover and is what the CSV download holds
+ID_COLUMNS = (
+    "commitment_id",
+    "invoice_id",
+    "resource_id",
+    "reservation_arn",
+    "savings_plan_arn",
+    "delivery_id",
+    "usage_type",
+    "account_id",
+    "payer_account_id",
+)
+ID_HOVER_ROWS = 12  # shortened ids listed with their whole value in a column's hover
 MONTH_COLUMNS = ("month", "billing_period", "forecast_month")
 
 
@@ -235,7 +251,9 @@ def column_config(frame: pd.DataFrame, currency: str | None = None) -> dict[str,
             fmt = formats.MONTH_COLUMN_FORMAT if name in MONTH_COLUMNS else formats.DATE_COLUMN_FORMAT
             config[name] = st.column_config.DateColumn(label, help=help_text, format=fmt)
         elif name in ID_COLUMNS:
-            config[name] = st.column_config.TextColumn(label, help=help_text, width="small")
+            config[name] = st.column_config.TextColumn(label, help=help_text)
+        elif pd.api.types.is_numeric_dtype(frame[name]) and not pd.api.types.is_bool_dtype(frame[name]):
+            config[name] = st.column_config.NumberColumn(label, help=help_text, format=formats.COUNT_COLUMN_FORMAT)
         else:
             config[name] = st.column_config.Column(label, help=help_text)
     return config
@@ -275,6 +293,59 @@ def guess_kind(name: str) -> str:
     return TEXT
 
 
+@dataclass(frozen=True)
+class Table:
+    """What :func:`table` shows and offers for download."""
+
+    body: pd.DataFrame | Styler  # the shown frame; a Styler when ids are shortened (display values only)
+    config: dict[str, Any]  # st.dataframe column_config
+    csv: bytes  # the download: the rows and columns shown, with raw values (codes, full precision, whole ids)
+
+
+def table_parts(frame: pd.DataFrame, currency: str | None = None, first: Sequence[str] = ()) -> Table:
+    """The shown table, its column formats and its CSV download for ``frame`` (see :func:`table`)."""
+    frame = frame.drop(columns=[c for c in frame.columns if str(c).endswith("_key")])
+    frame = frame[[c for c in first if c in frame.columns] + [c for c in frame.columns if c not in first]]
+    shown = display(frame)
+    config = column_config(shown, currency)
+    return Table(shorten_ids(shown, config), config, frame.to_csv(index=False).encode("utf-8"))
+
+
+def shorten_ids(shown: pd.DataFrame, config: dict[str, Any]) -> pd.DataFrame | Styler:
+    """``shown`` with its long ids (:data:`ID_COLUMNS`) displayed shortened, and ``config`` (changed in place)
+    saying so in those columns' hover, with the whole ids of the first rows.
+
+    The shortening is a display format (a Styler's), so a cell's value stays the whole id: the table's data,
+    a double-click on the cell and a copy give the whole id. A table too large for a Styler shows the
+    shortened text instead (the hover and the CSV download still hold the whole ids)."""
+    shortened = {name: formats.short_ids(shown[name]) for name in shown.columns if name in ID_COLUMNS}
+    shortened = {name: ids for name, ids in shortened.items() if any(full != short for full, short in ids.items())}
+    if not shortened:
+        return shown
+    for name, ids in shortened.items():
+        config[name] = st.column_config.TextColumn(
+            config[name]["label"], help=id_hover(config[name].get("help"), shown[name], ids), width="medium"
+        )
+    if shown.size > pd.get_option("styler.render.max_elements"):
+        return shown.assign(
+            **{name: shown[name].map(lambda v, ids=ids: ids.get(str(v), v)) for name, ids in shortened.items()}
+        )
+    return shown.style.format({name: (lambda v, ids=ids: ids.get(str(v), str(v))) for name, ids in shortened.items()})
+
+
+def id_hover(definition: str | None, column: pd.Series, ids: dict[str, str]) -> str:
+    """A shortened id column's hover: its definition, how ids are shortened, and the whole ids of the first rows."""
+    in_order = [text for text in dict.fromkeys(str(v) for v in column) if ids.get(text, text) != text]
+    lines = [f"- `{ids[text]}` = `{text}`" for text in in_order[:ID_HOVER_ROWS]]
+    if len(in_order) > ID_HOVER_ROWS:
+        lines.append(f"- … and {len(in_order) - ID_HOVER_ROWS} more")
+    note = (
+        "Long ids are shortened (… marks the cut); the whole id is the cell's value (double-click the cell, or "
+        "copy it) and is in the CSV download."
+    )
+    return "\n\n".join(part for part in (definition, note, "\n".join(lines)) if part)
+
+
 def table(
     frame: pd.DataFrame,
     name: str,
@@ -282,23 +353,22 @@ def table(
     height: int | None = None,
     first: Sequence[str] = (),
 ) -> None:
-    """A table with labelled, unit-formatted columns (``first`` ones leading) and a CSV download of the
-    same rows and columns (raw values: codes and full precision, for a spreadsheet).
+    """A table with labelled, unit-formatted columns (``first`` ones leading), long ids shortened (whole on
+    hover) and a CSV download of the same rows and columns (raw values: codes, full precision and whole ids,
+    for a spreadsheet).
 
     Surrogate keys (``*_key`` hashes) are left out: they mean nothing to a reader."""
-    frame = frame.drop(columns=[c for c in frame.columns if str(c).endswith("_key")])
-    frame = frame[[c for c in first if c in frame.columns] + [c for c in frame.columns if c not in first]]
-    shown = display(frame)
+    parts = table_parts(frame, currency, first)
     st.dataframe(
-        shown,
-        column_config=column_config(shown, currency),
+        parts.body,
+        column_config=parts.config,
         hide_index=True,
         width="stretch",
         height=height if height is not None else "auto",
     )
     st.download_button(
         f"Download {name} (CSV)",
-        frame.to_csv(index=False).encode("utf-8"),
+        parts.csv,
         file_name=f"{name.replace(' ', '_')}.csv",
         mime="text/csv",
         key=f"download_{name}",

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import io
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from dashboard_warehouse import APP, Warehouse, shared_warehouse
+from pandas.io.formats.style import Styler
+from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
-from streamlit_app import data, formats, glossary
+from streamlit_app import data, formats, glossary, ui
 from streamlit_app.pages_index import PAGES, page_path
 
 INJECTION = "x' or '1'='1"
@@ -443,3 +448,92 @@ def test_the_page_benchmark_times_a_cold_and_a_warm_render_with_data(warehouse: 
     assert timing.page == "Overview" and timing.errors == [] and timing.empty_sections == 0
     assert timing.cold_cpu_seconds > 0 and timing.warm_cpu_seconds > 0
     assert data._HELD, "the cold render opened the published copy again"
+
+
+# -- long ids: shortened in the cell, whole in its value, on hover and in the CSV ---------------------------
+
+LONG_ID = formats.ID_WIDTH + 3  # what formats.short_id cuts
+
+
+def cells_shown(table) -> pd.DataFrame:  # noqa: ANN001 (an AppTest Dataframe)
+    """The text a table's cells show: its display values where it has them (a Styler's), else its values."""
+    display_values = table.proto.arrow_data.styler.display_values
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(display_values) if display_values else table.value
+
+
+def column_hover(table, column: str) -> str:  # noqa: ANN001 (an AppTest Dataframe)
+    return json.loads(table.proto.columns).get(column, {}).get("help") or ""
+
+
+def assert_ids_shortened(table) -> int:  # noqa: ANN001 (an AppTest Dataframe)
+    """Every long id of the table reads shortened, its cell's value is the whole id and the column's hover gives
+    the whole id of the first row; returns how many long ids there were."""
+    values, shown, found = table.value, cells_shown(table), 0
+    for column in [c for c in values.columns if c in ui.ID_COLUMNS]:
+        expected = formats.short_ids(values[column])
+        long_ids = [str(v) for v in values[column] if not formats.is_missing(v) and len(str(v)) > LONG_ID]
+        for whole, text in zip(values[column], shown[column], strict=True):
+            if str(whole) in long_ids:
+                assert text == expected[str(whole)] and "…" in text and len(text) < len(str(whole)), (column, text)
+            else:
+                assert text == str(whole), (column, text)
+        if long_ids:
+            assert f"`{long_ids[0]}`" in column_hover(table, column), column
+        found += len(long_ids)
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[page.url_path for page in PAGES])
+def test_every_table_shortens_long_ids_and_keeps_the_whole_id(dashboard_env: Warehouse, page) -> None:  # noqa: ANN001
+    at = open_page(page.path)
+    assert not at.exception, [e.value for e in at.exception]
+    for table in at.dataframe:
+        assert_ids_shortened(table)
+
+
+def test_the_resource_drill_down_shows_the_marts_whole_ids_shortened(dashboard_env: Warehouse) -> None:
+    # a team and month whose largest resources include one with a long id (an ARN)
+    team, month = published(
+        dashboard_env,
+        "select team, billing_period from (select team, billing_period, resource_id, row_number() over ("
+        "  partition by team, billing_period order by sum(amortized_cost) desc) as rank"
+        "  from marts.fct_cost_resource_monthly where currency = 'USD' and team is not null"
+        "  group by team, billing_period, resource_id) "
+        "where rank <= 40 and length(resource_id) > ? order by billing_period desc, team limit 1",
+        [LONG_ID],
+    )[0]
+    at = open_page(page_path("breakdown"))
+    at.selectbox(key="sel_breakdown_slice_team").set_value(team).run()
+    at.selectbox(key="sel_breakdown_month").set_value(f"{month:%Y-%m}").run()
+    assert not at.exception, [e.value for e in at.exception]
+    resources = at.dataframe[2]
+    assert "resource_id" in resources.value
+    assert assert_ids_shortened(resources) > 0
+    whole = {
+        row[0]
+        for row in published(
+            dashboard_env,
+            "select distinct resource_id from marts.fct_cost_resource_monthly where team = ? and billing_period = ?",
+            [team, month],
+        )
+    }
+    assert set(resources.value["resource_id"].dropna()) - {formats.MISSING} <= whole
+
+
+def test_the_csv_download_keeps_the_whole_ids(dashboard_env: Warehouse) -> None:
+    frame = pd.DataFrame(
+        published(
+            dashboard_env,
+            "select resource_id, usage_type, sum(amortized_cost) as cost from marts.fct_cost_resource_monthly "
+            "where length(resource_id) > ? group by all order by cost desc limit 20",
+            [LONG_ID],
+        ),
+        columns=["resource_id", "usage_type", "cost"],
+    )
+    assert not frame.empty
+    parts = ui.table_parts(frame)
+    assert isinstance(parts.body, Styler)  # shown shortened: a display format over the whole ids
+    assert parts.body.data["resource_id"].tolist() == frame["resource_id"].tolist()
+    downloaded = pd.read_csv(io.BytesIO(parts.csv))
+    assert list(downloaded["resource_id"]) == list(frame["resource_id"])
+    assert "…" not in "".join(downloaded["resource_id"])

@@ -46,7 +46,23 @@ def test_codes_have_readable_labels() -> None:
     assert formats.label("naive_last_value") == "Naive: last value repeated"
     assert formats.label("cur_vs_invoice; invoice_vs_ledger") == "CUR ≠ invoice; Invoice ≠ ledger"
     assert formats.label("some_new_code") == "Some new code"
-    assert formats.short_id("arn:aws:ec2:us-east-1:123456789012:reserved-instances/abcdef") == "…ances/abcdef"
+
+
+def test_long_ids_are_shortened_to_what_tells_them_apart() -> None:
+    arn = "arn:aws:ec2:us-east-1:123456789012:natgateway/nat-006d1e2453baf4ece"
+    assert formats.short_id(arn) == "natgatewa…d1e2453baf4ece"  # the ARN's resource part: kind … end
+    assert (
+        formats.short_id("arn:aws:ec2:us-east-1:123456789012:reserved-instances/abcdef") == "…reserved-instances/abcdef"
+    )
+    assert formats.short_id("EUC1-DataTransfer-Regional-Bytes") == "EUC1-Data…Regional-Bytes"
+    for short in ("i-0ebfbdd766b63c943", "123456789012", "USE1-DataTransfer-Out-Bytes"):
+        assert formats.short_id(short) == short  # what a cut would barely shorten stays whole
+    assert formats.short_id(None) == formats.MISSING
+    # ids that would shorten alike keep more of themselves, until they read differently
+    twins = [f"arn:aws:ec2:us-east-1:1:instance/i-{first}000000000000000aaaaaaaa1" for first in "01"]
+    shortened = formats.short_ids([*twins, None])
+    assert len(set(shortened.values())) == 2 and all(len(shortened[t]) < len(t) for t in twins)
+    assert shortened[twins[0]] == "instance/i-0…0000000000aaaaaaaa1"
 
 
 def test_display_frame_has_no_negative_zero_money_and_scales_ratios() -> None:
@@ -57,3 +73,22 @@ def test_display_frame_has_no_negative_zero_money_and_scales_ratios() -> None:
     assert shown["share"].iloc[0] == 50.0
     assert shown["status"].iloc[0] == "Matched" and pd.isna(shown["status"].iloc[1])
     assert frame["cost"].iloc[0] == -0.001  # the frame itself (and its CSV download) is untouched
+
+
+def test_a_table_shows_long_ids_shortened_and_downloads_them_whole() -> None:
+    from pandas.io.formats.style import Styler
+
+    from streamlit_app import ui
+
+    arn = "arn:aws:ec2:us-east-1:123456789012:natgateway/nat-006d1e2453baf4ece"
+    frame = pd.DataFrame({"resource_id": [arn, "i-0ebfbdd766b63c943"], "amortized_cost": [1.5, 2.0]})
+    parts = ui.table_parts(frame)
+    assert isinstance(parts.body, Styler) and parts.body.data["resource_id"].tolist() == frame["resource_id"].tolist()
+    assert f"`{arn}`" in parts.config["resource_id"]["help"]
+    assert arn in parts.csv.decode() and "…" not in parts.csv.decode()
+    with pd.option_context("styler.render.max_elements", 2):  # too large a table for a Styler: shortened text
+        plain = ui.table_parts(frame).body
+    assert isinstance(plain, pd.DataFrame)
+    assert plain["resource_id"].tolist() == [formats.short_id(arn), "i-0ebfbdd766b63c943"]
+    untouched = ui.table_parts(frame.iloc[1:]).body  # no long id: no Styler, nothing said on hover
+    assert isinstance(untouched, pd.DataFrame)
