@@ -275,9 +275,15 @@ def display(frame: pd.DataFrame, first: Sequence[str] = ()) -> pd.DataFrame:
         code_columns=[c for c in frame.columns if c in CODE_COLUMNS],
     )
     for name in shown.columns:
-        if kind_of(name) == TEXT and shown[name].dtype == object:
+        if kind_of(name) == TEXT and shown[name].dtype == object and _only_text(shown[name]):
             shown[name] = shown[name].map(lambda value: formats.MISSING if formats.is_missing(value) else value)
     return shown
+
+
+def _only_text(column: pd.Series) -> bool:
+    """True when every value present is text: a column of dates or numbers keeps its missing values (a "—" among
+    dates would make the table's Arrow conversion fail)."""
+    return all(isinstance(value, str) for value in column if not formats.is_missing(value))
 
 
 def guess_kind(name: str) -> str:

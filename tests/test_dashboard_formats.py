@@ -92,3 +92,16 @@ def test_a_table_shows_long_ids_shortened_and_downloads_them_whole() -> None:
     assert plain["resource_id"].tolist() == [formats.short_id(arn), "i-0ebfbdd766b63c943"]
     untouched = ui.table_parts(frame.iloc[1:]).body  # no long id: no Styler, nothing said on hover
     assert isinstance(untouched, pd.DataFrame)
+
+
+def test_a_column_of_dates_keeps_its_missing_values_so_the_table_converts() -> None:
+
+    import pyarrow as pa
+
+    from streamlit_app import ui
+
+    frame = pd.DataFrame({"closed_on": [date(2026, 7, 5), None], "explanation": ["late", None]})
+    shown = ui.display(frame)
+    assert shown["explanation"].tolist() == ["late", "—"]
+    assert shown["closed_on"].tolist()[1] is None
+    pa.Table.from_pandas(shown)  # a "—" among dates raised ArrowTypeError here
