@@ -19,15 +19,9 @@ cost_lines as (
         )
 ),
 
--- team and host type are all the detector needs of the mapping: read from their own models (not
--- int_allocation_mapping, which adds the functional group), which keeps the anomaly chain short
-latest_teams as (
-    select * from {{ ref('int_allocation_teams') }}
-    where mapping_scenario = 'latest'
-),
-
-latest_host_types as (
-    select * from {{ ref('int_allocation_host_types') }}
+-- team and host type under today's rules
+latest_mapping as (
+    select * from {{ ref('int_allocation_mapping') }}
     where mapping_scenario = 'latest'
 ),
 
@@ -39,16 +33,14 @@ mapped as (
         cost_lines.account_id,
         cost_lines.service_code,
         coalesce(cost_lines.usage_type, '') as usage_type,
-        coalesce(latest_teams.team, 'unallocated') as team,
-        coalesce(latest_host_types.host_type, cost_lines.service_code) as host_type,
+        coalesce(latest_mapping.team, 'unallocated') as team,
+        coalesce(latest_mapping.host_type, cost_lines.service_code) as host_type,
         coalesce(cost_lines.resource_id, '') as resource_id,
         cost_lines.on_demand,
         cost_lines.amortized_cost
     from cost_lines
-    left join latest_teams
-        on cost_lines.allocation_key = latest_teams.allocation_key
-    left join latest_host_types
-        on cost_lines.allocation_key = latest_host_types.allocation_key
+    left join latest_mapping
+        on cost_lines.allocation_key = latest_mapping.allocation_key
 )
 
 select
