@@ -97,7 +97,7 @@ def default_range(data_dir: Path) -> tuple[date, date]:
 
 def _execute(settings: Settings, statements: Sequence[str]) -> None:
     with connect(settings) as con:
-        if settings.target == "duckdb":
+        if settings.target != "postgres":  # DuckDB (on Spark: over its files)
             for statement in statements:
                 con.execute(statement)
         else:
@@ -113,7 +113,7 @@ def _existing_tables(settings: Settings, schema: str, tables: Sequence[str]) -> 
         f"select table_name from information_schema.tables where table_schema = '{schema}' and table_name in ({names})"
     )
     with connect(settings) as con:
-        if settings.target == "duckdb":
+        if settings.target != "postgres":  # DuckDB (on Spark: over its files)
             rows = con.execute(sql).fetchall()
         else:
             with con.cursor() as cur:
@@ -124,7 +124,7 @@ def _existing_tables(settings: Settings, schema: str, tables: Sequence[str]) -> 
 
 def _row_count(settings: Settings, relation: str) -> int:
     with connect(settings) as con:
-        if settings.target == "duckdb":
+        if settings.target != "postgres":  # DuckDB (on Spark: over its files)
             return int(con.execute(f"select count(*) from {relation}").fetchone()[0])
         with con.cursor() as cur:
             cur.execute(f"select count(*) from {relation}")
@@ -151,6 +151,9 @@ def check_can_replay(settings: Settings) -> None:
 
 def reset_warehouse(settings: Settings, forecast_sources: Sequence[str]) -> None:
     """Drop the forecast snapshots, empty the raw CUR tables and remove the replayed sources' forecasts."""
+    if settings.target == "spark":
+        reset_spark_warehouse(settings, forecast_sources)
+        return
     # Postgres refuses to drop a table a view depends on; whichever views read the snapshots (none today, but a
     # model's materialization can change) go with them, and the next build creates them again
     cascade = " cascade" if settings.target == "postgres" else ""
@@ -163,6 +166,32 @@ def reset_warehouse(settings: Settings, forecast_sources: Sequence[str]) -> None
             for table in _existing_tables(settings, RAW_SCHEMA, RAW_FORECAST_TABLES)
         ]
     _execute(settings, statements)
+
+
+def reset_spark_warehouse(settings: Settings, forecast_sources: Sequence[str]) -> None:
+    """`reset_warehouse` on Spark: the raw CUR's Parquet folders removed, the sources' forecasts deleted from
+    their Parquet files, and the snapshots and the raw CUR tables dropped from the catalog."""
+    import shutil
+
+    from cloudcost.forecasts.store import delete_sources
+    from cloudcost.loader.spark_target import hold_raw_lock, raw_folder
+
+    raw = raw_folder(settings)
+    lock = hold_raw_lock(raw, settings)
+    try:
+        for table in RAW_CUR_TABLES:
+            shutil.rmtree(raw / table, ignore_errors=True)
+    finally:
+        lock.release()
+    delete_sources(settings, forecast_sources)
+    relations = [f"{SNAPSHOT_SCHEMA}.{name}" for name in SNAPSHOTS]
+    relations += [f"{RAW_SCHEMA}.{table}" for table in RAW_CUR_TABLES]
+    _dbt(
+        ["run-operation", "cloudcost_drop_tables", "--args", json.dumps({"relations": relations})],
+        settings,
+        None,
+        "dropping the snapshots and the raw CUR tables",
+    )
 
 
 def _forecast_sources(paths: Sequence[Path]) -> list[str]:
@@ -199,7 +228,7 @@ def vintages_per_source(settings: Settings) -> dict[str, int]:
             "group by forecast_source"
         )
         with connect(settings) as con:
-            if settings.target == "duckdb":
+            if settings.target != "postgres":  # DuckDB (on Spark: over its files)
                 rows = con.execute(sql).fetchall()
             else:
                 with con.cursor() as cur:

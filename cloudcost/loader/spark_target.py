@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import IO
 
 import duckdb
 
@@ -109,6 +110,33 @@ def _swap_in(staged: Path, final: Path) -> None:
     shutil.rmtree(aside, ignore_errors=True)
 
 
+class RawLock:
+    """The raw folder's write lock (one load at a time, CUR, forecast or finance files), held until released."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self._handle = handle
+
+    def release(self) -> None:
+        with contextlib.suppress(OSError):
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+        self._handle.close()
+
+
+def hold_raw_lock(raw: Path, settings: Settings) -> RawLock:
+    """Take the raw folder's write lock or stop with a clear message when another load holds it."""
+    raw.mkdir(parents=True, exist_ok=True)
+    handle = open(raw / LOCK_FILE, "w")  # noqa: SIM115 - held until release()
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:
+        handle.close()
+        raise CurLoadError(
+            f"another cloudcost load is writing the Spark warehouse {settings.spark_warehouse}",
+            fix="Wait until it has finished, then run again.",
+        ) from error
+    return RawLock(handle)
+
+
 class SparkTarget:
     """Stages in an in-memory DuckDB; writes Parquet folders a Spark catalog reads (cloudcost_register_raw)."""
 
@@ -116,16 +144,7 @@ class SparkTarget:
 
     def __init__(self, settings: Settings) -> None:
         self.raw = raw_folder(settings)
-        self.raw.mkdir(parents=True, exist_ok=True)
-        self._lock = open(self.raw / LOCK_FILE, "w")  # noqa: SIM115 - held for the life of the load
-        try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as error:
-            self._lock.close()
-            raise CurLoadError(
-                f"another cloudcost load is writing the Spark warehouse {settings.spark_warehouse}",
-                fix="Wait until it has finished, then run again.",
-            ) from error
+        self._lock = hold_raw_lock(self.raw, settings)
         finish_pending(self.raw)
         self._con = duckdb.connect()
         self._con.execute("set TimeZone = 'UTC'")
@@ -224,6 +243,4 @@ class SparkTarget:
 
     def close(self) -> None:
         self._con.close()
-        with contextlib.suppress(OSError):
-            fcntl.flock(self._lock, fcntl.LOCK_UN)
-        self._lock.close()
+        self._lock.release()
