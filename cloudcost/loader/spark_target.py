@@ -224,12 +224,14 @@ class SparkTarget:
             for table, relation, raw_columns, payer_column, period_expr in tables:
                 folder = partition_path(pending / table, delivery.billing_period, delivery.payer_account_id)
                 where = f"where {payer_column} = ? and {period_expr} = ?"
-                _copy(
-                    con,
-                    _select_with_utc(raw_columns, relation, where),
-                    folder / PART_FILE,
-                    [delivery.payer_account_id, delivery.billing_period],
-                )
+                query = _select_with_utc(raw_columns, relation, where)
+                current = partition_path(self.raw / table, delivery.billing_period, delivery.payer_account_id)
+                if table == DELIVERY_TOTALS and any(current.glob("*.parquet")):
+                    # as on the other engines, a period keeps the totals of every delivery (restatements are
+                    # measured against the delivery they replace); only its line items are replaced
+                    files = str(current / "*.parquet").replace("'", "''")
+                    query += f" union all select {column_list(raw_columns)} from read_parquet('{files}')"
+                _copy(con, query, folder / PART_FILE, [delivery.payer_account_id, delivery.billing_period])
         con.execute("drop table cloudcost_lines_to_write")
         con.execute("drop table cloudcost_totals_to_write")
 
