@@ -6,9 +6,11 @@ read_parquet(..., union_by_name = true)`` into a fresh DuckDB file, with the res
 ``mart``: one single-pass ``create table as`` of a daily cost mart straight from the loaded raw table (one row per
 day, billing period, payer, account, billing entity, invoice, currency, service, region, instance family,
 pricing term and team tag, with exact decimal sums of the cost columns), in a fresh DuckDB file that attaches the
-warehouse read-only. It is the least any pipeline must do to give the dashboard its main table.
+warehouse read-only (or, for a Spark warehouse folder, reads its raw Parquet files). It is the least any
+pipeline must do to give the dashboard its main table.
 
-Usage: ``python -m cloudcost.bench_floors copy OUT.duckdb FILE...`` or ``... mart OUT.duckdb WAREHOUSE.duckdb``.
+Usage: ``python -m cloudcost.bench_floors copy OUT.duckdb FILE...`` or ``... mart OUT.duckdb WAREHOUSE``
+(a DuckDB file or a Spark warehouse folder).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from cloudcost.resources import apply, duckdb_resources
+from cloudcost.sql_text import sql_string
 
 MONEY = (
     "line_item_unblended_cost",
@@ -68,11 +71,25 @@ def copy_floor(out: Path, files: list[str]) -> int:
         con.close()
 
 
+def _attach_warehouse(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
+    """The warehouse as `warehouse`: a DuckDB file read-only, or a Spark warehouse folder's raw Parquet files."""
+    if not warehouse.is_dir():
+        con.execute("attach ? as warehouse (read_only)", [str(warehouse)])
+        return
+    files = sql_string(str(warehouse / "raw" / "raw_cur_line_items" / "**" / "*.parquet"))
+    con.execute("attach ':memory:' as warehouse")
+    con.execute("create schema warehouse.raw")
+    con.execute(
+        "create view warehouse.raw.raw_cur_line_items as "
+        f"select * from read_parquet({files}, hive_partitioning = false)"
+    )
+
+
 def mart_floor(out: Path, warehouse: Path) -> int:
     con = _fresh(out)
     try:
         con.execute("set TimeZone = 'UTC'")
-        con.execute("attach ? as warehouse (read_only)", [str(warehouse)])
+        _attach_warehouse(con, warehouse)
         con.execute(DAILY_MART_SQL)
         return int(con.execute("select count(*) from daily_cost").fetchone()[0])  # type: ignore[index]
     finally:

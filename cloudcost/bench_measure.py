@@ -4,6 +4,10 @@ CPU is user + system time of the child and every descendant it waited for (``os.
 which on Linux includes the child's own reaped children). Peak memory is the larger of the child's own peak
 (``ru_maxrss``: the largest single process) and the largest sum of resident memory over the whole process
 tree, sampled from ``/proc`` every 100 ms while the phase runs (where ``/proc`` exists).
+
+A descendant that outlives the child (a Spark JVM: PySpark never waits for it, it stops when the Python
+process's pipe to it closes) would escape both: on Linux the measuring process makes itself the child
+subreaper, so such orphans become its own children, and it waits for them and adds their CPU to the phase.
 """
 
 from __future__ import annotations
@@ -61,14 +65,17 @@ def _children_by_parent() -> dict[int, list[int]]:
     return tree
 
 
-def tree_rss_bytes(root: int) -> int:
-    """Resident memory of ``root`` and all its descendants now (0 where /proc cannot be read)."""
+def tree_rss_bytes(root: int, seen: set[int] | None = None) -> int:
+    """Resident memory of ``root`` and all its descendants now (0 where /proc cannot be read); the pids of
+    the tree are added to ``seen``."""
     if not os.path.isdir("/proc"):
         return 0
     tree = _children_by_parent()
     total, pending = 0, [root]
     while pending:
         pid = pending.pop()
+        if seen is not None:
+            seen.add(pid)
         pending += tree.get(pid, [])
         try:
             total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE
@@ -82,18 +89,51 @@ class _Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.peak = 0
+        self.seen: set[int] = set()
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.is_set():
-            self.peak = max(self.peak, tree_rss_bytes(self.pid))
+            self.peak = max(self.peak, tree_rss_bytes(self.pid, self.seen))
             self.done.wait(SAMPLE_SECONDS)
+
+
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def _set_subreaper(on: bool) -> bool:
+    """Make (or stop making) orphaned descendants this process's children (Linux ``prctl``); False where that
+    is unavailable."""
+    import ctypes
+    import ctypes.util
+
+    if not os.path.isdir("/proc"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        return libc.prctl(_PR_SET_CHILD_SUBREAPER, int(on), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _reap_orphans(seen: set[int]) -> float:
+    """Wait for the descendants seen during the phase that are now this process's children (orphaned when
+    their parent ended); their CPU seconds. Others (reaped by their own parent) are skipped."""
+    seconds = 0.0
+    for pid in sorted(seen):
+        try:
+            _, _, usage = os.wait4(pid, 0)
+        except ChildProcessError:
+            continue
+        seconds += usage.ru_utime + usage.ru_stime
+    return seconds
 
 
 def run_measured(
     name: str, command: Sequence[str], env: dict[str, str], log: Path, cwd: Path, rows: int | None = None
 ) -> Measurement:
     """Run ``command``; its output goes to ``log``. Raises RuntimeError when it fails."""
+    reaping = _set_subreaper(True)
     started = time.perf_counter()
     with log.open("ab") as sink:
         sink.write(f"\n== {name}: {' '.join(command)}\n".encode())
@@ -104,9 +144,12 @@ def run_measured(
         _, status, usage = os.wait4(process.pid, 0)
         sampler.done.set()
         sampler.join()
+        orphans_cpu = _reap_orphans(sampler.seen - {process.pid}) if reaping else 0.0
+        if reaping:
+            _set_subreaper(False)
     wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise RuntimeError(f"{name} failed (exit {process.returncode}); see {log}")
     peak = max(sampler.peak, usage.ru_maxrss * 1024)
-    return Measurement(name, usage.ru_utime + usage.ru_stime, wall, peak / (1 << 20), rows)
+    return Measurement(name, usage.ru_utime + usage.ru_stime + orphans_cpu, wall, peak / (1 << 20), rows)

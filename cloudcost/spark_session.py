@@ -8,8 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-import click
-
 from cloudcost.input_errors import InputError
 from cloudcost.settings import Settings
 
@@ -65,11 +63,3 @@ def prepare_spark(settings: Settings, run_operation: Callable[[list[str]], Any])
     outcome = run_operation(["run-operation", "cloudcost_register_raw", "--args", json.dumps({"tables": tables})])
     if not outcome.success:
         raise RuntimeError(f"registering the raw Parquet tables in the Spark catalog failed: {outcome.exception}")
-
-
-def refuse_on_spark(settings: Settings, what: str) -> None:
-    """Stop a command whose raw tables have no Parquet writer on Spark yet (docs/spark.md, "Not on Spark")."""
-    if settings.target == "spark":
-        raise click.ClickException(
-            f"{what} is not available on the spark target yet (docs/spark.md); load these files on DuckDB or Postgres"
-        )

@@ -17,7 +17,7 @@ def connect(settings: Settings | None = None, read_only: bool = False) -> Iterat
     """Yield a connection; DuckDB gets its parent folder created, Postgres uses the PG* settings."""
     settings = settings or load_settings()
     if settings.target == "spark":
-        con = spark_marts_connection(settings)
+        con = spark_files_connection(settings)
     elif settings.target == "duckdb":
         import duckdb
 
@@ -91,8 +91,24 @@ def spark_marts_connection(settings: Settings) -> Any:
     import duckdb
 
     con = duckdb.connect()
-    con.execute("create schema marts")
-    folder = spark_marts_folder(settings)
+    _add_table_views(con, spark_marts_folder(settings), "marts")
+    return con
+
+
+def spark_files_connection(settings: Settings) -> Any:
+    """`spark_marts_connection` plus the `snapshots` schema's tables and the raw tables the loaders wrote,
+    so the CLI reads a Spark warehouse's files with DuckDB's SQL (no Spark session, no catalog lock)."""
+    from cloudcost.spark_raw import add_raw_views
+
+    con = spark_marts_connection(settings)
+    _add_table_views(con, settings.spark_warehouse / "tables" / "snapshots.db", "snapshots")
+    add_raw_views(con, settings)
+    return con
+
+
+def _add_table_views(con: Any, folder: Path, schema: str) -> None:
+    """A view in ``schema`` per table folder of a Spark schema folder (``<schema>.db``) that holds files."""
+    con.execute(f"create schema if not exists {schema}")
     for table in sorted(folder.iterdir()) if folder.is_dir() else []:
         if not (table.is_dir() and re.fullmatch(r"[a-z_][a-z0-9_]*", table.name)):
             continue
@@ -102,10 +118,9 @@ def spark_marts_connection(settings: Settings) -> Any:
             continue
         files = sql_string(str(table / pattern))
         con.execute(
-            f"create view marts.{quote_identifier(table.name)} as select * from read_parquet({files}, "
+            f"create view {schema}.{quote_identifier(table.name)} as select * from read_parquet({files}, "
             "hive_partitioning = true)"
         )
-    return con
 
 
 def ensure_postgres_database(settings: Settings) -> None:

@@ -73,6 +73,14 @@
     {%- endfor -%}
 {%- endmacro %}
 
+{#- Drop tables from the catalog (the forecast snapshots and the raw CUR tables before a replay from empty,
+    cloudcost/forecasts/history.py). A raw table's files are the loader's and stay; a snapshot's go with it. -#}
+{% macro cloudcost_drop_tables(relations) -%}
+    {%- for relation in relations -%}
+        {%- do run_query('drop table if exists ' ~ relation) -%}
+    {%- endfor -%}
+{%- endmacro %}
+
 {#- ---- The project's engine-specific expressions, Spark spelling (the others are in their own files). ---- -#}
 {% macro spark__json_get_text(json_text_expr, key_expr) -%}
     nullif(get_json_object({{ json_text_expr }}, concat('$.', {{ key_expr }})), '')

@@ -28,6 +28,20 @@ def test_cpu_and_peak_memory_of_the_process_tree_are_measured(tmp_path: Path) ->
     assert tree_rss_bytes(999_999_999) == 0, "a process that does not exist has no memory"
 
 
+ORPHANING_CHILD = """
+import subprocess, sys
+busy = "import time\\nstart = time.process_time()\\nwhile time.process_time() - start < 1.0: pass"
+subprocess.Popen([sys.executable, "-c", busy])  # never waited for, as PySpark leaves its JVM
+import time
+time.sleep(0.5)
+"""
+
+
+def test_the_cpu_of_a_descendant_that_outlives_the_phase_is_counted(tmp_path: Path) -> None:
+    measured = run_measured("orphans", [sys.executable, "-c", ORPHANING_CHILD], {}, tmp_path / "log", tmp_path)
+    assert measured.cpu_seconds >= 0.9, "the orphaned child's second of CPU was not counted"
+
+
 def test_a_failing_phase_is_reported(tmp_path: Path) -> None:
     import pytest
 

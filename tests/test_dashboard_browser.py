@@ -1,5 +1,6 @@
 """Every dashboard page in a real browser, after `cloudcost demo`, on DuckDB and on Postgres (read-only role):
-`streamlit run` headless, each page opened in headless Chromium, rendered with data and without errors.
+`streamlit run` headless, each page opened in headless Chromium, rendered with data and without errors. On
+the marts a Spark demo published too, when $CLOUDCOST_DASHBOARD_SPARK_WAREHOUSE names its warehouse.
 
 Needs Debian's `chromium` (or $CLOUDCOST_CHROMIUM) and the `playwright` package (its own browser downloads
 are never used). Skips when either is missing, except with CLOUDCOST_REQUIRE_BROWSER=1 (CI), where that fails.
@@ -76,11 +77,36 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 90
     raise TimeoutError(f"streamlit did not answer at {url} within {timeout:.0f} s")
 
 
-@pytest.fixture(scope="module", params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+SPARK_DEMO_ENV = "CLOUDCOST_DASHBOARD_SPARK_WAREHOUSE"
+
+
+def spark_demo_env() -> dict[str, str]:
+    """The dashboard's environment on the Spark warehouse `cloudcost demo --target spark` built (named by
+    $CLOUDCOST_DASHBOARD_SPARK_WAREHOUSE: that demo takes too long to run here). The dashboard reads the marts
+    that build published; it starts no Spark session."""
+    folder = os.environ.get(SPARK_DEMO_ENV)
+    if not folder:
+        pytest.skip(f"set {SPARK_DEMO_ENV} to a Spark warehouse `cloudcost demo --target spark` built")
+    published = Path(folder) / "published" / "cloudcost.duckdb"
+    assert published.is_file(), f"{folder}: no published marts ({published}); did its demo finish?"
+    # the file the dashboard finds from the warehouse folder (named, so a variable of the caller cannot win)
+    return {"CLOUDCOST_TARGET": "spark", "CLOUDCOST_SPARK_WAREHOUSE": folder, "CLOUDCOST_DASHBOARD_DB": str(published)}
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        "duckdb",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("spark", marks=pytest.mark.spark),
+    ],
+)
 def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, str]]:
     """The demo's warehouse on each engine, as the dashboard's environment (Postgres: the read-only role)."""
     if request.param == "postgres":
         return "postgres", request.getfixturevalue("postgres_demo")
+    if request.param == "spark":
+        return "spark", spark_demo_env()
     warehouse: Warehouse = shared_warehouse(tmp_path_factory.mktemp("dashboard"))
     return "duckdb", warehouse.env()
 

@@ -107,3 +107,28 @@ def test_a_second_process_on_the_same_spark_warehouse_stops(tmp_path: Path) -> N
     assert done.returncode != 0
     assert CatalogBusy.__name__ in done.stderr
     assert "another cloudcost process is using this Spark warehouse" in done.stderr
+
+
+def test_a_redelivered_period_keeps_the_totals_of_every_delivery_as_on_duckdb(tmp_path: Path) -> None:
+    """Restatements are measured against the delivery they replace: its totals must stay (only lines go)."""
+    from cloudcost.generator import Options, deliveries, generate
+
+    data = tmp_path / "data"
+    generate(Options(out=data, flavour="legacy_parquet", rows=1000, seed=3))
+    ordered = sorted(deliveries(data), key=lambda delivery: delivery.sequence)
+    period = next(d.billing_period for d in ordered if sum(o.billing_period == d.billing_period for o in ordered) > 1)
+    two = [delivery for delivery in ordered if delivery.billing_period == period][:2]
+    on_spark = spark_settings(tmp_path / "spark")
+    on_duckdb = replace(load_settings("duckdb"), duckdb_path=tmp_path / "warehouse.duckdb")
+    for delivery in two:
+        for settings in (on_spark, on_duckdb):
+            load_paths([delivery.path], settings, progress=False, loaded_at=delivery.delivered_at)
+    totals = "select delivery_id, count(*), round(sum(unblended_cost), 6) from {} group by 1 order by 1"
+    files = tmp_path / "spark" / "raw" / "raw_cur_delivery_totals" / "**" / "*.parquet"
+    spark_totals = parquet_rows(totals.format(f"read_parquet('{files}')"))
+    con = duckdb.connect(str(on_duckdb.duckdb_path), read_only=True)
+    try:
+        assert spark_totals == con.execute(totals.format("raw.raw_cur_delivery_totals")).fetchall()
+    finally:
+        con.close()
+    assert len(spark_totals) == 2

@@ -23,7 +23,9 @@ import click
 
 from cloudcost.bench_measure import Measurement, run_measured
 from cloudcost.generator.deliveries import Delivery
-from cloudcost.settings import PROJECT_ROOT, load_settings
+from cloudcost.settings import PROJECT_ROOT, Settings, load_settings
+
+WAREHOUSE_VARIABLES = {"duckdb": "CLOUDCOST_DUCKDB_PATH", "spark": "CLOUDCOST_SPARK_WAREHOUSE"}
 
 
 @dataclass
@@ -31,13 +33,26 @@ class BenchRun:
     folder: Path
     env: dict[str, str]
     log: Path
+    target: str = "duckdb"
     phases: list[Measurement] = field(default_factory=list)
+    loaded: int = 0  # line items of the first load
+    slowest: list[tuple[str, float]] = field(default_factory=list)  # slowest nodes of the full build
+
+    def warehouse(self, name: str) -> Path:
+        """A warehouse of this run: a DuckDB file, or a Spark warehouse folder."""
+        return self.folder / (f"{name}.duckdb" if self.target == "duckdb" else f"spark-{name}")
+
+    def settings(self, warehouse: Path) -> Settings:
+        base = load_settings(self.target)
+        if self.target == "duckdb":
+            return replace(base, duckdb_path=warehouse)
+        return replace(base, spark_warehouse=warehouse)
 
     def cli(self, name: str, args: list[str], rows: int | None = None, warehouse: Path | None = None) -> Measurement:
         """`python -m cloudcost.cli ARGS` as one measured phase (on ``warehouse``, else the bench warehouse)."""
         env = dict(self.env)
         if warehouse is not None:
-            env["CLOUDCOST_DUCKDB_PATH"] = str(warehouse)
+            env[WAREHOUSE_VARIABLES[self.target]] = str(warehouse)
         click.echo(f"  {name}: cloudcost {' '.join(args)[:100]}")
         return self._run(name, [sys.executable, "-m", "cloudcost.cli", *args], env, rows)
 
@@ -88,11 +103,10 @@ def ratio(numerator: float, denominator: float | None) -> float | None:
     return round(numerator / denominator, 2) if denominator else None
 
 
-def model_timings(warehouse: Path, top: int = 12) -> list[tuple[str, float]]:
-    """The slowest nodes of the last dbt run on ``warehouse`` (from its run_results.json)."""
+def model_timings(settings: Settings, top: int = 12) -> list[tuple[str, float]]:
+    """The slowest nodes of the last dbt run on the warehouse of ``settings`` (from its run_results.json)."""
     from cloudcost.dbt_runner import dbt_target_path
 
-    settings = replace(load_settings("duckdb"), duckdb_path=warehouse)
     results = dbt_target_path(settings) / "run_results.json"
     if not results.is_file():
         return []
@@ -147,7 +161,7 @@ def restated_phases(run: BenchRun, restated: Delivery, sign_offs: Path | None) -
     if sign_offs is not None:
         run.cli("load its sign-off", ["load-finance", str(sign_offs)])
     incremental = run.cli("incremental build", ["build"], rows=rows)
-    alone = run.folder / "month-alone.duckdb"
+    alone = run.warehouse("month-alone")
     run.cli("load month alone", ["load", "--quiet", path], warehouse=alone)
     try:
         month = run.cli("build month alone", ["build"], rows=rows, warehouse=alone)
@@ -182,7 +196,69 @@ def print_summary(summary: dict, phases: list[Measurement]) -> None:
         )
 
 
+def prepare_run(out: Path, rows: int, seed: int, target: str) -> tuple[BenchRun, Path]:
+    """The run's folder (one per rows, seed and target; stale warehouses removed) and the bench warehouse."""
+    import shutil
+
+    base = (out / f"rows-{rows}-seed-{seed}").resolve()
+    # the generated files are shared by both targets' runs; each target keeps its own warehouses and figures
+    folder = base if target == "duckdb" else base / target
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in [*folder.glob("*.duckdb*"), *folder.glob("spark-*")]:
+        shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+    run = BenchRun(folder, {**os.environ, "CLOUDCOST_TARGET": target}, folder / "bench.log", target)
+    warehouse = run.warehouse("bench")
+    run.env[WAREHOUSE_VARIABLES[target]] = str(warehouse)
+    if target == "spark":  # the dashboard's copy of the marts, beside the Spark warehouse
+        run.env.pop("CLOUDCOST_DASHBOARD_DB", None)
+    return run, warehouse
+
+
+def load_and_build(run: BenchRun, data: Path, warehouse: Path, restated: bool) -> dict[str, float | None]:
+    """Floors, load, finance files, build, no-op rebuild and (optionally) the restated month; the ratios."""
+    from cloudcost.generator import FINANCE_FILES, generated_files
+    from cloudcost.generator import deliveries as list_deliveries
+
+    all_deliveries = list_deliveries(data)
+    restatements = [d for d in all_deliveries if d.kind == "restated" and d.latest] if restated else []
+    last_restated = restatements[-1] if restatements else None
+    current = first_load(all_deliveries, last_restated)
+    files = parquet_files(current)
+    loaded = count_rows(files)
+    folder = run.folder
+    copy = run.floor("floor: bare Parquet copy", ["copy", str(folder / "floor-copy.duckdb"), *map(str, files)], loaded)
+    load = run.cli("load", ["load", "--quiet", *map(str, current)], rows=loaded)
+    finance_files = generated_files(data, FINANCE_FILES)
+    later_sign_offs = None
+    if len(finance_files) == len(FINANCE_FILES):  # an older generation without sign-offs would fail the close
+        first_sign_offs, later_sign_offs = split_sign_offs(finance_files[-1], last_restated, folder)
+        run.cli("load finance", ["load-finance", *map(str, [*finance_files[:-1], first_sign_offs])])
+    build = run.cli("build", ["build"], rows=loaded)
+    run.slowest = model_timings(run.settings(warehouse))
+    noop = run.cli("no-op rebuild", ["build"])
+    mart = run.floor("floor: one-pass daily mart", ["mart", str(folder / "floor-mart.duckdb"), str(warehouse)], loaded)
+    ratios: dict[str, float | None] = {
+        "load_cpu_to_bare_copy": ratio(load.cpu_seconds, copy.cpu_seconds),
+        "load_wall_to_bare_copy": ratio(load.wall_seconds, copy.wall_seconds),
+        "build_cpu_to_one_pass_mart": ratio(build.cpu_seconds, mart.cpu_seconds),
+        "build_wall_to_one_pass_mart": ratio(build.wall_seconds, mart.wall_seconds),
+        "noop_rebuild_to_full_build_wall": ratio(noop.wall_seconds, build.wall_seconds),
+        "noop_rebuild_wall_seconds": round(noop.wall_seconds, 2),
+    }
+    run.loaded = loaded
+    if last_restated is not None:
+        ratios.update(restated_phases(run, last_restated, later_sign_offs))
+    return ratios
+
+
 @click.command()
+@click.option(
+    "--target",
+    type=click.Choice(sorted(WAREHOUSE_VARIABLES)),
+    default="duckdb",
+    show_default=True,
+    help="Engine to build on: a fresh DuckDB file, or a fresh local Spark warehouse (docs/spark.md).",
+)
 @click.option("--rows", type=int, default=1_000_000, show_default=True, help="Line items to generate.")
 @click.option("--seed", type=int, default=7, show_default=True, help="Generator seed.")
 @click.option(
@@ -190,7 +266,7 @@ def print_summary(summary: dict, phases: list[Measurement]) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("bench-data"),
     show_default=True,
-    help="Working folder (generated files, DuckDB files, logs).",
+    help="Working folder (generated files, warehouses, logs).",
 )
 @click.option("--reuse/--no-reuse", default=True, show_default=True, help="Reuse generated files of a previous run.")
 @click.option(
@@ -212,80 +288,59 @@ def print_summary(summary: dict, phases: list[Measurement]) -> None:
     help="Then also time `cloudcost replay --reset` (8 weekly forecast vintages) and the build after it, so the "
     "forecast pages are timed with data.",
 )
-def bench(rows: int, seed: int, out: Path, reuse: bool, restated: bool, pages: bool, replay: bool) -> None:
-    """Generate N line items (legacy Parquet), load them into a fresh DuckDB file, build, and print figures.
+def bench(target: str, rows: int, seed: int, out: Path, reuse: bool, restated: bool, pages: bool, replay: bool) -> None:
+    """Generate N line items (legacy Parquet), load them into a fresh warehouse, build, and print figures.
 
-    Per phase: CPU seconds (whole process tree), wall seconds, peak memory and rows/s; the load's CPU against a
-    bare Parquet -> table copy of the same files, the build's against one single-pass daily cost mart from the
-    raw table; the no-op rebuild and the restated month against the full build and that month built alone.
-    Memory and threads follow CLOUDCOST_DUCKDB_MEMORY_LIMIT / CLOUDCOST_DUCKDB_THREADS (docs/performance.md).
+    Per phase: CPU seconds (whole process tree, a Spark JVM included), wall seconds, peak memory and rows/s; the
+    load's CPU against a bare Parquet -> table copy of the same files, the build's against one single-pass daily
+    cost mart from the raw table (both in DuckDB, whatever the target); the no-op rebuild and the restated month
+    against the full build and that month built alone. DuckDB's memory and threads follow
+    CLOUDCOST_DUCKDB_MEMORY_LIMIT / CLOUDCOST_DUCKDB_THREADS (docs/performance.md); Spark's its CLOUDCOST_SPARK_*
+    settings (docs/spark.md). Each target keeps its figures in its own folder; the generated files are shared.
     """
-    from cloudcost.generator import FINANCE_FILES, generated_files
-    from cloudcost.generator import deliveries as list_deliveries
     from cloudcost.generator.company_folder import demo_company_dir, write_demo_company
 
-    folder = (out / f"rows-{rows}-seed-{seed}").resolve()
-    data = folder / "cur"
-    folder.mkdir(parents=True, exist_ok=True)
-    warehouse = folder / "bench.duckdb"
-    env = {**os.environ, "CLOUDCOST_TARGET": "duckdb", "CLOUDCOST_DUCKDB_PATH": str(warehouse)}
-    for stale in folder.glob("*.duckdb*"):
-        stale.unlink() if stale.is_file() else None
-    run = BenchRun(folder, env, folder / "bench.log")
-    click.echo(f"cloudcost bench: {rows:,} line items in {folder} (log: {run.log})")
+    run, warehouse = prepare_run(out, rows, seed, target)
+    data = (out / f"rows-{rows}-seed-{seed}").resolve() / "cur"
+    click.echo(f"cloudcost bench: {rows:,} line items on {target} in {run.folder} (log: {run.log})")
     generate_once(run, data, rows, seed, reuse)
     if not (demo_company_dir(data) / "cloudcost.yml").is_file():
         write_demo_company(data)
-    env["CLOUDCOST_COMPANY_DIR"] = str(demo_company_dir(data))
-    all_deliveries = list_deliveries(data)
-    restatements = [d for d in all_deliveries if d.kind == "restated" and d.latest] if restated else []
-    last_restated = restatements[-1] if restatements else None
-    current = first_load(all_deliveries, last_restated)
-    files = parquet_files(current)
-    loaded = count_rows(files)
-    copy = run.floor("floor: bare Parquet copy", ["copy", str(folder / "floor-copy.duckdb"), *map(str, files)], loaded)
-    load = run.cli("load", ["load", "--quiet", *map(str, current)], rows=loaded)
-    finance_files = generated_files(data, FINANCE_FILES)
-    later_sign_offs = None
-    if len(finance_files) == len(FINANCE_FILES):  # an older generation without sign-offs would fail the close
-        first_sign_offs, later_sign_offs = split_sign_offs(finance_files[-1], last_restated, folder)
-        run.cli("load finance", ["load-finance", *map(str, [*finance_files[:-1], first_sign_offs])])
-    build = run.cli("build", ["build"], rows=loaded)
-    slowest = model_timings(warehouse)
-    noop = run.cli("no-op rebuild", ["build"])
-    mart = run.floor("floor: one-pass daily mart", ["mart", str(folder / "floor-mart.duckdb"), str(warehouse)], loaded)
-    ratios = {
-        "load_cpu_to_bare_copy": ratio(load.cpu_seconds, copy.cpu_seconds),
-        "load_wall_to_bare_copy": ratio(load.wall_seconds, copy.wall_seconds),
-        "build_cpu_to_one_pass_mart": ratio(build.cpu_seconds, mart.cpu_seconds),
-        "build_wall_to_one_pass_mart": ratio(build.wall_seconds, mart.wall_seconds),
-        "noop_rebuild_to_full_build_wall": ratio(noop.wall_seconds, build.wall_seconds),
-        "noop_rebuild_wall_seconds": round(noop.wall_seconds, 2),
-    }
-    if last_restated is not None:
-        ratios.update(restated_phases(run, last_restated, later_sign_offs))
+    run.env["CLOUDCOST_COMPANY_DIR"] = str(demo_company_dir(data))
+    ratios = load_and_build(run, data, warehouse, restated)
     if replay:
         run.cli("replay", ["replay", "--data", str(data), "--reset"])
         run.cli("build after replay", ["build"])
     summary = {
-        "rows": loaded,
+        "target": target,
+        "rows": run.loaded,
         "seed": seed,
         "phases": {p.name: p.as_dict() for p in run.phases},
         "ratios": ratios,
-        "slowest_nodes": slowest,
-        "disk_mib": round(sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / (1 << 20), 1),
+        "slowest_nodes": run.slowest,
+        "disk_mib": round(sum(f.stat().st_size for f in run.folder.rglob("*") if f.is_file()) / (1 << 20), 1),
     }
+    finish(run, summary, pages)
+
+
+def finish(run: BenchRun, summary: dict, pages: bool) -> None:
+    """Time the dashboard's pages (optionally), save and print the figures."""
+    from cloudcost.publish import published_path
+
     page_timings: list[dict[str, object]] = []
     page_table = ""
     if pages:
         click.echo("  pages: every dashboard page, cold and warm (median of 3)")
-        page_timings, page_table = bench_dashboard_pages(folder, warehouse)
+        # a DuckDB warehouse is read as it is; a Spark build's marts from the file its build published
+        settings = run.settings(Path(run.env[WAREHOUSE_VARIABLES[run.target]]))
+        readable = settings.duckdb_path if run.target == "duckdb" else published_path(settings)
+        page_timings, page_table = bench_dashboard_pages(run.folder, readable)
         summary["pages"] = page_timings
-    (folder / "bench.json").write_text(json.dumps(summary, indent=2))
+    (run.folder / "bench.json").write_text(json.dumps(summary, indent=2))
     print_summary(summary, run.phases)
     if page_timings:
         click.echo("")
         click.echo(page_table)
-    click.echo(f"figures saved to {folder / 'bench.json'}")
+    click.echo(f"figures saved to {run.folder / 'bench.json'}")
     if any(timing["errors"] for timing in page_timings):
         raise click.ClickException("a dashboard page raised an error during the benchmark (see the table above)")

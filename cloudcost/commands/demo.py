@@ -157,7 +157,11 @@ def demo(
     build_all(settings)
     click.echo("")
     click.echo(f"cloudcost demo: done in {time.perf_counter() - started:.0f} s.")
-    where = settings.duckdb_path if settings.target == "duckdb" else f"postgres database {settings.pg_database}"
+    where = {
+        "duckdb": str(settings.duckdb_path),
+        "postgres": f"postgres database {settings.pg_database}",
+        "spark": f"spark warehouse {settings.spark_warehouse}",
+    }[settings.target]
     click.echo(f"  warehouse: {where}")
     click.echo(
         f"  company:   {settings.company_dir}   (rebuild with: cloudcost --company {settings.company_dir} build)"

@@ -12,7 +12,7 @@ from cloudcost.finance.cross_checks import check_against_warehouse
 from cloudcost.finance.errors import FinanceLoadError
 from cloudcost.finance.reader import FinanceReader
 from cloudcost.finance.report import FinanceLoadReport, LoadedFile
-from cloudcost.finance.writer import write_duckdb, write_postgres
+from cloudcost.finance.writer import write_duckdb, write_postgres, write_spark
 from cloudcost.settings import Settings, load_settings
 
 
@@ -48,6 +48,8 @@ def load_finance_paths(paths: Sequence[str | Path], settings: Settings | None = 
         loaded_at = datetime.now(UTC).replace(tzinfo=None)
         if settings.target == "postgres":
             write_postgres(con, settings, staged, loaded_at)
+        elif settings.target == "spark":
+            write_spark(con, settings, staged, loaded_at)
         else:
             write_duckdb(con, settings, staged, loaded_at)
     finally:

@@ -8,7 +8,6 @@ import click
 
 from cloudcost.finance.api import load_finance_paths
 from cloudcost.settings import TARGETS, load_settings
-from cloudcost.spark_session import refuse_on_spark
 
 
 @click.command("load-finance")
@@ -40,6 +39,5 @@ def load_finance(paths: tuple[Path, ...], target: str | None) -> None:
     metric, sign-offs as a whole), so loading the same files again changes nothing.
     """
     settings = load_settings(target)
-    refuse_on_spark(settings, "cloudcost load-finance")
     report = load_finance_paths(list(paths), settings)
     click.echo(report.summary_table())

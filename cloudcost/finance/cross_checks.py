@@ -71,9 +71,15 @@ CUR_INVOICES = LoadedQuery(
 
 
 def _fetch_duckdb(settings: Settings, queries: list[LoadedQuery]) -> dict[str, list[tuple[Any, ...]]]:
-    if not settings.duckdb_path.exists():
+    """From the DuckDB file, or on Spark from the raw tables' files read through DuckDB."""
+    if settings.target == "spark":
+        from cloudcost.warehouse import spark_files_connection
+
+        warehouse = spark_files_connection(settings)
+    elif not settings.duckdb_path.exists():
         return {}
-    warehouse = duckdb.connect(str(settings.duckdb_path))
+    else:
+        warehouse = duckdb.connect(str(settings.duckdb_path))
     try:
         present = {
             row[0]

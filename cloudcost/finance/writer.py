@@ -42,34 +42,53 @@ def write_duckdb(
     settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     warehouse = duckdb.connect(str(settings.duckdb_path))
     try:
-        for kind in FILE_KINDS:
-            if kind.name in staged:
-                warehouse.register(staged[kind.name], con.table(staged[kind.name]).to_arrow_table())
-        warehouse.execute("begin transaction")
-        try:
-            warehouse.execute(f"create schema if not exists {RAW_SCHEMA}")
-            for kind in FILE_KINDS:
-                if kind.name not in staged:
-                    continue
-                target = f"{RAW_SCHEMA}.{kind.table}"
-                warehouse.execute(create_table_sql("duckdb", RAW_SCHEMA, kind))
-                table = staged[kind.name]
-                if kind.replace_key:
-                    matches = " and ".join(f"staged.{c} = {target}.{c}" for c in kind.replace_key)
-                    warehouse.execute(
-                        f"delete from {target} where exists (select 1 from {table} as staged where {matches})"
-                    )
-                else:
-                    warehouse.execute(f"delete from {target}")
-                warehouse.execute(
-                    f"insert into {target} ({_column_list(kind)}) {_select_for_raw(kind, table, loaded_at)}"
-                )
-            warehouse.execute("commit")
-        except BaseException:
-            warehouse.execute("rollback")
-            raise
+        _replace_in_duckdb(warehouse, con, staged, loaded_at)
     finally:
         warehouse.close()
+
+
+def write_spark(
+    con: duckdb.DuckDBPyConnection, settings: Settings, staged: Mapping[str, str], loaded_at: datetime
+) -> None:
+    """The same replacement in an in-memory copy of the finance tables it touches, each then written back as
+    one Parquet file (cloudcost.spark_raw)."""
+    from cloudcost.spark_raw import editable_raw_tables
+
+    tables = {kind.table: [create_table_sql("duckdb", RAW_SCHEMA, kind)] for kind in FILE_KINDS if kind.name in staged}
+    with editable_raw_tables(settings, tables) as warehouse:
+        _replace_in_duckdb(warehouse, con, staged, loaded_at)
+
+
+def _replace_in_duckdb(
+    warehouse: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection,
+    staged: Mapping[str, str],
+    loaded_at: datetime,
+) -> None:
+    """Replace what the staged tables cover in ``warehouse``'s raw tables, in one transaction."""
+    for kind in FILE_KINDS:
+        if kind.name in staged:
+            warehouse.register(staged[kind.name], con.table(staged[kind.name]).to_arrow_table())
+    warehouse.execute("begin transaction")
+    try:
+        warehouse.execute(f"create schema if not exists {RAW_SCHEMA}")
+        for kind in FILE_KINDS:
+            if kind.name not in staged:
+                continue
+            target = f"{RAW_SCHEMA}.{kind.table}"
+            warehouse.execute(create_table_sql("duckdb", RAW_SCHEMA, kind))
+            table = staged[kind.name]
+            if kind.replace_key:
+                matches = " and ".join(f"staged.{c} = {target}.{c}" for c in kind.replace_key)
+                exists = f"exists (select 1 from {table} as staged where {matches})"
+                warehouse.execute(f"delete from {target} where {exists}")
+            else:
+                warehouse.execute(f"delete from {target}")
+            warehouse.execute(f"insert into {target} ({_column_list(kind)}) {_select_for_raw(kind, table, loaded_at)}")
+        warehouse.execute("commit")
+    except BaseException:
+        warehouse.execute("rollback")
+        raise
 
 
 def write_postgres(

@@ -8,7 +8,6 @@ import click
 
 from cloudcost.commands.options import settings_for, target_option
 from cloudcost.forecasts.loading import load_forecast_files
-from cloudcost.spark_session import refuse_on_spark
 
 
 @click.command("load-forecasts")
@@ -36,6 +35,5 @@ def load_forecasts(target: str | None, paths: tuple[Path, ...], host_type_check:
     Run `cloudcost build` afterwards to snapshot the new vintages.
     """
     settings = settings_for(target)
-    refuse_on_spark(settings, "cloudcost load-forecasts")
     report = load_forecast_files(paths, settings, check_host_types=host_type_check)  # InputError: exit 2
     click.echo(report.summary())

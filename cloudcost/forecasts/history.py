@@ -125,6 +125,9 @@ def check_can_replay(settings: Settings) -> None:
 
 def reset_warehouse(settings: Settings, forecast_sources: Sequence[str]) -> None:
     """Drop the forecast snapshots, empty the raw CUR tables and remove the replayed sources' forecasts."""
+    if settings.target == "spark":
+        reset_spark_warehouse(settings, forecast_sources)
+        return
     # Postgres refuses to drop a table a view depends on; whichever views read the snapshots (none today, but a
     # model's materialization can change) go with them, and the next build creates them again
     cascade = " cascade" if settings.target == "postgres" else ""
@@ -138,6 +141,32 @@ def reset_warehouse(settings: Settings, forecast_sources: Sequence[str]) -> None
             for table in _existing_tables(settings, RAW_SCHEMA, RAW_FORECAST_TABLES)
         ]
     execute_all(settings, statements)
+
+
+def reset_spark_warehouse(settings: Settings, forecast_sources: Sequence[str]) -> None:
+    """`reset_warehouse` on Spark: the raw CUR's Parquet folders removed, the sources' forecasts deleted from
+    their Parquet files, and the snapshots and the raw CUR tables dropped from the catalog."""
+    import shutil
+
+    from cloudcost.forecasts.store import delete_sources
+    from cloudcost.loader.spark_target import hold_raw_lock, raw_folder
+
+    raw = raw_folder(settings)
+    lock = hold_raw_lock(raw, settings)
+    try:
+        for table in RAW_CUR_TABLES:
+            shutil.rmtree(raw / table, ignore_errors=True)
+    finally:
+        lock.release()
+    delete_sources(settings, forecast_sources)
+    relations = [f"{SNAPSHOT_SCHEMA}.{name}" for name in SNAPSHOTS]
+    relations += [f"{RAW_SCHEMA}.{table}" for table in RAW_CUR_TABLES]
+    _dbt(
+        ["run-operation", "cloudcost_drop_tables", "--args", json.dumps({"relations": relations})],
+        settings,
+        None,
+        "dropping the snapshots and the raw CUR tables",
+    )
 
 
 def _forecast_sources(paths: Sequence[Path]) -> list[str]:

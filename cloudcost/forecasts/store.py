@@ -7,7 +7,8 @@ timestamp strategy would silently ignore it (a changed forecast needs a new gene
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -15,13 +16,14 @@ import duckdb
 
 from cloudcost.forecasts.tables import KINDS, ForecastKind, create_table_sql
 from cloudcost.settings import Settings
+from cloudcost.sql_text import sql_string
 from cloudcost.warehouse import connect, fetch_on
 
 HOST_TYPE_RELATION = "marts.dim_host_type"
 
 
 def _table_exists(con: Any, settings: Settings, schema: str, table: str) -> bool:
-    if settings.target == "duckdb":
+    if settings.target != "postgres":  # DuckDB, or DuckDB reading a Spark warehouse's files
         found = con.execute(
             "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
             [schema, table],
@@ -104,11 +106,26 @@ def write_vintages(
     """Insert the given vintages (kind, staged table, source, generated_at) in one transaction."""
     if not to_write:
         return
-    with connect(settings) as con:
-        if settings.target == "duckdb":
-            _write_duckdb(con, staging, to_write, loaded_at)
-        else:
+    with _writable(settings, [item[0] for item in to_write]) as con:
+        if settings.target == "postgres":
             _write_postgres(con, staging, to_write, loaded_at)
+        else:
+            _write_duckdb(con, staging, to_write, loaded_at)
+
+
+@contextmanager
+def _writable(settings: Settings, kinds: Sequence[ForecastKind], create: bool = True) -> Iterator[Any]:
+    """A connection to write the raw forecast tables of ``kinds`` through: the warehouse's own, or on Spark
+    an in-memory DuckDB whose tables are written back as Parquet at the end (cloudcost.spark_raw)."""
+    if settings.target != "spark":
+        with connect(settings) as con:
+            yield con
+        return
+    from cloudcost.spark_raw import editable_raw_tables
+
+    tables = {kind.table: create_table_sql(kind) for kind in kinds}
+    with editable_raw_tables(settings, tables, create=create) as con:
+        yield con
 
 
 def _selection(kind: ForecastKind, table: str) -> str:
@@ -165,13 +182,13 @@ def delete_vintages(settings: Settings, vintages: Iterable[tuple[str, str, datet
     """Remove vintages (kind name, source, generated_at) from the raw tables; returns rows removed."""
     by_kind = {kind.name: kind for kind in KINDS}
     removed = 0
-    with connect(settings) as con:
+    with _writable(settings, KINDS, create=False) as con:
         for kind_name, source, generated_at in vintages:
             kind = by_kind[kind_name]
             if not _table_exists(con, settings, "raw", kind.table):
                 continue
             sql = f"delete from {kind.qualified_table} where forecast_source = %s and generated_at = %s"
-            if settings.target == "duckdb":
+            if settings.target != "postgres":
                 removed += con.execute(sql.replace("%s", "?"), [source, generated_at]).fetchone()[0]
             else:
                 with con.cursor() as cur:
@@ -180,3 +197,22 @@ def delete_vintages(settings: Settings, vintages: Iterable[tuple[str, str, datet
         if settings.target == "postgres":
             con.commit()
     return removed
+
+
+def delete_sources(settings: Settings, sources: Sequence[str]) -> None:
+    """Remove every vintage of the given forecast sources from the raw forecast tables."""
+    if not sources:
+        return
+    quoted = ", ".join(sql_string(source) for source in sorted(set(sources)))
+    with _writable(settings, KINDS, create=False) as con:
+        for kind in KINDS:
+            if not _table_exists(con, settings, "raw", kind.table):
+                continue
+            sql = f"delete from {kind.qualified_table} where forecast_source in ({quoted})"
+            if settings.target == "postgres":
+                with con.cursor() as cur:
+                    cur.execute(sql)
+            else:
+                con.execute(sql)
+        if settings.target == "postgres":
+            con.commit()

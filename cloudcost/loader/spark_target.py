@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import IO
 
 import duckdb
 
@@ -108,6 +109,33 @@ def _swap_in(staged: Path, final: Path) -> None:
     shutil.rmtree(aside, ignore_errors=True)
 
 
+class RawLock:
+    """The raw folder's write lock (one load at a time, CUR, forecast or finance files), held until released."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self._handle = handle
+
+    def release(self) -> None:
+        with contextlib.suppress(OSError):
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+        self._handle.close()
+
+
+def hold_raw_lock(raw: Path, settings: Settings) -> RawLock:
+    """Take the raw folder's write lock or stop with a clear message when another load holds it."""
+    raw.mkdir(parents=True, exist_ok=True)
+    handle = open(raw / LOCK_FILE, "w")  # noqa: SIM115 - held until release()
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:
+        handle.close()
+        raise CurLoadError(
+            f"another cloudcost load is writing the Spark warehouse {settings.spark_warehouse}",
+            fix="Wait until it has finished, then run again.",
+        ) from error
+    return RawLock(handle)
+
+
 class SparkTarget:
     """Stages in an in-memory DuckDB; writes Parquet folders a Spark catalog reads (cloudcost_register_raw)."""
 
@@ -115,16 +143,7 @@ class SparkTarget:
 
     def __init__(self, settings: Settings) -> None:
         self.raw = raw_folder(settings)
-        self.raw.mkdir(parents=True, exist_ok=True)
-        self._lock = open(self.raw / LOCK_FILE, "w")  # noqa: SIM115 - held for the life of the load
-        try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as error:
-            self._lock.close()
-            raise CurLoadError(
-                f"another cloudcost load is writing the Spark warehouse {settings.spark_warehouse}",
-                fix="Wait until it has finished, then run again.",
-            ) from error
+        self._lock = hold_raw_lock(self.raw, settings)
         finish_pending(self.raw)
         self._con = duckdb.connect()
         self._con.execute("set TimeZone = 'UTC'")
@@ -203,12 +222,14 @@ class SparkTarget:
             for table, relation, raw_columns, payer_column, period_expr in tables:
                 folder = partition_path(pending / table, delivery.billing_period, delivery.payer_account_id)
                 where = f"where {payer_column} = ? and {period_expr} = ?"
-                _copy(
-                    con,
-                    _select_with_utc(raw_columns, relation, where),
-                    folder / PART_FILE,
-                    [delivery.payer_account_id, delivery.billing_period],
-                )
+                query = _select_with_utc(raw_columns, relation, where)
+                current = partition_path(self.raw / table, delivery.billing_period, delivery.payer_account_id)
+                if table == DELIVERY_TOTALS and any(current.glob("*.parquet")):
+                    # as on the other engines, a period keeps the totals of every delivery (restatements are
+                    # measured against the delivery they replace); only its line items are replaced
+                    files = sql_string(str(current / "*.parquet"))
+                    query += f" union all select {column_list(raw_columns)} from read_parquet({files})"
+                _copy(con, query, folder / PART_FILE, [delivery.payer_account_id, delivery.billing_period])
         con.execute("drop table cloudcost_lines_to_write")
         con.execute("drop table cloudcost_totals_to_write")
 
@@ -222,6 +243,4 @@ class SparkTarget:
 
     def close(self) -> None:
         self._con.close()
-        with contextlib.suppress(OSError):
-            fcntl.flock(self._lock, fcntl.LOCK_UN)
-        self._lock.close()
+        self._lock.release()
