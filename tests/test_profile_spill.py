@@ -2,9 +2,12 @@
 
 dbt-duckdb opens one database per dbt invocation and a cursor per node. Options under `settings:` are SET again
 on every cursor, and DuckDB refuses to set `temp_directory` once a query has spilled there, so every node after
-the first spill failed (a build past the memory limit: 3M generated line items at the default 1 GiB). The
-profile gives them as `config_options:`, set once when the database is opened. This test opens the database the
-way dbt-duckdb does, from the profile file the CLI uses, spills, and opens the next node's cursor.
+the first spill failed (a build past the memory limit: 3M generated line items at the default 1 GiB). The spill
+folder is therefore set once per run by the project's on-run-start hook (macros/duckdb_spill.sql), not in the
+profile; and not as `config_options:` either, since cloudcost opens the warehouse again in the same process after
+an in-process build, which DuckDB refuses for a database opened with options. This test opens the database the way
+dbt-duckdb does, from the profile file the CLI uses, sets the spill folder once as the hook does, spills, opens the
+next node's cursor, then opens the file again as cloudcost does after a build.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import duckdb
 import jinja2
 import pytest
 import yaml
@@ -47,8 +51,10 @@ def test_a_node_after_a_spill_still_runs(monkeypatch: pytest.MonkeyPatch, tmp_pa
         settings=output.get("settings"),
         config_options=output.get("config_options"),  # type: ignore[arg-type]
     )
+    assert "temp_directory" not in (output.get("settings") or {})
     environment = LocalEnvironment(credentials)
     first = environment.handle()
+    first.cursor().execute(f"set temp_directory = '{spill}'")  # the on-run-start hook, once per run
     first.cursor().execute(
         "create table sorted as select range as n, md5(cast(range as varchar)) as h from range(3000000) order by h"
     )
@@ -57,5 +63,8 @@ def test_a_node_after_a_spill_still_runs(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert second.cursor().execute("select count(*) from sorted").fetchone() == (3000000,)
     limit = second.cursor().execute("select current_setting('memory_limit')").fetchone()
     assert limit is not None and "64" in str(limit[0])
+    again = duckdb.connect(str(output["path"]))  # cloudcost reads the warehouse after an in-process build
+    assert again.execute("select count(*) from sorted").fetchone() == (3000000,)
+    again.close()
     second.close()
     first.close()
