@@ -105,25 +105,6 @@ def dbt_target_path(settings: Settings) -> Path:
     return PROJECT_ROOT / "target" / warehouse_key(settings)
 
 
-def release_duckdb() -> None:
-    """Close the DuckDB database dbt-duckdb keeps open in this process after a run.
-
-    dbt opens the warehouse with the profile's ``config_options`` (the temp directory); while that database is
-    open, DuckDB refuses any other connection to the file in this process with a different configuration (the
-    checks and the publication after a build open it plainly). Closing the parent connection releases the file;
-    the next dbt run opens it again."""
-    try:
-        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-    except ImportError:
-        return
-    environment = DuckDBConnectionManager._ENV
-    connection = getattr(environment, "conn", None)
-    if connection is not None:
-        connection.close()
-        environment.conn = None  # type: ignore[union-attr]
-    DuckDBConnectionManager.close_all_connections()
-
-
 def run_dbt(
     args: Sequence[str],
     settings: Settings | None = None,
@@ -187,8 +168,6 @@ def run_dbt(
             os.environ.pop(SEEDS_ENV, None)
         else:
             os.environ[SEEDS_ENV] = previous_seeds
-        if settings.target == "duckdb":
-            release_duckdb()
     node_results = list(getattr(result.result, "results", []) or []) if result.result is not None else []
     return DbtOutcome(
         success=bool(result.success), results=node_results, exception=result.exception, result=result.result

@@ -11,8 +11,9 @@ take most of a shared machine. cloudcost sets, on every DuckDB connection that r
 - ``preserve_insertion_order = false``: no step depends on the order rows are inserted in, and keeping it costs
   memory in large inserts.
 
-The build gets the same values through the dbt profile (``settings:`` of the DuckDB output, read from the
-environment ``cloudcost.dbt_runner`` exports), so one setting bounds both.
+The build gets the same values through the dbt profile (``settings:`` of the DuckDB output; the spill folder
+through the project's on-run-start hook, ``macros/duckdb_spill.sql``), read from the environment
+``cloudcost.dbt_runner`` exports, so one setting bounds both.
 """
 
 from __future__ import annotations

@@ -9,6 +9,18 @@ staged_lines as (
     where not is_split_cost_child
 ),
 
+-- read apart from staged_lines: a CTE read twice is materialized whole, two reads of the view only their columns
+mode_lines as (
+    select
+        billing_period,
+        payer_account_id,
+        line_item_type,
+        net_unblended_cost,
+        discount
+    from {{ ref('stg_cur__line_items') }}
+    where not is_split_cost_child
+),
+
 discount_modes as (
     select
         billing_period,
@@ -29,7 +41,7 @@ discount_modes as (
                 then 'net'
             else 'line'
         end as discount_mode
-    from staged_lines
+    from mode_lines
     group by billing_period, payer_account_id
 ),
 

@@ -79,7 +79,6 @@ def test_the_production_build_runs_the_checks_that_guard_money_and_the_close(lis
         "unique_int_cost_lines_line_item_key",  # keys of the line-grain tables
         "unique_int_normalized_usage_line_item_key",
         "unique_int_commitment_usage_lines_line_item_key",
-        "unique_fct_cost_layers_v1_cost_layer_key",
     }
     assert expected <= money, f"missing from the production build: {sorted(expected - money)}"
     assert len(money) < len(listed["all_data_tests"]) / 5, "the production build runs a small share of the tests"

@@ -61,35 +61,3 @@ def test_the_environment_sets_a_connection(monkeypatch: pytest.MonkeyPatch, tmp_
     with pytest.raises(InputError, match=THREADS_ENV):
         monkeypatch.setenv(THREADS_ENV, "none")
         duckdb_resources()
-
-
-def duckdb_profile(values: dict[str, str]) -> dict:
-    """The project's dbt profile for DuckDB (profiles.example.yml), its env_var() calls answered from ``values``."""
-    import jinja2
-    import yaml
-
-    text = (Path(__file__).resolve().parent.parent / "profiles.example.yml").read_text()
-    environment = jinja2.Environment(autoescape=False)
-    environment.filters["as_number"] = int
-    rendered = environment.from_string(text).render(env_var=lambda name, default="": values.get(name, default))
-    return yaml.safe_load(rendered)["cloudcost"]["outputs"]["duckdb"]
-
-
-def test_a_dbt_cursor_opens_after_a_query_spilled(tmp_path: Path) -> None:
-    """dbt-duckdb SETs the profile's `settings` on every cursor it opens; DuckDB refuses to SET the spill folder
-    once a query has spilled, so the spill folder is set when the database is opened (`config_options`)."""
-    from dbt.adapters.duckdb.credentials import DuckDBCredentials
-    from dbt.adapters.duckdb.environments import Environment
-
-    spill = tmp_path / "spill"
-    profile = duckdb_profile({MEMORY_ENV: "48MiB", THREADS_ENV: "1", TEMP_ENV: str(spill)})
-    credentials = DuckDBCredentials(
-        path=str(tmp_path / "wh.duckdb"), settings=profile["settings"], config_options=profile.get("config_options")
-    )
-    con = Environment.initialize_db(credentials)
-    Environment.initialize_cursor(credentials, con.cursor())
-    con.execute("create table sorted as select range as i, hash(range) as h from range(4000000) order by h")
-    assert spill.is_dir(), "the sort did not spill: the test would prove nothing"
-    cursor = Environment.initialize_cursor(credentials, con.cursor())  # what dbt does for the next model
-    assert cursor.execute("select current_setting('temp_directory')").fetchone()[0] == str(spill)
-    con.close()

@@ -34,12 +34,28 @@ typed_lines as (
     select
         staged_lines.*,
         line_item_types.line_item_type is not null as is_known_line_item_type,
-        coalesce(line_item_types.is_discount_line, false) as is_discount_line,
         {{ usage_instance_family('staged_lines.line_item_type', 'staged_lines.instance_family') }}
             as usage_instance_family
     from staged_lines
     left join line_item_types
         on staged_lines.line_item_type = line_item_types.line_item_type
+),
+
+-- the few columns the discount mode needs, read apart from staged_lines: a CTE read twice is materialized
+-- (DuckDB keeps every column of every line in memory), while two reads of the view each read only their columns
+discount_mode_lines as (
+    select
+        mode_lines.billing_period,
+        mode_lines.payer_account_id,
+        mode_lines.net_unblended_cost,
+        mode_lines.discount,
+        coalesce(mode_line_types.is_discount_line, false) as is_discount_line
+    from {{ ref('stg_cur__line_items') }} as mode_lines
+    left join {{ ref('cur_line_item_types') }} as mode_line_types
+        on mode_lines.line_item_type = mode_line_types.line_item_type
+    {%- if is_incremental() %}
+    where mode_lines.billing_period in (select periods_to_build.billing_period from periods_to_build)
+    {%- endif %}
 ),
 
 -- DESIGN "discount mode", per billing period and payer: discount line items win ("line");
@@ -54,7 +70,7 @@ discount_modes as (
                 then 'net'
             else 'line'
         end as discount_mode
-    from typed_lines
+    from discount_mode_lines
     group by billing_period, payer_account_id
 ),
 

@@ -1,65 +1,14 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='billing_period',
-    on_schema_change='fail',
-) }}
+{{ config(materialized='view') }}
 
-{#- One row per CUR line and cost layer, with team, host type and functional group. Incremental by billing
-    period: a month is rebuilt when it has a new or restated delivery, or when the mapping of any of its
-    allocation keys changed (the line facts upstream are not rebuilt for a mapping change). #}
-
--- depends_on: {{ ref('int_cost_lines') }}
+{#- One row per CUR line and cost layer, with team, host type and functional group: a view over the line facts
+    (int_cost_lines, unpivoted by the view int_cost_layers) and the current mapping of the small table of
+    allocation keys. Nothing is stored at this grain: the layers are columns of int_cost_lines, so the build
+    writes each line once, and a mapping change reaches every month the moment it is built (DESIGN 3.4). -#}
 
 with
 
-{% if is_incremental() -%}
-periods_with_new_deliveries as (
-    {{ billing_periods_with_new_deliveries(ref('int_cost_lines')) }}
-),
-
-built_mapping as (
-    select distinct
-        billing_period,
-        allocation_key,
-        team,
-        team_source,
-        host_type,
-        functional_group
-    from {{ this }}
-),
-
-current_mapping as (
-    select * from {{ ref('int_allocation_mapping') }}
-    where mapping_scenario = 'effective'
-),
-
-remapped_periods as (
-    select distinct built_mapping.billing_period
-    from built_mapping
-    left join current_mapping
-        on built_mapping.allocation_key = current_mapping.allocation_key
-    where
-        current_mapping.allocation_key is null
-        or built_mapping.team <> current_mapping.team
-        or built_mapping.team_source <> current_mapping.team_source
-        or built_mapping.host_type <> current_mapping.host_type
-        or built_mapping.functional_group <> current_mapping.functional_group
-),
-
-periods_to_build as (
-    select billing_period from periods_with_new_deliveries
-    union
-    select billing_period from remapped_periods
-),
-
-{% endif -%}
-
 cost_layers as (
     select * from {{ ref('int_cost_layers') }}
-    {%- if is_incremental() %}
-    where billing_period in (select periods_to_build.billing_period from periods_to_build)
-    {%- endif %}
 ),
 
 allocation_mapping as (
@@ -89,7 +38,7 @@ final as (
         cost_layers.list_cost_source,
         cost_layers.discount_mode,
         cost_layers.allocation_key,
-        -- text, whatever type the mapping seeds were loaded with, so incremental runs keep the contract
+        -- text, whatever type the mapping seeds were loaded with, so the contract holds on every engine
         cast(allocation_mapping.team as text) as team,
         cast(allocation_mapping.team_source as text) as team_source,
         cast(allocation_mapping.host_type as text) as host_type,
