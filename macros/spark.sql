@@ -235,3 +235,18 @@
         {{ return(dbt.spark__persist_constraints(relation, model)) }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- The materialization of a public mart that is a view over line-grain models (fct_cost_layers v1): a view where
+    its readers query the warehouse (DuckDB, Postgres); a table on Spark, whose readers (the dashboard's
+    publication, `cloudcost export`) read the marts' Parquet files without a Spark session, and a view has none. -#}
+{% macro mart_view_materialization() -%}
+    {{ return(adapter.dispatch('mart_view_materialization', 'cloudcost')()) }}
+{%- endmacro %}
+
+{% macro default__mart_view_materialization() -%}
+    {{ return('view') }}
+{%- endmacro %}
+
+{% macro spark__mart_view_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}

@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized=mart_view_materialization()) }}
 
 {#- One row per CUR line and cost layer, with team, host type and functional group: a view over the line facts
     (int_cost_lines, unpivoted by the view int_cost_layers) and the current mapping of the small table of
