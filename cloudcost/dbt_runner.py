@@ -52,6 +52,10 @@ class DbtOutcome:
     exception: BaseException | None
     result: Any = None  # dbt's own result object (e.g. the Manifest of `parse`)
 
+    def nodes(self) -> list[Any]:
+        """Results of the project's nodes (models, seeds, snapshots, tests), not of its run hooks."""
+        return [r for r in self.results if getattr(getattr(r, "node", None), "resource_type", "") != "operation"]
+
     def failures(self) -> list[Any]:
         """Nodes that errored or whose tests failed."""
         return [r for r in self.results if str(getattr(r, "status", "")).lower() in {"error", "fail"}]

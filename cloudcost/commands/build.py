@@ -169,4 +169,4 @@ def build(target: str | None, full_refresh: bool, select: str | None, with_tests
     settings = settings_for(target)
     outcome = build_all(settings, full_refresh=full_refresh, select=select, with_tests=with_tests, force=force)
     if outcome.results:
-        click.echo(f"cloudcost build: {len(outcome.results)} nodes built and tested on {settings.target}")
+        click.echo(f"cloudcost build: {len(outcome.nodes())} nodes built and tested on {settings.target}")

@@ -29,7 +29,7 @@ def check_all(settings: Settings) -> DbtOutcome:
         detail = "\n  ".join(describe_failures(outcome)) or str(outcome.exception or "see the dbt log above")
         raise click.ClickException(f"dbt test failed:\n  {detail}")
     record_build(settings, with_tests=True)
-    click.echo(f"cloudcost check: {len(outcome.results)} tests passed in {time.perf_counter() - started:.1f} s")
+    click.echo(f"cloudcost check: {len(outcome.nodes())} tests passed in {time.perf_counter() - started:.1f} s")
     return outcome
 
 
