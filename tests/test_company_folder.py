@@ -209,3 +209,25 @@ def test_a_folder_outside_git_is_reported_not_failed(tmp_path: Path) -> None:
     folder = company_copy(tmp_path)
     [finding] = check_company_history(folder, "main")
     assert not finding.violation and "not in a git repository" in finding.message
+
+
+def _place_repeatedly(project: str, times: int) -> int:
+    """Place the starter ``times`` times; the number of files the seeds folder held each time after placing."""
+    seen = set()
+    for _ in range(times):
+        place_company_seeds(None, Path(project))
+        seen.add(len(list((Path(project) / SEEDS_FOLDER).glob("*.csv"))))
+    return len(seen)
+
+
+def test_processes_placing_the_same_company_at_once_never_break_the_seeds_folder(tmp_path: Path) -> None:
+    """Parallel builds (or a test run's workers) place the same company into one project at the same time: none
+    fails, and the seeds folder is whole after each placement (a shared staging folder made this fail)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=4, mp_context=context) as pool:
+        results = list(pool.map(_place_repeatedly, [str(tmp_path)] * 4, [25] * 4))
+    assert results == [1, 1, 1, 1]
+    assert not [p.name for p in (tmp_path / SEEDS_FOLDER).parent.iterdir() if ".new-" in p.name or ".old-" in p.name]

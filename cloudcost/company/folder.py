@@ -8,8 +8,12 @@ from the neutral starter); and models keep reading them as ``ref('<file stem>')`
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,15 +81,31 @@ def place_company_seeds(folder: Path | None, project_dir: Path, destination: Pat
     ``.cloudcost/company_seeds``, the folder dbt reads when CLOUDCOST_COMPANY_SEEDS is not set)."""
     company = read_company_folder(folder)
     destination = destination or project_dir / SEEDS_FOLDER
-    staging = destination.with_name(destination.name + ".new")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    shutil.copy(PROPERTIES_FILE, staging / PROPERTIES_FILE.name)
-    for stem, table in company.tables.items():
-        (staging / f"{stem}.csv").write_text(table.as_csv_text())
-    _replace_if_changed(staging, destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    # several processes may place the same company at once (parallel builds, a test run's workers): each writes
+    # its own staging folder, and the comparison and swap happen under a file lock
+    staging = Path(tempfile.mkdtemp(prefix=destination.name + ".new-", dir=destination.parent))
+    staging.chmod(0o755)  # as a folder made by mkdir: it becomes the seeds folder
+    try:
+        shutil.copy(PROPERTIES_FILE, staging / PROPERTIES_FILE.name)
+        for stem, table in company.tables.items():
+            (staging / f"{stem}.csv").write_text(table.as_csv_text())
+        with _folder_lock(destination):
+            _replace_if_changed(staging, destination)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return company
+
+
+@contextmanager
+def _folder_lock(destination: Path) -> Iterator[None]:
+    """An exclusive lock on ``<destination>.lock`` for the time of a swap (released when the process dies)."""
+    with (destination.parent / (destination.name + ".lock")).open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _replace_if_changed(staging: Path, destination: Path) -> None:
@@ -94,7 +114,10 @@ def _replace_if_changed(staging: Path, destination: Path) -> None:
         old = {p.name: p.read_bytes() for p in destination.iterdir() if p.is_file()}
         new = {p.name: p.read_bytes() for p in staging.iterdir() if p.is_file()}
         if old == new:
-            shutil.rmtree(staging)
             return
-        shutil.rmtree(destination)
+        retired = Path(tempfile.mkdtemp(prefix=destination.name + ".old-", dir=destination.parent))
+        destination.rename(retired / destination.name)
+        staging.rename(destination)
+        shutil.rmtree(retired, ignore_errors=True)
+        return
     staging.rename(destination)
