@@ -123,10 +123,10 @@ def _add_table_views(con: Any, folder: Path, schema: str) -> None:
         )
 
 
-def ensure_postgres_database(settings: Settings) -> None:
-    """Create the Postgres database named by PGDATABASE if it does not exist yet."""
+@contextmanager
+def postgres_admin(settings: Settings) -> Iterator[Any]:
+    """A cursor on the server's `postgres` database in autocommit (to create or drop databases)."""
     import psycopg2
-    from psycopg2 import sql
 
     admin = psycopg2.connect(
         host=settings.pg_host,
@@ -138,8 +138,24 @@ def ensure_postgres_database(settings: Settings) -> None:
     admin.autocommit = True
     try:
         with admin.cursor() as cur:
-            cur.execute("select 1 from pg_database where datname = %s", (settings.pg_database,))
-            if cur.fetchone() is None:
-                cur.execute(sql.SQL("create database {}").format(sql.Identifier(settings.pg_database)))
+            yield cur
     finally:
         admin.close()
+
+
+def ensure_postgres_database(settings: Settings) -> None:
+    """Create the Postgres database named by PGDATABASE if it does not exist yet."""
+    from psycopg2 import sql
+
+    with postgres_admin(settings) as cur:
+        cur.execute("select 1 from pg_database where datname = %s", (settings.pg_database,))
+        if cur.fetchone() is None:
+            cur.execute(sql.SQL("create database {}").format(sql.Identifier(settings.pg_database)))
+
+
+def drop_postgres_database(settings: Settings) -> None:
+    """Drop the Postgres database named by PGDATABASE, closing its sessions (nothing if it does not exist)."""
+    from psycopg2 import sql
+
+    with postgres_admin(settings) as cur:
+        cur.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(settings.pg_database)))

@@ -123,29 +123,10 @@ def postgres_server() -> Settings:
     return settings
 
 
-def _drop_postgres_database(settings: Settings) -> None:
-    import psycopg2
-    from psycopg2 import sql
-
-    admin = psycopg2.connect(
-        host=settings.pg_host,
-        port=settings.pg_port,
-        user=settings.pg_user,
-        password=settings.pg_password or None,
-        dbname="postgres",
-    )
-    admin.autocommit = True
-    try:
-        with admin.cursor() as cur:
-            cur.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(settings.pg_database)))
-    finally:
-        admin.close()
-
-
 @pytest.fixture(scope="session")
 def postgres_database(postgres_server: Settings) -> Callable[[str], Settings]:
     """A factory: settings for a database of that name on the test server, created if missing."""
-    from cloudcost.warehouse import ensure_postgres_database
+    from cloudcost.warehouse import drop_postgres_database, ensure_postgres_database
 
     prefix = os.environ.get("CLOUDCOST_TEST_DB_PREFIX", "")  # separate databases for parallel checkouts
     made: set[str] = set()
@@ -154,7 +135,7 @@ def postgres_database(postgres_server: Settings) -> Callable[[str], Settings]:
         settings = replace(postgres_server, pg_database=prefix + database)
         if settings.pg_database not in made:
             # a database an earlier session left (CI runs on a machine as the last session left it) starts empty
-            _drop_postgres_database(settings)
+            drop_postgres_database(settings)
             made.add(settings.pg_database)
         ensure_postgres_database(settings)
         return settings
